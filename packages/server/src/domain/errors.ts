@@ -1,0 +1,112 @@
+/**
+ * One error hierarchy for the whole server. Each class carries the AWS error name that goes on the
+ * wire as `__type`, its HTTP status and whether the client or the server is at fault, so the wire
+ * layer serializes any of them without an `instanceof` ladder.
+ *
+ * Messages are written for the user and must never contain a secret value.
+ */
+export type Fault = "client" | "server";
+
+export abstract class CofferError extends Error {
+  abstract readonly awsName: string;
+  readonly status: number = 400;
+  readonly fault: Fault = "client";
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+// --- Errors modelled by the Secrets Manager service model -------------------------------------
+
+export class ResourceNotFoundException extends CofferError {
+  readonly awsName = "ResourceNotFoundException";
+}
+export class ResourceExistsException extends CofferError {
+  readonly awsName = "ResourceExistsException";
+}
+export class InvalidParameterException extends CofferError {
+  readonly awsName = "InvalidParameterException";
+}
+export class InvalidRequestException extends CofferError {
+  readonly awsName = "InvalidRequestException";
+}
+export class InvalidNextTokenException extends CofferError {
+  readonly awsName = "InvalidNextTokenException";
+}
+export class LimitExceededException extends CofferError {
+  readonly awsName = "LimitExceededException";
+}
+export class MalformedPolicyDocumentException extends CofferError {
+  readonly awsName = "MalformedPolicyDocumentException";
+}
+export class PreconditionNotMetException extends CofferError {
+  readonly awsName = "PreconditionNotMetException";
+}
+export class PublicPolicyException extends CofferError {
+  readonly awsName = "PublicPolicyException";
+}
+export class EncryptionFailure extends CofferError {
+  readonly awsName = "EncryptionFailure";
+}
+export class DecryptionFailure extends CofferError {
+  readonly awsName = "DecryptionFailure";
+}
+export class InternalServiceError extends CofferError {
+  readonly awsName = "InternalServiceError";
+  override readonly status = 500;
+  override readonly fault = "server";
+}
+
+// --- Errors common to every AWS JSON service (not in the service model) -----------------------
+
+/** A request field broke a constraint of the service model (length, pattern, range, enum, type). */
+export class ValidationException extends CofferError {
+  readonly awsName = "ValidationException";
+}
+/** The body is not valid JSON, or a field has the wrong JSON type. */
+export class SerializationException extends CofferError {
+  readonly awsName = "SerializationException";
+}
+/** `X-Amz-Target` is missing or names an operation this service does not have. */
+export class UnknownOperationException extends CofferError {
+  readonly awsName = "UnknownOperationException";
+}
+/** The content type is not `application/x-amz-json-1.1`. */
+export class UnsupportedMediaTypeException extends CofferError {
+  readonly awsName = "UnsupportedMediaTypeException";
+  override readonly status = 415;
+}
+/** The request body is larger than the server accepts. */
+export class RequestEntityTooLargeException extends CofferError {
+  readonly awsName = "RequestEntityTooLargeException";
+  override readonly status = 413;
+}
+/** The operation exists in the protocol but Coffer has not built it yet. */
+export class NotImplementedYetException extends CofferError {
+  readonly awsName = "InvalidRequestException";
+}
+
+// --- Authentication (SigV4) -------------------------------------------------------------------
+
+export class MissingAuthenticationTokenException extends CofferError {
+  readonly awsName = "MissingAuthenticationTokenException";
+  override readonly status = 403;
+}
+export class IncompleteSignatureException extends CofferError {
+  readonly awsName = "IncompleteSignatureException";
+  override readonly status = 403;
+}
+export class InvalidSignatureException extends CofferError {
+  readonly awsName = "InvalidSignatureException";
+  override readonly status = 403;
+}
+export class UnrecognizedClientException extends CofferError {
+  readonly awsName = "UnrecognizedClientException";
+  override readonly status = 403;
+}
+export class AccessDeniedException extends CofferError {
+  readonly awsName = "AccessDeniedException";
+  override readonly status = 400;
+}
