@@ -1,0 +1,73 @@
+import { join } from "node:path";
+import { accessKeyContext } from "../auth/access-keys.js";
+import { ConfigError, loadConfig } from "../config/config.js";
+import { createEnvelope } from "../crypto/envelope.js";
+import { openKeyring, retireKeys, rotateKeyringFile } from "../crypto/keyring.js";
+import { rewrapValue } from "../domain/secrets/secret-value.js";
+import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
+import { databaseFileName } from "./open-coffer.js";
+
+const pageSize = 200;
+const keyringSettleMs = 3_000;
+
+/**
+ * `coffer keys rotate`: adds a new master key to the keyring file, re-wraps every data key under it
+ * (ciphertexts are untouched), then retires old keys nothing references any more. Runs beside a
+ * live server: each row changes atomically and stays readable under either key, and the server
+ * notices the new key through the keyring file.
+ */
+export async function rotateMasterKey(
+  env: Record<string, string | undefined>,
+  out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Promise<{ previousId: string; newId: string; rewrapped: number; retired: string[] }> {
+  const config = loadConfig(env);
+  if (config.masterKeyBase64 !== undefined) {
+    throw new ConfigError(
+      "The master key comes from COFFER_MASTER_KEY, so Coffer cannot rotate it in place: generate a new key, set it as COFFER_MASTER_KEY with the old one in COFFER_MASTER_KEYS_PREVIOUS, restart, then run `coffer keys rotate` again to re-wrap.",
+    );
+  }
+  const { previousId, newId } = rotateKeyringFile(config.home);
+  out(`New master key ${newId} is active (was ${previousId}); re-wrapping data keys…`);
+  // A running server notices the new key within its keyring check interval; wait it out so no
+  // value it seals with the old key lands after the scan below.
+  await new Promise((resolve) => setTimeout(resolve, keyringSettleMs));
+  const keyring = openKeyring({ home: config.home });
+  const envelope = createEnvelope(keyring, { dataKeyCacheSize: 0 });
+  const store = new SqliteStore(join(config.home, databaseFileName));
+  let rewrapped = 0;
+  try {
+    let after: string | undefined;
+    for (;;) {
+      const page = await store.listSealedValues(after, pageSize);
+      for (const row of page) {
+        if (row.value.kekId === newId) continue;
+        const next = rewrapValue(envelope, row.arn, row.versionId, row.value);
+        if (await store.replaceWrappedKey(row, next)) rewrapped++;
+      }
+      if (page.length < pageSize) break;
+      after = page.at(-1)?.key;
+    }
+    rewrapped += await rewrapAccessKeys(store, envelope, newId);
+    const referenced = await store.referencedKekIds();
+    const { removedIds } = retireKeys(config.home, [newId, ...referenced]);
+    out(`Re-wrapped ${rewrapped} data keys; retired ${removedIds.length} old master key(s).`);
+    return { previousId, newId, rewrapped, retired: removedIds };
+  } finally {
+    await store.close();
+  }
+}
+
+async function rewrapAccessKeys(
+  store: SqliteStore,
+  envelope: ReturnType<typeof createEnvelope>,
+  newId: string,
+) {
+  let count = 0;
+  for (const record of await store.listAccessKeys()) {
+    if (record.sealedSecret.kekId === newId) continue;
+    const next = envelope.rewrap(record.sealedSecret, accessKeyContext(record.accessKeyId));
+    await store.putAccessKey({ ...record, sealedSecret: { kind: record.sealedSecret.kind, ...next } });
+    count++;
+  }
+  return count;
+}

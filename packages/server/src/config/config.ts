@@ -1,0 +1,90 @@
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** Everything configurable, read once from the environment and frozen. No other module reads process.env. */
+export interface CofferConfig {
+  home: string;
+  host: string;
+  port: number;
+  accountId: string | undefined;
+  admin: { accessKeyId: string; secretAccessKey: string } | undefined;
+  masterKeyBase64: string | undefined;
+  previousMasterKeysBase64: string[];
+  logLevel: LogLevel;
+  purgeIntervalMs: number;
+  defaultRegion: string;
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+const logLevels: LogLevel[] = ["debug", "info", "warn", "error"];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+export const defaultPort = 7373;
+
+export function loadConfig(env: Record<string, string | undefined>): Readonly<CofferConfig> {
+  const adminId = env.COFFER_ADMIN_ACCESS_KEY_ID;
+  const adminSecret = env.COFFER_ADMIN_SECRET_ACCESS_KEY;
+  if ((adminId === undefined) !== (adminSecret === undefined)) {
+    throw new ConfigError(
+      "Set both COFFER_ADMIN_ACCESS_KEY_ID and COFFER_ADMIN_SECRET_ACCESS_KEY, or neither (then Coffer generates an admin key).",
+    );
+  }
+  if (adminId !== undefined && !/^[A-Z0-9]{16,128}$/.test(adminId)) {
+    throw new ConfigError(
+      "COFFER_ADMIN_ACCESS_KEY_ID must be 16 to 128 upper-case letters and digits, like AKIA…",
+    );
+  }
+  if (adminSecret !== undefined && adminSecret.length < 16) {
+    throw new ConfigError("COFFER_ADMIN_SECRET_ACCESS_KEY must be at least 16 characters long.");
+  }
+  const accountId = env.COFFER_ACCOUNT_ID;
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    throw new ConfigError("COFFER_ACCOUNT_ID must be 12 digits, like an AWS account id.");
+  }
+  const logLevel = (env.COFFER_LOG_LEVEL ?? "info") as LogLevel;
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`COFFER_LOG_LEVEL must be one of ${logLevels.join(", ")}.`);
+  }
+  return Object.freeze({
+    home: resolve(env.COFFER_HOME ?? join(homedir(), ".coffer")),
+    host: env.COFFER_HOST ?? "127.0.0.1",
+    port: parsePort(env.COFFER_PORT),
+    accountId,
+    admin:
+      adminId !== undefined && adminSecret !== undefined
+        ? { accessKeyId: adminId, secretAccessKey: adminSecret }
+        : undefined,
+    masterKeyBase64: env.COFFER_MASTER_KEY,
+    previousMasterKeysBase64: (env.COFFER_MASTER_KEYS_PREVIOUS ?? "")
+      .split(",")
+      .map((k) => k.trim())
+      .filter((k) => k.length > 0),
+    logLevel,
+    purgeIntervalMs:
+      parsePositiveInt(env.COFFER_PURGE_INTERVAL_SECONDS, "COFFER_PURGE_INTERVAL_SECONDS", 60) * 1000,
+    defaultRegion: env.COFFER_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+  });
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return defaultPort;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError("COFFER_PORT must be a port number from 0 to 65535 (0 picks a free port).");
+  }
+  return port;
+}
+
+function parsePositiveInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new ConfigError(`${name} must be a positive whole number.`);
+  return parsed;
+}

@@ -1,0 +1,208 @@
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { withFileLock } from "./fileLock.js";
+import { decodeKey, generateKey, keyIdOf } from "./keyMaterial.js";
+import {
+  type KeyringFileContents,
+  keyringFilePath,
+  readKeyringFile,
+  writeKeyringFile,
+} from "./keyringFile.js";
+
+export interface KeyEncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+export interface Keyring {
+  /** True if this open generated the very first key, so the server can print first-start advice. */
+  readonly createdNewKey: boolean;
+  readonly source: "file" | "environment";
+  /** The key new data keys are wrapped under. For a file keyring, notices another process's rotation. */
+  active(): KeyEncryptionKey;
+  get(id: string): Buffer | undefined;
+  /** Re-reads the keyring file (no-op for an environment keyring). Throws if it is missing or invalid. */
+  reload(): void;
+}
+
+export interface KeyringOptions {
+  /** The data folder; the keyring file is `<home>/master.keys`. */
+  home: string;
+  /** Base64 of the 32-byte active key (COFFER_MASTER_KEY). When given, no file is read or created. */
+  masterKeyBase64?: string;
+  /** Base64 of older keys still accepted for unwrapping (COFFER_MASTER_KEYS_PREVIOUS). */
+  previousKeysBase64?: string[];
+  /** Upper bound on how often `active()` stats the file to notice a rotation; default 2000 ms. */
+  fileCheckIntervalMs?: number;
+}
+
+const DEFAULT_FILE_CHECK_INTERVAL_MS = 2_000;
+
+export function openKeyring(options: KeyringOptions): Keyring {
+  if (options.masterKeyBase64 !== undefined) {
+    return environmentKeyring(options.masterKeyBase64, options.previousKeysBase64 ?? []);
+  }
+  if (options.previousKeysBase64?.some((k) => k.trim() !== "")) {
+    throw new Error(
+      "COFFER_MASTER_KEYS_PREVIOUS is set but COFFER_MASTER_KEY is not. Set COFFER_MASTER_KEY to the current key, " +
+        "or unset both to use the keyring file in the data folder.",
+    );
+  }
+  return fileKeyring(options.home, options.fileCheckIntervalMs ?? DEFAULT_FILE_CHECK_INTERVAL_MS);
+}
+
+function environmentKeyring(masterKeyBase64: string, previousKeysBase64: string[]): Keyring {
+  const activeKey = decodeKey(masterKeyBase64, "COFFER_MASTER_KEY");
+  const active = { id: keyIdOf(activeKey), key: activeKey };
+  const keys = new Map([[active.id, activeKey]]);
+  previousKeysBase64
+    .filter((text) => text.trim() !== "")
+    .forEach((text, index) => {
+      const key = decodeKey(text, `COFFER_MASTER_KEYS_PREVIOUS entry ${index + 1}`);
+      keys.set(keyIdOf(key), key);
+    });
+  return {
+    createdNewKey: false,
+    source: "environment",
+    active: () => active,
+    get: (id) => keys.get(id),
+    reload: () => {},
+  };
+}
+
+function fileKeyring(home: string, fileCheckIntervalMs: number): Keyring {
+  // The folder holds the key next to the data it protects, so keep other users out of both.
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  const path = keyringFilePath(home);
+
+  let createdNewKey = false;
+  let stamp = fileStamp(path);
+  let contents = readKeyringFile(path);
+  if (contents === undefined) {
+    const key = generateKey();
+    const id = keyIdOf(key);
+    const fresh: KeyringFileContents = {
+      activeId: id,
+      keys: [{ id, key, createdAt: new Date().toISOString() }],
+    };
+    createdNewKey = writeKeyringFile(path, fresh, { onlyIfAbsent: true });
+    // If another process won the race to create the file, its key is the one to use.
+    stamp = fileStamp(path);
+    contents = createdNewKey ? fresh : readKeyringFile(path);
+    if (contents === undefined) throw new Error(`Keyring file ${path} vanished while it was being created.`);
+  }
+
+  let state = toState(contents);
+  let lastCheck = performance.now();
+
+  const reload = (): void => {
+    // Stat before reading: if the file changes in between, the stale stamp only causes one extra reload.
+    const newStamp = fileStamp(path);
+    const newContents = readKeyringFile(path);
+    if (newContents === undefined) {
+      throw new Error(`Keyring file ${path} has disappeared; restore it from a backup.`);
+    }
+    state = toState(newContents);
+    stamp = newStamp;
+  };
+
+  return {
+    createdNewKey,
+    source: "file",
+    active: () => {
+      const now = performance.now();
+      if (now - lastCheck >= fileCheckIntervalMs) {
+        lastCheck = now;
+        try {
+          if (fileStamp(path) !== stamp) reload();
+        } catch {
+          // A keyring file that became unreadable must not stop writes: the keys in memory are still
+          // valid. Explicit reload() calls (unknown key id on read) still surface the error.
+        }
+      }
+      return state.active;
+    },
+    get: (id) => state.keys.get(id),
+    reload,
+  };
+}
+
+interface KeyringState {
+  active: KeyEncryptionKey;
+  keys: Map<string, Buffer>;
+}
+
+function toState(contents: KeyringFileContents): KeyringState {
+  const keys = new Map(contents.keys.map((k) => [k.id, k.key]));
+  const activeKey = keys.get(contents.activeId);
+  // readKeyringFile already guarantees this; the check keeps the types honest.
+  if (activeKey === undefined)
+    throw new Error(`Active key ${contents.activeId} is missing from the keyring.`);
+  return { active: { id: contents.activeId, key: activeKey }, keys };
+}
+
+// Inode + nanosecond mtime + size: a rename-based rewrite always changes the inode, so even two
+// rewrites within one mtime tick are told apart.
+function fileStamp(path: string): string {
+  try {
+    const s = statSync(path, { bigint: true });
+    return `${s.ino}:${s.mtimeNs}:${s.size}`;
+  } catch {
+    return "absent";
+  }
+}
+
+/**
+ * Adds a fresh key to the keyring file and makes it active. Old keys stay: values wrapped under
+ * them remain readable until they are re-wrapped and the old keys retired with `retireKeys`.
+ * Running servers switch to the new key within a couple of seconds.
+ */
+export function rotateKeyringFile(home: string): { previousId: string; newId: string } {
+  const key = generateKey();
+  const newId = keyIdOf(key);
+  let previousId = "";
+  updateKeyringFile(home, (contents) => {
+    previousId = contents.activeId;
+    return {
+      activeId: newId,
+      keys: [...contents.keys, { id: newId, key, createdAt: new Date().toISOString() }],
+    };
+  });
+  return { previousId, newId };
+}
+
+/**
+ * Removes every key except `keepIds` and the active key (which is always kept: it may not be
+ * referenced yet but is about to be). The caller must first verify storage references no other key.
+ */
+export function retireKeys(home: string, keepIds: string[]): { removedIds: string[] } {
+  let removedIds: string[] = [];
+  updateKeyringFile(home, (contents) => {
+    const keep = new Set([...keepIds, contents.activeId]);
+    removedIds = contents.keys.filter((k) => !keep.has(k.id)).map((k) => k.id);
+    if (removedIds.length === 0) return undefined;
+    return { activeId: contents.activeId, keys: contents.keys.filter((k) => keep.has(k.id)) };
+  });
+  return { removedIds };
+}
+
+/** Read-modify-write under the lock; `change` returns undefined to leave the file untouched. */
+function updateKeyringFile(
+  home: string,
+  change: (contents: KeyringFileContents) => KeyringFileContents | undefined,
+): void {
+  const path = keyringFilePath(home);
+  const missing = () =>
+    new Error(
+      `No keyring file at ${path}. Start the server once to create it; ` +
+        "a key supplied through COFFER_MASTER_KEY is rotated by changing that variable instead.",
+    );
+  // Checked before locking too, so a wrong data folder gets this message rather than a lock-file ENOENT.
+  if (!existsSync(path)) throw missing();
+  withFileLock(path, () => {
+    const contents = readKeyringFile(path);
+    if (contents === undefined) throw missing();
+    const changed = change(contents);
+    if (changed !== undefined) writeKeyringFile(path, changed);
+  });
+}

@@ -1,0 +1,26 @@
+import { StoreConflictError } from "../../storage/port.js";
+import { InternalServiceError } from "../errors.js";
+
+const maxAttempts = 5;
+
+/**
+ * Runs read-decide-commit until the commit lands: a concurrent writer bumps the secret's revision,
+ * and the losing request re-reads and decides again on the fresh state.
+ */
+export async function withOptimisticRetry<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof StoreConflictError) || error.reason !== "revision-changed") throw error;
+      if (i >= maxAttempts) {
+        throw new InternalServiceError(
+          "The secret is being changed by many requests at once; retry the request.",
+          {
+            cause: error,
+          },
+        );
+      }
+    }
+  }
+}

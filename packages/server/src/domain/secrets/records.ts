@@ -1,0 +1,53 @@
+/** What the domain knows about a secret; storage engines persist exactly this. Times are epoch milliseconds. */
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface SecretRecord {
+  arn: string;
+  region: string;
+  name: string;
+  description: string | undefined;
+  kmsKeyId: string | undefined;
+  tags: Tag[];
+  createdAt: number;
+  lastChangedAt: number;
+  /** Day-granular, as AWS reports it. */
+  lastAccessedAt: number | undefined;
+  /** When DeleteSecret scheduled the deletion. */
+  deletedAt: number | undefined;
+  /** When the secret is purged for good. */
+  deletionDate: number | undefined;
+  /** Optimistic-concurrency counter: every committed change increments it. */
+  revision: number;
+}
+
+export type ValueKind = "string" | "binary";
+
+/** A version without its value: what listings and label moves need. */
+export interface VersionMeta {
+  versionId: string;
+  stages: string[];
+  createdAt: number;
+  lastAccessedAt: number | undefined;
+  kmsKeyId: string | undefined;
+}
+
+/** The encrypted value of a version, as envelope encryption produced it. */
+export interface SealedSecretValue {
+  kind: ValueKind;
+  kekId: string;
+  wrappedKey: Buffer;
+  ciphertext: Buffer;
+}
+
+export interface VersionRecord extends VersionMeta {
+  value: SealedSecretValue;
+}
+
+/** A secret with the metadata of all its versions. */
+export interface SecretState {
+  secret: SecretRecord;
+  versions: VersionMeta[];
+}

@@ -1,0 +1,243 @@
+import { CofferError, InvalidParameterException, ResourceNotFoundException } from "../errors.js";
+import type { RequestScope, SecretDomainDeps } from "./deps.js";
+import { type SecretFilter, matchesFilters } from "./filters.js";
+import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
+import type { SecretRecord, SecretState, VersionMeta } from "./records.js";
+import { assertNotScheduledForDeletion, requireSecret } from "./resolve.js";
+import { type SecretValue, openValue } from "./secret-value.js";
+import { CURRENT } from "./stages.js";
+import type { SortKey } from "../../storage/port.js";
+
+export interface ReadValue {
+  arn: string;
+  name: string;
+  versionId: string;
+  stages: string[];
+  createdAt: number;
+  value: SecretValue;
+}
+
+export interface ListSecretsInput {
+  filters?: SecretFilter[] | undefined;
+  includePlannedDeletion?: boolean | undefined;
+  sortBy?: SortKey | undefined;
+  sortOrder?: "asc" | "desc" | undefined;
+  maxResults?: number | undefined;
+  nextToken?: string | undefined;
+}
+
+export interface BatchItemError {
+  secretId: string;
+  error: CofferError;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+const defaultPageSize = 100;
+
+/** Everything that reads secrets: the domain rules of AWS Secrets Manager's read operations. */
+export class SecretReader {
+  constructor(private readonly deps: SecretDomainDeps) {}
+
+  async getValue(
+    scope: RequestScope,
+    input: { secretId: string; versionId?: string | undefined; versionStage?: string | undefined },
+  ): Promise<ReadValue> {
+    const state = await requireSecret(this.deps, scope, input.secretId);
+    assertNotScheduledForDeletion(state);
+    return this.readValueOf(state, input.versionId, input.versionStage);
+  }
+
+  private async readValueOf(
+    state: SecretState,
+    versionId?: string,
+    versionStage?: string,
+  ): Promise<ReadValue> {
+    const { secret } = state;
+    const selector = versionId !== undefined ? { versionId } : { stage: versionStage ?? CURRENT };
+    const version = await this.deps.store.readVersion(secret.arn, selector);
+    if (!version || (versionStage !== undefined && !version.stages.includes(versionStage))) {
+      const what =
+        versionId !== undefined
+          ? `VersionId: ${versionId}${versionStage !== undefined ? ` and staging label: ${versionStage}` : ""}`
+          : `staging label: ${versionStage ?? CURRENT}`;
+      throw new ResourceNotFoundException(
+        `Secrets Manager can't find the specified secret value for ${what}.`,
+      );
+    }
+    const value = openValue(this.deps.envelope, secret.arn, version.versionId, version.value);
+    const today = startOfDay(this.deps.now());
+    if ((version.lastAccessedAt ?? 0) < today || (secret.lastAccessedAt ?? 0) < today) {
+      await this.deps.store.touchAccessed(secret.arn, version.versionId, today);
+    }
+    return {
+      arn: secret.arn,
+      name: secret.name,
+      versionId: version.versionId,
+      stages: version.stages,
+      createdAt: version.createdAt,
+      value,
+    };
+  }
+
+  async batchGetValues(
+    scope: RequestScope,
+    input: {
+      secretIds?: string[] | undefined;
+      filters?: SecretFilter[] | undefined;
+      maxResults?: number | undefined;
+      nextToken?: string | undefined;
+    },
+  ): Promise<{ values: ReadValue[]; errors: BatchItemError[]; nextToken?: string }> {
+    if ((input.secretIds === undefined) === (input.filters === undefined)) {
+      throw new InvalidParameterException("Specify either SecretIdList or Filters, but not both.");
+    }
+    if (input.secretIds !== undefined && (input.maxResults !== undefined || input.nextToken !== undefined)) {
+      throw new InvalidParameterException("MaxResults and NextToken can only be used with Filters.");
+    }
+    const values: ReadValue[] = [];
+    const errors: BatchItemError[] = [];
+    if (input.secretIds) {
+      for (const secretId of new Set(input.secretIds)) {
+        try {
+          values.push(await this.getValue(scope, { secretId }));
+        } catch (error) {
+          if (!isCofferError(error)) throw error;
+          errors.push({ secretId, error });
+        }
+      }
+      return { values, errors };
+    }
+    const page = await this.list(scope, {
+      filters: input.filters,
+      maxResults: input.maxResults ?? 20,
+      nextToken: input.nextToken,
+    });
+    for (const secret of page.secrets) {
+      try {
+        const state = await requireSecret(this.deps, scope, secret.arn);
+        values.push(await this.readValueOf(state));
+      } catch (error) {
+        if (!isCofferError(error)) throw error;
+        errors.push({ secretId: secret.arn, error });
+      }
+    }
+    return page.nextToken ? { values, errors, nextToken: page.nextToken } : { values, errors };
+  }
+
+  async describe(scope: RequestScope, secretId: string): Promise<SecretState> {
+    return requireSecret(this.deps, scope, secretId);
+  }
+
+  /**
+   * Keyset pagination: the store returns rows strictly after the cursor in sort order, filters are
+   * applied here, and the token records the last row examined, so adding or removing secrets
+   * between pages neither repeats nor skips the others.
+   */
+  async list(
+    scope: RequestScope,
+    input: ListSecretsInput,
+  ): Promise<{ secrets: SecretRecord[]; nextToken?: string }> {
+    const sortBy = input.sortBy ?? "created-date";
+    const order = input.sortOrder ?? "desc";
+    const includePlannedDeletion = input.includePlannedDeletion ?? false;
+    const filters = input.filters ?? [];
+    const limit = input.maxResults ?? defaultPageSize;
+    const digest = queryDigest({ region: scope.region, sortBy, order, includePlannedDeletion, filters });
+    const cursor = decodePageToken(input.nextToken, digest);
+    let after = cursor ? { sortValue: cursor.sortValue, arn: cursor.id } : undefined;
+    const found: SecretRecord[] = [];
+    const now = this.deps.now();
+    for (;;) {
+      const batch = await this.deps.store.listSecrets({
+        region: scope.region,
+        includePlannedDeletion,
+        sortBy,
+        order,
+        after,
+        limit: Math.max(limit, 50),
+      });
+      for (const secret of batch) {
+        after = { sortValue: sortValueOf(secret, sortBy), arn: secret.arn };
+        if (secret.deletionDate !== undefined && secret.deletionDate <= now) continue;
+        if (!matchesFilters(secret, filters, scope.region)) continue;
+        found.push(secret);
+        if (found.length === limit) {
+          // Only hand out a token when another page may follow.
+          const more = await this.deps.store.listSecrets({
+            region: scope.region,
+            includePlannedDeletion,
+            sortBy,
+            order,
+            after,
+            limit: 1,
+          });
+          return more.length > 0
+            ? {
+                secrets: found,
+                nextToken: encodePageToken({ sortValue: after.sortValue, id: after.arn }, digest),
+              }
+            : { secrets: found };
+        }
+      }
+      if (batch.length < Math.max(limit, 50)) return { secrets: found };
+    }
+  }
+
+  async listVersions(
+    scope: RequestScope,
+    input: {
+      secretId: string;
+      includeDeprecated?: boolean | undefined;
+      maxResults?: number | undefined;
+      nextToken?: string | undefined;
+    },
+  ): Promise<{ secret: SecretRecord; versions: VersionMeta[]; nextToken?: string }> {
+    const state = await requireSecret(this.deps, scope, input.secretId);
+    const includeDeprecated = input.includeDeprecated ?? false;
+    const digest = queryDigest({ arn: state.secret.arn, includeDeprecated });
+    const cursor = decodePageToken(input.nextToken, digest);
+    const ordered = state.versions
+      .filter((v) => includeDeprecated || v.stages.length > 0)
+      .sort((a, b) => b.createdAt - a.createdAt || a.versionId.localeCompare(b.versionId));
+    const start = cursor
+      ? ordered.findIndex(
+          (v) =>
+            v.createdAt < Number(cursor.sortValue) ||
+            (v.createdAt === Number(cursor.sortValue) && v.versionId.localeCompare(cursor.id) > 0),
+        )
+      : 0;
+    const rest = start < 0 ? [] : ordered.slice(start);
+    const limit = input.maxResults ?? defaultPageSize;
+    const page = rest.slice(0, limit);
+    const last = page.at(-1);
+    if (rest.length > limit && last) {
+      return {
+        secret: state.secret,
+        versions: page,
+        nextToken: encodePageToken({ sortValue: last.createdAt, id: last.versionId }, digest),
+      };
+    }
+    return { secret: state.secret, versions: page };
+  }
+}
+
+function sortValueOf(secret: SecretRecord, sortBy: SortKey): string | number {
+  switch (sortBy) {
+    case "created-date":
+      return secret.createdAt;
+    case "last-changed-date":
+      return secret.lastChangedAt;
+    case "last-accessed-date":
+      return secret.lastAccessedAt ?? 0;
+    case "name":
+      return secret.name;
+  }
+}
+
+function startOfDay(epochMs: number): number {
+  return epochMs - (epochMs % dayMs);
+}
+
+function isCofferError(error: unknown): error is CofferError {
+  return error instanceof CofferError;
+}

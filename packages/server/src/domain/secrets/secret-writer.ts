@@ -1,0 +1,351 @@
+import { StoreConflictError } from "../../storage/port.js";
+import {
+  InvalidParameterException,
+  InvalidRequestException,
+  ResourceExistsException,
+  ResourceNotFoundException,
+} from "../errors.js";
+import { withOptimisticRetry } from "./commit.js";
+import type { RequestScope, SecretDomainDeps } from "./deps.js";
+import { assertValidSecretName } from "./names.js";
+import type { SecretRecord, SecretState, Tag, VersionRecord } from "./records.js";
+import { assertNotScheduledForDeletion, findSecret, requireSecret } from "./resolve.js";
+import { type SecretValue, assertValueSize, openValue, sameValue, sealValue } from "./secret-value.js";
+import { CURRENT, attachStages, detachStage, versionsToPrune } from "./stages.js";
+import { mergeTags, removeTags } from "./tags.js";
+
+export interface CreateSecretInput {
+  name: string;
+  clientRequestToken?: string | undefined;
+  description?: string | undefined;
+  kmsKeyId?: string | undefined;
+  value?: SecretValue | undefined;
+  tags?: Tag[] | undefined;
+}
+
+export interface PutValueInput {
+  secretId: string;
+  clientRequestToken?: string | undefined;
+  value: SecretValue;
+  stages?: string[] | undefined;
+}
+
+export interface UpdateSecretInput {
+  secretId: string;
+  clientRequestToken?: string | undefined;
+  description?: string | undefined;
+  kmsKeyId?: string | undefined;
+  value?: SecretValue | undefined;
+}
+
+export interface SecretRef {
+  arn: string;
+  name: string;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+export const defaultRecoveryWindowDays = 30;
+
+/** Everything that changes secrets: the domain rules of AWS Secrets Manager's write operations. */
+export class SecretWriter {
+  constructor(private readonly deps: SecretDomainDeps) {}
+
+  async create(scope: RequestScope, input: CreateSecretInput): Promise<SecretRef & { versionId?: string }> {
+    assertValidSecretName(input.name);
+    if (input.value) assertValueSize(input.value);
+    const existing = await findSecret(this.deps, scope, input.name);
+    if (existing) return this.createAgain(existing, input);
+
+    const now = this.deps.now();
+    const arn = `arn:aws:secretsmanager:${scope.region}:${this.deps.accountId}:secret:${input.name}-${this.deps.newArnSuffix()}`;
+    const secret: SecretRecord = {
+      arn,
+      region: scope.region,
+      name: input.name,
+      description: input.description,
+      kmsKeyId: input.kmsKeyId,
+      tags: mergeTags([], input.tags ?? []),
+      createdAt: now,
+      lastChangedAt: now,
+      lastAccessedAt: undefined,
+      deletedAt: undefined,
+      deletionDate: undefined,
+      revision: 1,
+    };
+    const versionId = input.value ? (input.clientRequestToken ?? this.deps.newVersionId()) : undefined;
+    const addVersions =
+      input.value && versionId ? [this.newVersion(secret, versionId, input.value, [CURRENT])] : [];
+    try {
+      await this.deps.store.commit({
+        kind: "create",
+        secret,
+        expectedRevision: 0,
+        addVersions,
+        restage: [],
+        removeVersions: [],
+      });
+    } catch (error) {
+      if (error instanceof StoreConflictError && error.reason === "name-taken") {
+        throw new ResourceExistsException(
+          `The operation failed because the secret ${input.name} already exists.`,
+        );
+      }
+      throw error;
+    }
+    return versionId ? { arn, name: input.name, versionId } : { arn, name: input.name };
+  }
+
+  /** A retried CreateSecret (same token, same value) succeeds without change; anything else is a clash. */
+  private async createAgain(existing: SecretState, input: CreateSecretInput) {
+    if (existing.secret.deletedAt !== undefined) {
+      throw new InvalidRequestException(
+        `You can't create this secret because a secret with the name ${input.name} is already scheduled for deletion.`,
+      );
+    }
+    const token = input.clientRequestToken;
+    if (token && input.value && (await this.versionHasValue(existing, token, input.value))) {
+      return { arn: existing.secret.arn, name: existing.secret.name, versionId: token };
+    }
+    throw new ResourceExistsException(
+      `The operation failed because the secret ${input.name} already exists.`,
+    );
+  }
+
+  async putValue(
+    scope: RequestScope,
+    input: PutValueInput,
+  ): Promise<SecretRef & { versionId: string; stages: string[] }> {
+    assertValueSize(input.value);
+    return withOptimisticRetry(async () => {
+      const state = await requireSecret(this.deps, scope, input.secretId);
+      assertNotScheduledForDeletion(state);
+      const versionId = input.clientRequestToken ?? this.deps.newVersionId();
+      const stages = input.stages ?? [CURRENT];
+      const existing = state.versions.find((v) => v.versionId === versionId);
+      if (existing) {
+        await this.assertIdempotentRetry(state, versionId, input.value);
+        return { arn: state.secret.arn, name: state.secret.name, versionId, stages: existing.stages };
+      }
+      await this.addVersion(state, versionId, input.value, stages);
+      return { arn: state.secret.arn, name: state.secret.name, versionId, stages };
+    });
+  }
+
+  async update(scope: RequestScope, input: UpdateSecretInput): Promise<SecretRef & { versionId?: string }> {
+    if (input.value) assertValueSize(input.value);
+    const value = input.value;
+    return withOptimisticRetry(async () => {
+      const state = await requireSecret(this.deps, scope, input.secretId);
+      assertNotScheduledForDeletion(state);
+      const secret: SecretRecord = {
+        ...state.secret,
+        description: input.description ?? state.secret.description,
+        kmsKeyId: input.kmsKeyId ?? state.secret.kmsKeyId,
+        lastChangedAt: this.deps.now(),
+      };
+      const ref = { arn: secret.arn, name: secret.name };
+      if (!value) {
+        await this.commitUpdate(state, secret, {});
+        return ref;
+      }
+      const versionId = input.clientRequestToken ?? this.deps.newVersionId();
+      if (state.versions.some((v) => v.versionId === versionId)) {
+        await this.assertIdempotentRetry(state, versionId, value);
+        await this.commitUpdate(state, secret, {});
+        return { ...ref, versionId };
+      }
+      await this.addVersion({ ...state, secret }, versionId, value, [CURRENT]);
+      return { ...ref, versionId };
+    });
+  }
+
+  async updateVersionStage(
+    scope: RequestScope,
+    input: { secretId: string; stage: string; removeFromVersionId?: string; moveToVersionId?: string },
+  ): Promise<SecretRef> {
+    return withOptimisticRetry(async () => {
+      const state = await requireSecret(this.deps, scope, input.secretId);
+      assertNotScheduledForDeletion(state);
+      const holder = state.versions.find((v) => v.stages.includes(input.stage))?.versionId;
+      const { removeFromVersionId, moveToVersionId } = input;
+      for (const versionId of [removeFromVersionId, moveToVersionId]) {
+        if (versionId !== undefined && !state.versions.some((v) => v.versionId === versionId)) {
+          throw new ResourceNotFoundException(
+            `Secrets Manager can't find the specified secret version: ${versionId}.`,
+          );
+        }
+      }
+      if (removeFromVersionId !== undefined && removeFromVersionId !== holder) {
+        throw new InvalidParameterException(
+          `The staging label ${input.stage} isn't attached to version ${removeFromVersionId}; it is attached to ${holder ?? "no version"}.`,
+        );
+      }
+      if (
+        moveToVersionId !== undefined &&
+        holder !== undefined &&
+        holder !== moveToVersionId &&
+        removeFromVersionId === undefined
+      ) {
+        throw new InvalidParameterException(
+          `The staging label ${input.stage} is currently attached to version ${holder}. To move it, specify RemoveFromVersionId ${holder}.`,
+        );
+      }
+      if (moveToVersionId === undefined && removeFromVersionId === undefined) {
+        throw new InvalidParameterException("Specify MoveToVersionId, RemoveFromVersionId, or both.");
+      }
+      const restage =
+        moveToVersionId !== undefined
+          ? attachStages(state.versions, moveToVersionId, [input.stage])
+          : detachStage(state.versions, removeFromVersionId as string, input.stage);
+      await this.commitUpdate(state, { ...state.secret, lastChangedAt: this.deps.now() }, { restage });
+      return { arn: state.secret.arn, name: state.secret.name };
+    });
+  }
+
+  async delete(
+    scope: RequestScope,
+    input: { secretId: string; recoveryWindowInDays?: number; forceDeleteWithoutRecovery?: boolean },
+  ): Promise<SecretRef & { deletionDate: number }> {
+    if (input.recoveryWindowInDays !== undefined && input.forceDeleteWithoutRecovery) {
+      throw new InvalidParameterException(
+        "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.",
+      );
+    }
+    const days = input.recoveryWindowInDays ?? defaultRecoveryWindowDays;
+    if (!Number.isInteger(days) || days < 7 || days > 30) {
+      throw new InvalidParameterException(
+        "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).",
+      );
+    }
+    return withOptimisticRetry(async () => {
+      const state = await requireSecret(this.deps, scope, input.secretId);
+      const ref = { arn: state.secret.arn, name: state.secret.name };
+      const now = this.deps.now();
+      if (input.forceDeleteWithoutRecovery) {
+        await this.deps.store.purge(state.secret.arn);
+        return { ...ref, deletionDate: now };
+      }
+      if (state.secret.deletedAt !== undefined) {
+        throw new InvalidRequestException(
+          "You can't delete the secret because it is already scheduled for deletion. Use RestoreSecret to cancel the deletion.",
+        );
+      }
+      const deletionDate = now + days * dayMs;
+      await this.commitUpdate(state, { ...state.secret, deletedAt: now, deletionDate }, {});
+      return { ...ref, deletionDate };
+    });
+  }
+
+  async restore(scope: RequestScope, secretId: string): Promise<SecretRef> {
+    return withOptimisticRetry(async () => {
+      const state = await requireSecret(this.deps, scope, secretId);
+      if (state.secret.deletedAt !== undefined) {
+        await this.commitUpdate(
+          state,
+          { ...state.secret, deletedAt: undefined, deletionDate: undefined },
+          {},
+        );
+      }
+      return { arn: state.secret.arn, name: state.secret.name };
+    });
+  }
+
+  async tag(scope: RequestScope, secretId: string, tags: Tag[]): Promise<void> {
+    await withOptimisticRetry(async () => {
+      const state = await requireSecret(this.deps, scope, secretId);
+      assertNotScheduledForDeletion(state);
+      const secret = {
+        ...state.secret,
+        tags: mergeTags(state.secret.tags, tags),
+        lastChangedAt: this.deps.now(),
+      };
+      await this.commitUpdate(state, secret, {});
+    });
+  }
+
+  async untag(scope: RequestScope, secretId: string, keys: string[]): Promise<void> {
+    await withOptimisticRetry(async () => {
+      const state = await requireSecret(this.deps, scope, secretId);
+      assertNotScheduledForDeletion(state);
+      const secret = {
+        ...state.secret,
+        tags: removeTags(state.secret.tags, keys),
+        lastChangedAt: this.deps.now(),
+      };
+      await this.commitUpdate(state, secret, {});
+    });
+  }
+
+  /** Removes secrets whose recovery window has ended; returns how many. */
+  async purgeDue(limit = 500): Promise<number> {
+    const due = await this.deps.store.listDueForPurge(this.deps.now(), limit);
+    for (const arn of due) await this.deps.store.purge(arn);
+    return due.length;
+  }
+
+  private async addVersion(state: SecretState, versionId: string, value: SecretValue, stages: string[]) {
+    const now = this.deps.now();
+    const version = this.newVersion(state.secret, versionId, value, []);
+    const restage = attachStages(state.versions, versionId, stages);
+    const newStages = restage.find((r) => r.versionId === versionId)?.stages ?? [];
+    const otherRestage = restage.filter((r) => r.versionId !== versionId);
+    const after = state.versions.map((v) => ({
+      ...v,
+      ...otherRestage.find((r) => r.versionId === v.versionId),
+    }));
+    const removeVersions = versionsToPrune([...after, { ...version, stages: newStages }], now);
+    await this.deps.store.commit({
+      kind: "update",
+      secret: { ...state.secret, lastChangedAt: now, revision: state.secret.revision + 1 },
+      expectedRevision: state.secret.revision,
+      addVersions: [{ ...version, stages: newStages }],
+      restage: otherRestage.filter((r) => !removeVersions.includes(r.versionId)),
+      removeVersions,
+    });
+  }
+
+  private async commitUpdate(
+    state: SecretState,
+    secret: SecretRecord,
+    change: { restage?: Array<{ versionId: string; stages: string[] }> },
+  ) {
+    await this.deps.store.commit({
+      kind: "update",
+      secret: { ...secret, revision: state.secret.revision + 1 },
+      expectedRevision: state.secret.revision,
+      addVersions: [],
+      restage: change.restage ?? [],
+      removeVersions: [],
+    });
+  }
+
+  private newVersion(
+    secret: SecretRecord,
+    versionId: string,
+    value: SecretValue,
+    stages: string[],
+  ): VersionRecord {
+    return {
+      versionId,
+      stages,
+      createdAt: this.deps.now(),
+      lastAccessedAt: undefined,
+      kmsKeyId: secret.kmsKeyId,
+      value: sealValue(this.deps.envelope, secret.arn, versionId, value),
+    };
+  }
+
+  private async versionHasValue(state: SecretState, versionId: string, value: SecretValue): Promise<boolean> {
+    const stored = await this.deps.store.readVersion(state.secret.arn, { versionId });
+    if (!stored) return false;
+    return sameValue(openValue(this.deps.envelope, state.secret.arn, versionId, stored.value), value);
+  }
+
+  private async assertIdempotentRetry(state: SecretState, versionId: string, value: SecretValue) {
+    if (!(await this.versionHasValue(state, versionId, value))) {
+      throw new ResourceExistsException(
+        `A version with ClientRequestToken ${versionId} already exists with a different value. Use a new ClientRequestToken for a new value.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import type { Operation } from "./operation.js";
+import { compact, epochSeconds, filtersFromWire, valueToWire } from "./wire.js";
+
+interface BatchGetSecretValueRequest {
+  SecretIdList?: string[];
+  Filters?: unknown;
+  MaxResults?: number;
+  NextToken?: string;
+}
+
+export const batchGetSecretValue: Operation = async (raw, { scope }, { reader }) => {
+  const input = raw as unknown as BatchGetSecretValueRequest;
+  const result = await reader.batchGetValues(scope, {
+    secretIds: input.SecretIdList,
+    filters: filtersFromWire(input.Filters),
+    maxResults: input.MaxResults,
+    nextToken: input.NextToken,
+  });
+  return compact({
+    SecretValues: result.values.map((read) => ({
+      ARN: read.arn,
+      Name: read.name,
+      VersionId: read.versionId,
+      ...valueToWire(read.value),
+      VersionStages: read.stages,
+      CreatedDate: epochSeconds(read.createdAt),
+    })),
+    Errors: result.errors.map(({ secretId, error }) => ({
+      SecretId: secretId,
+      ErrorCode: error.awsName,
+      Message: error.message,
+    })),
+    NextToken: result.nextToken,
+  });
+};

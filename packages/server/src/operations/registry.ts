@@ -1,0 +1,46 @@
+import { batchGetSecretValue } from "./batch-get-secret-value.js";
+import { createSecret } from "./create-secret.js";
+import { deleteSecret } from "./delete-secret.js";
+import { describeSecret } from "./describe-secret.js";
+import { getRandomPassword } from "./get-random-password.js";
+import { getSecretValue } from "./get-secret-value.js";
+import { listSecretVersionIds } from "./list-secret-version-ids.js";
+import { listSecrets } from "./list-secrets.js";
+import { notBuiltYet } from "./not-built-yet.js";
+import type { Operation } from "./operation.js";
+import { putSecretValue } from "./put-secret-value.js";
+import { restoreSecret } from "./restore-secret.js";
+import { tagResource, untagResource } from "./tag-resource.js";
+import { updateSecretVersionStage } from "./update-secret-version-stage.js";
+import { updateSecret } from "./update-secret.js";
+
+const policies = "resource policies, with access control";
+const rotation = "rotation";
+const replication = "replication";
+
+/** Every operation of the service model, by its `X-Amz-Target` name. */
+export const operations: Readonly<Record<string, Operation>> = {
+  BatchGetSecretValue: batchGetSecretValue,
+  CancelRotateSecret: notBuiltYet("CancelRotateSecret", rotation),
+  CreateSecret: createSecret,
+  DeleteResourcePolicy: notBuiltYet("DeleteResourcePolicy", policies),
+  DeleteSecret: deleteSecret,
+  DescribeSecret: describeSecret,
+  GetRandomPassword: getRandomPassword,
+  GetResourcePolicy: notBuiltYet("GetResourcePolicy", policies),
+  GetSecretValue: getSecretValue,
+  ListSecretVersionIds: listSecretVersionIds,
+  ListSecrets: listSecrets,
+  PutResourcePolicy: notBuiltYet("PutResourcePolicy", policies),
+  PutSecretValue: putSecretValue,
+  RemoveRegionsFromReplication: notBuiltYet("RemoveRegionsFromReplication", replication),
+  ReplicateSecretToRegions: notBuiltYet("ReplicateSecretToRegions", replication),
+  RestoreSecret: restoreSecret,
+  RotateSecret: notBuiltYet("RotateSecret", rotation),
+  StopReplicationToReplica: notBuiltYet("StopReplicationToReplica", replication),
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  UpdateSecret: updateSecret,
+  UpdateSecretVersionStage: updateSecretVersionStage,
+  ValidateResourcePolicy: notBuiltYet("ValidateResourcePolicy", policies),
+};

@@ -1,0 +1,14 @@
+import type { Tag } from "../domain/secrets/records.js";
+import type { Operation } from "./operation.js";
+
+export const tagResource: Operation = async (raw, { scope }, { writer }) => {
+  const input = raw as { SecretId: string; Tags: Tag[] };
+  await writer.tag(scope, input.SecretId, input.Tags);
+  return {};
+};
+
+export const untagResource: Operation = async (raw, { scope }, { writer }) => {
+  const input = raw as { SecretId: string; TagKeys: string[] };
+  await writer.untag(scope, input.SecretId, input.TagKeys);
+  return {};
+};

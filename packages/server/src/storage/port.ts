@@ -1,0 +1,101 @@
+import type {
+  SealedSecretValue,
+  SecretRecord,
+  SecretState,
+  VersionMeta,
+  VersionRecord,
+} from "../domain/secrets/records.js";
+
+/**
+ * The only way the domain reaches storage. Every write is one atomic `commit` of a change the domain
+ * computed from a `SecretState` it read, guarded by the secret's `revision` (optimistic concurrency),
+ * so an engine needs no long-lived transactions and many stateless nodes can share one database.
+ */
+export interface SecretStore {
+  findByName(region: string, name: string): Promise<SecretState | undefined>;
+  findByArn(arn: string): Promise<SecretState | undefined>;
+  /** The version with this id, or holding this stage, with its sealed value. */
+  readVersion(
+    arn: string,
+    selector: { versionId: string } | { stage: string },
+  ): Promise<VersionRecord | undefined>;
+  listSecrets(query: SecretListQuery): Promise<SecretRecord[]>;
+  commit(change: SecretChange): Promise<void>;
+  /** Records a read; engines may skip the write when the stored day is already today. */
+  touchAccessed(arn: string, versionId: string, day: number): Promise<void>;
+  /** Secrets whose deletion date has passed. */
+  listDueForPurge(now: number, limit: number): Promise<string[]>;
+  purge(arn: string): Promise<void>;
+  /** Key rotation: every sealed value, in pages, and a way to replace its wrapped key. */
+  listSealedValues(afterKey: string | undefined, limit: number): Promise<SealedValueRow[]>;
+  replaceWrappedKey(
+    row: SealedValueRow,
+    replacement: { kekId: string; wrappedKey: Buffer },
+  ): Promise<boolean>;
+  /** Key ids still referenced by any sealed value. */
+  referencedKekIds(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface SealedValueRow {
+  /** Opaque, ordered page key. */
+  key: string;
+  arn: string;
+  versionId: string;
+  value: SealedSecretValue;
+}
+
+export type SortKey = "created-date" | "last-accessed-date" | "last-changed-date" | "name";
+
+export interface SecretListQuery {
+  region: string;
+  includePlannedDeletion: boolean;
+  sortBy: SortKey;
+  order: "asc" | "desc";
+  /** Keyset cursor: list strictly after this (sort value, arn) pair in the given order. */
+  after: { sortValue: string | number; arn: string } | undefined;
+  limit: number;
+}
+
+export interface SecretChange {
+  /** The secret as it must be after the change. */
+  secret: SecretRecord;
+  /** `create`: the secret must not exist yet; otherwise the stored revision must equal `expectedRevision`. */
+  kind: "create" | "update";
+  expectedRevision: number;
+  addVersions: VersionRecord[];
+  /** New label sets of existing versions. */
+  restage: Array<Pick<VersionMeta, "versionId" | "stages">>;
+  removeVersions: string[];
+}
+
+/** The secret changed (or appeared) since it was read; the domain re-reads and retries. */
+export class StoreConflictError extends Error {
+  constructor(
+    readonly reason: "name-taken" | "revision-changed",
+    message: string,
+  ) {
+    super(message);
+    this.name = "StoreConflictError";
+  }
+}
+
+/** A stored access key; the secret half is sealed under the master key, never stored in plaintext. */
+export interface AccessKeyRecord {
+  accessKeyId: string;
+  principal: string;
+  sealedSecret: SealedSecretValue;
+  status: "active" | "inactive";
+  createdAt: number;
+}
+
+/** Server-wide settings that must survive restarts (account id) and the access keys. */
+export interface SettingsStore {
+  getSetting(key: string): Promise<string | undefined>;
+  /** Sets the value only if none is stored; returns the value that is stored afterwards. */
+  initSetting(key: string, value: string): Promise<string>;
+  getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
+  putAccessKey(record: AccessKeyRecord): Promise<void>;
+  countAccessKeys(): Promise<number>;
+  listAccessKeys(): Promise<AccessKeyRecord[]>;
+}

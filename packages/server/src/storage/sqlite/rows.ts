@@ -1,0 +1,96 @@
+import type {
+  SecretRecord,
+  Tag,
+  ValueKind,
+  VersionMeta,
+  VersionRecord,
+} from "../../domain/secrets/records.js";
+
+/** Column shapes as better-sqlite3 returns them, and their mapping to domain records. */
+export interface SecretRow {
+  arn: string;
+  region: string;
+  name: string;
+  description: string | null;
+  kms_key_id: string | null;
+  tags: string;
+  created_at: number;
+  last_changed_at: number;
+  last_accessed_at: number | null;
+  deleted_at: number | null;
+  deletion_date: number | null;
+  revision: number;
+}
+
+export interface VersionMetaRow {
+  version_id: string;
+  stages: string;
+  created_at: number;
+  last_accessed_at: number | null;
+  kms_key_id: string | null;
+}
+
+export interface VersionRow extends VersionMetaRow {
+  kind: string;
+  kek_id: string;
+  wrapped_key: Buffer;
+  ciphertext: Buffer;
+}
+
+const orUndefined = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
+
+export function toSecretRecord(row: SecretRow): SecretRecord {
+  return {
+    arn: row.arn,
+    region: row.region,
+    name: row.name,
+    description: orUndefined(row.description),
+    kmsKeyId: orUndefined(row.kms_key_id),
+    tags: JSON.parse(row.tags) as Tag[],
+    createdAt: row.created_at,
+    lastChangedAt: row.last_changed_at,
+    lastAccessedAt: orUndefined(row.last_accessed_at),
+    deletedAt: orUndefined(row.deleted_at),
+    deletionDate: orUndefined(row.deletion_date),
+    revision: row.revision,
+  };
+}
+
+export function toVersionMeta(row: VersionMetaRow): VersionMeta {
+  return {
+    versionId: row.version_id,
+    stages: JSON.parse(row.stages) as string[],
+    createdAt: row.created_at,
+    lastAccessedAt: orUndefined(row.last_accessed_at),
+    kmsKeyId: orUndefined(row.kms_key_id),
+  };
+}
+
+export function toVersionRecord(row: VersionRow): VersionRecord {
+  return {
+    ...toVersionMeta(row),
+    value: {
+      kind: row.kind as ValueKind,
+      kekId: row.kek_id,
+      wrappedKey: row.wrapped_key,
+      ciphertext: row.ciphertext,
+    },
+  };
+}
+
+export function secretParams(secret: SecretRecord) {
+  return {
+    arn: secret.arn,
+    region: secret.region,
+    name: secret.name,
+    description: secret.description ?? null,
+    kms_key_id: secret.kmsKeyId ?? null,
+    tags: JSON.stringify(secret.tags),
+    created_at: secret.createdAt,
+    last_changed_at: secret.lastChangedAt,
+    last_accessed_at: secret.lastAccessedAt ?? null,
+    deleted_at: secret.deletedAt ?? null,
+    deletion_date: secret.deletionDate ?? null,
+    revision: secret.revision,
+  };
+}

@@ -1,0 +1,324 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import type { SecretState, VersionRecord } from "../../domain/secrets/records.js";
+import {
+  type AccessKeyRecord,
+  type SealedValueRow,
+  type SecretChange,
+  type SecretListQuery,
+  type SecretStore,
+  type SettingsStore,
+  StoreConflictError,
+  type SortKey,
+} from "../port.js";
+import { migrate } from "./migrations.js";
+import {
+  type SecretRow,
+  type VersionMetaRow,
+  type VersionRow,
+  secretParams,
+  toSecretRecord,
+  toVersionMeta,
+  toVersionRecord,
+} from "./rows.js";
+
+const sortColumns: Record<SortKey, string> = {
+  "created-date": "created_at",
+  "last-changed-date": "last_changed_at",
+  "last-accessed-date": "COALESCE(last_accessed_at, 0)",
+  name: "name",
+};
+
+/**
+ * The embedded engine: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method
+ * runs to completion inside one event-loop turn and every `commit` is a real transaction.
+ * `synchronous = FULL` makes an acknowledged write survive a crash of the process or the machine.
+ */
+export class SqliteStore implements SecretStore, SettingsStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000");
+    migrate(this.db);
+    this.statements = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      secretByName: db.prepare<[string, string], SecretRow>(
+        "SELECT * FROM secrets WHERE region = ? AND name = ?",
+      ),
+      secretByArn: db.prepare<[string], SecretRow>("SELECT * FROM secrets WHERE arn = ?"),
+      versionMetas: db.prepare<[string], VersionMetaRow>(
+        "SELECT version_id, stages, created_at, last_accessed_at, kms_key_id FROM secret_versions WHERE arn = ? ORDER BY created_at DESC, version_id",
+      ),
+      versionById: db.prepare<[string, string], VersionRow>(
+        "SELECT * FROM secret_versions WHERE arn = ? AND version_id = ?",
+      ),
+      versionByStage: db.prepare<[string, string], VersionRow>(
+        `SELECT v.* FROM version_stages s JOIN secret_versions v ON v.arn = s.arn AND v.version_id = s.version_id
+         WHERE s.arn = ? AND s.stage = ?`,
+      ),
+      insertSecret: db.prepare(
+        `INSERT INTO secrets (arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
+           last_accessed_at, deleted_at, deletion_date, revision)
+         VALUES (@arn, @region, @name, @description, @kms_key_id, @tags, @created_at, @last_changed_at,
+           @last_accessed_at, @deleted_at, @deletion_date, @revision)`,
+      ),
+      updateSecret: db.prepare(
+        `UPDATE secrets SET description = @description, kms_key_id = @kms_key_id, tags = @tags,
+           last_changed_at = @last_changed_at, last_accessed_at = @last_accessed_at, deleted_at = @deleted_at,
+           deletion_date = @deletion_date, revision = @revision
+         WHERE arn = @arn AND revision = @expected_revision`,
+      ),
+      insertVersion: db.prepare(
+        `INSERT INTO secret_versions (arn, version_id, stages, created_at, last_accessed_at, kms_key_id, kind, kek_id,
+           wrapped_key, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      restageVersion: db.prepare("UPDATE secret_versions SET stages = ? WHERE arn = ? AND version_id = ?"),
+      deleteVersion: db.prepare("DELETE FROM secret_versions WHERE arn = ? AND version_id = ?"),
+      clearStagesOf: db.prepare("DELETE FROM version_stages WHERE arn = ? AND version_id = ?"),
+      insertStage: db.prepare(
+        "INSERT OR REPLACE INTO version_stages (arn, stage, version_id) VALUES (?, ?, ?)",
+      ),
+      touchSecret: db.prepare(
+        "UPDATE secrets SET last_accessed_at = ? WHERE arn = ? AND (last_accessed_at IS NULL OR last_accessed_at < ?)",
+      ),
+      touchVersion: db.prepare(
+        "UPDATE secret_versions SET last_accessed_at = ? WHERE arn = ? AND version_id = ? AND (last_accessed_at IS NULL OR last_accessed_at < ?)",
+      ),
+      dueForPurge: db
+        .prepare<[number, number], string>(
+          "SELECT arn FROM secrets WHERE deletion_date IS NOT NULL AND deletion_date <= ? ORDER BY deletion_date LIMIT ?",
+        )
+        .pluck(),
+      deleteStagesOfSecret: db.prepare("DELETE FROM version_stages WHERE arn = ?"),
+      deleteVersionsOfSecret: db.prepare("DELETE FROM secret_versions WHERE arn = ?"),
+      deleteSecret: db.prepare("DELETE FROM secrets WHERE arn = ?"),
+      sealedValues: db.prepare<[number, number], VersionRow & { arn: string; rowid: number }>(
+        "SELECT rowid, * FROM secret_versions WHERE rowid > ? ORDER BY rowid LIMIT ?",
+      ),
+      replaceWrappedKey: db.prepare(
+        "UPDATE secret_versions SET kek_id = ?, wrapped_key = ? WHERE arn = ? AND version_id = ? AND kek_id = ? AND wrapped_key = ?",
+      ),
+      referencedKekIds: db
+        .prepare<[], string>("SELECT kek_id FROM secret_versions UNION SELECT kek_id FROM access_keys")
+        .pluck(),
+      getSetting: db.prepare<[string], string>("SELECT value FROM settings WHERE key = ?").pluck(),
+      initSetting: db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)"),
+      getAccessKey: db.prepare<[string], AccessKeyRow>("SELECT * FROM access_keys WHERE access_key_id = ?"),
+      putAccessKey: db.prepare(
+        `INSERT OR REPLACE INTO access_keys (access_key_id, principal, kind, kek_id, wrapped_key, ciphertext, status, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      allAccessKeys: db.prepare<[], AccessKeyRow>("SELECT * FROM access_keys ORDER BY access_key_id"),
+      countAccessKeys: db.prepare<[], number>("SELECT COUNT(*) FROM access_keys").pluck(),
+    };
+  }
+
+  async findByName(region: string, name: string): Promise<SecretState | undefined> {
+    return this.stateOf(this.statements.secretByName.get(region, name));
+  }
+
+  async findByArn(arn: string): Promise<SecretState | undefined> {
+    return this.stateOf(this.statements.secretByArn.get(arn));
+  }
+
+  private stateOf(row: SecretRow | undefined): SecretState | undefined {
+    if (!row) return undefined;
+    return {
+      secret: toSecretRecord(row),
+      versions: this.statements.versionMetas.all(row.arn).map(toVersionMeta),
+    };
+  }
+
+  async readVersion(
+    arn: string,
+    selector: { versionId: string } | { stage: string },
+  ): Promise<VersionRecord | undefined> {
+    const row =
+      "versionId" in selector
+        ? this.statements.versionById.get(arn, selector.versionId)
+        : this.statements.versionByStage.get(arn, selector.stage);
+    return row ? toVersionRecord(row) : undefined;
+  }
+
+  async listSecrets(query: SecretListQuery) {
+    const column = sortColumns[query.sortBy];
+    const direction = query.order === "asc" ? "ASC" : "DESC";
+    const comparison = query.order === "asc" ? ">" : "<";
+    const where = ["region = @region"];
+    if (!query.includePlannedDeletion) where.push("deletion_date IS NULL");
+    if (query.after) where.push(`(${column}, arn) ${comparison} (@sortValue, @afterArn)`);
+    const sql = `SELECT * FROM secrets WHERE ${where.join(" AND ")} ORDER BY ${column} ${direction}, arn ${direction} LIMIT @limit`;
+    const rows = this.db.prepare<Record<string, unknown>, SecretRow>(sql).all({
+      region: query.region,
+      sortValue: query.after?.sortValue ?? null,
+      afterArn: query.after?.arn ?? null,
+      limit: query.limit,
+    });
+    return rows.map(toSecretRecord);
+  }
+
+  async commit(change: SecretChange): Promise<void> {
+    const s = this.statements;
+    const arn = change.secret.arn;
+    this.db.transaction(() => {
+      if (change.kind === "create") {
+        if (s.secretByName.get(change.secret.region, change.secret.name) || s.secretByArn.get(arn)) {
+          throw new StoreConflictError("name-taken", "a secret with this name already exists");
+        }
+        s.insertSecret.run(secretParams(change.secret));
+      } else {
+        const updated = s.updateSecret.run({
+          ...secretParams(change.secret),
+          expected_revision: change.expectedRevision,
+        });
+        if (updated.changes !== 1) {
+          throw new StoreConflictError("revision-changed", "the secret changed since it was read");
+        }
+      }
+      for (const versionId of change.removeVersions) s.deleteVersion.run(arn, versionId);
+      for (const version of change.addVersions) {
+        s.insertVersion.run(
+          arn,
+          version.versionId,
+          JSON.stringify(version.stages),
+          version.createdAt,
+          version.lastAccessedAt ?? null,
+          version.kmsKeyId ?? null,
+          version.value.kind,
+          version.value.kekId,
+          version.value.wrappedKey,
+          version.value.ciphertext,
+        );
+      }
+      for (const version of change.restage) {
+        s.restageVersion.run(JSON.stringify(version.stages), arn, version.versionId);
+      }
+      // Clear first, then insert: a label moving between two restaged versions must not be lost.
+      const staged = [...change.restage, ...change.addVersions];
+      for (const version of staged) s.clearStagesOf.run(arn, version.versionId);
+      for (const version of staged) {
+        for (const stage of version.stages) s.insertStage.run(arn, stage, version.versionId);
+      }
+    })();
+  }
+
+  async touchAccessed(arn: string, versionId: string, day: number): Promise<void> {
+    this.statements.touchSecret.run(day, arn, day);
+    this.statements.touchVersion.run(day, arn, versionId, day);
+  }
+
+  async listDueForPurge(now: number, limit: number): Promise<string[]> {
+    return this.statements.dueForPurge.all(now, limit);
+  }
+
+  async purge(arn: string): Promise<void> {
+    const s = this.statements;
+    this.db.transaction(() => {
+      s.deleteStagesOfSecret.run(arn);
+      s.deleteVersionsOfSecret.run(arn);
+      s.deleteSecret.run(arn);
+    })();
+  }
+
+  async listSealedValues(afterKey: string | undefined, limit: number): Promise<SealedValueRow[]> {
+    const rows = this.statements.sealedValues.all(afterKey === undefined ? 0 : Number(afterKey), limit);
+    return rows.map((row) => ({
+      key: String(row.rowid),
+      arn: row.arn,
+      versionId: row.version_id,
+      value: toVersionRecord(row).value,
+    }));
+  }
+
+  async replaceWrappedKey(row: SealedValueRow, replacement: { kekId: string; wrappedKey: Buffer }) {
+    const result = this.statements.replaceWrappedKey.run(
+      replacement.kekId,
+      replacement.wrappedKey,
+      row.arn,
+      row.versionId,
+      row.value.kekId,
+      row.value.wrappedKey,
+    );
+    return result.changes === 1;
+  }
+
+  async referencedKekIds(): Promise<string[]> {
+    return this.statements.referencedKekIds.all();
+  }
+
+  async getSetting(key: string): Promise<string | undefined> {
+    return this.statements.getSetting.get(key);
+  }
+
+  async initSetting(key: string, value: string): Promise<string> {
+    this.statements.initSetting.run(key, value);
+    return this.statements.getSetting.get(key) ?? value;
+  }
+
+  async getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
+    const row = this.statements.getAccessKey.get(accessKeyId);
+    return row ? toAccessKeyRecord(row) : undefined;
+  }
+
+  async listAccessKeys(): Promise<AccessKeyRecord[]> {
+    return this.statements.allAccessKeys.all().map(toAccessKeyRecord);
+  }
+
+  async putAccessKey(record: AccessKeyRecord): Promise<void> {
+    this.statements.putAccessKey.run(
+      record.accessKeyId,
+      record.principal,
+      record.sealedSecret.kind,
+      record.sealedSecret.kekId,
+      record.sealedSecret.wrappedKey,
+      record.sealedSecret.ciphertext,
+      record.status,
+      record.createdAt,
+    );
+  }
+
+  async countAccessKeys(): Promise<number> {
+    return this.statements.countAccessKeys.get() ?? 0;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+interface AccessKeyRow {
+  access_key_id: string;
+  principal: string;
+  kind: string;
+  kek_id: string;
+  wrapped_key: Buffer;
+  ciphertext: Buffer;
+  status: string;
+  created_at: number;
+}
+
+function toAccessKeyRecord(row: AccessKeyRow): AccessKeyRecord {
+  return {
+    accessKeyId: row.access_key_id,
+    principal: row.principal,
+    sealedSecret: {
+      kind: row.kind === "binary" ? "binary" : "string",
+      kekId: row.kek_id,
+      wrappedKey: row.wrapped_key,
+      ciphertext: row.ciphertext,
+    },
+    status: row.status === "inactive" ? "inactive" : "active",
+    createdAt: row.created_at,
+  };
+}
