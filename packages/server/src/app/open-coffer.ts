@@ -2,7 +2,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { type AccessKey, AccessKeyRegistry, generateAccessKey } from "../auth/access-keys.js";
 import type { CofferConfig } from "../config/config.js";
-import { type Envelope, createEnvelope } from "../crypto/envelope.js";
+import { createEnvelope, type Envelope } from "../crypto/envelope.js";
 import { type Keyring, openKeyring } from "../crypto/keyring.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import type { SecretDomainDeps } from "../domain/secrets/deps.js";

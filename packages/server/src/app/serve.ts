@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from "../config/config.js";
-import { type RunningServer, startServer } from "./start-server.js";
 import { firstStartBanner, startBanner } from "./banner.js";
+import { type RunningServer, startServer } from "./start-server.js";
 
 /** `coffer serve` / `npm start`: run until SIGINT or SIGTERM. */
 export async function serveFromEnvironment(env: Record<string, string | undefined>): Promise<RunningServer> {

@@ -1,4 +1,4 @@
-import { type Server, createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CofferConfig } from "../config/config.js";
 import { createRequestHandler } from "../http/request-handler.js";
@@ -6,7 +6,7 @@ import { createSigV4Verifier } from "../http/sigv4/index.js";
 import { operations } from "../operations/registry.js";
 import { loadServiceModel } from "../protocol/model.js";
 import { createInputValidator } from "../protocol/validate.js";
-import { type Logger, createLogger } from "./logger.js";
+import { createLogger, type Logger } from "./logger.js";
 import { type Coffer, openCoffer } from "./open-coffer.js";
 
 export interface RunningServer {

@@ -40,7 +40,7 @@ export class AccessKeyRegistry {
     if (cached) return cached;
     if ((this.unknownUntil.get(accessKeyId) ?? 0) > this.now()) return undefined;
     const record = await this.store.getAccessKey(accessKeyId);
-    if (!record || record.status !== "active") {
+    if (record?.status !== "active") {
       if (this.unknownUntil.size > 10_000) this.unknownUntil.clear();
       this.unknownUntil.set(accessKeyId, this.now() + negativeCacheMs);
       return undefined;

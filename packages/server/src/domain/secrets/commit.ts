@@ -1,7 +1,7 @@
 import { StoreConflictError } from "../../storage/port.js";
 import { InternalServiceError } from "../errors.js";
 
-const maxAttempts = 5;
+const maxAttempts = 10;
 
 /**
  * Runs read-decide-commit until the commit lands: a concurrent writer bumps the secret's revision,
@@ -21,6 +21,8 @@ export async function withOptimisticRetry<T>(attempt: () => Promise<T>): Promise
           },
         );
       }
+      // Jittered backoff spreads out writers in other processes sharing the database.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * i));
     }
   }
 }

@@ -1,12 +1,12 @@
+import type { SortKey } from "../../storage/port.js";
 import { CofferError, InvalidParameterException, ResourceNotFoundException } from "../errors.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
-import { type SecretFilter, matchesFilters } from "./filters.js";
+import { matchesFilters, type SecretFilter } from "./filters.js";
 import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
 import type { SecretRecord, SecretState, VersionMeta } from "./records.js";
 import { assertNotScheduledForDeletion, requireSecret } from "./resolve.js";
-import { type SecretValue, openValue } from "./secret-value.js";
+import { openValue, type SecretValue } from "./secret-value.js";
 import { CURRENT } from "./stages.js";
-import type { SortKey } from "../../storage/port.js";
 
 export interface ReadValue {
   arn: string;

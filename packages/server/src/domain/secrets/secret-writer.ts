@@ -7,11 +7,12 @@ import {
 } from "../errors.js";
 import { withOptimisticRetry } from "./commit.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
+import { KeyedLock } from "./keyed-lock.js";
 import { assertValidSecretName } from "./names.js";
 import type { SecretRecord, SecretState, Tag, VersionRecord } from "./records.js";
 import { assertNotScheduledForDeletion, findSecret, requireSecret } from "./resolve.js";
-import { type SecretValue, assertValueSize, openValue, sameValue, sealValue } from "./secret-value.js";
-import { CURRENT, attachStages, detachStage, versionsToPrune } from "./stages.js";
+import { assertValueSize, openValue, type SecretValue, sameValue, sealValue } from "./secret-value.js";
+import { attachStages, CURRENT, detachStage, versionsToPrune } from "./stages.js";
 import { mergeTags, removeTags } from "./tags.js";
 
 export interface CreateSecretInput {
@@ -48,7 +49,14 @@ export const defaultRecoveryWindowDays = 30;
 
 /** Everything that changes secrets: the domain rules of AWS Secrets Manager's write operations. */
 export class SecretWriter {
+  private readonly lock = new KeyedLock();
+
   constructor(private readonly deps: SecretDomainDeps) {}
+
+  /** One secret's changes queue up in this process; the revision check handles other processes. */
+  private change<T>(scope: RequestScope, secretId: string, attempt: () => Promise<T>): Promise<T> {
+    return this.lock.run(`${scope.region}\n${secretId}`, () => withOptimisticRetry(attempt));
+  }
 
   async create(scope: RequestScope, input: CreateSecretInput): Promise<SecretRef & { versionId?: string }> {
     assertValidSecretName(input.name);
@@ -116,7 +124,7 @@ export class SecretWriter {
     input: PutValueInput,
   ): Promise<SecretRef & { versionId: string; stages: string[] }> {
     assertValueSize(input.value);
-    return withOptimisticRetry(async () => {
+    return this.change(scope, input.secretId, async () => {
       const state = await requireSecret(this.deps, scope, input.secretId);
       assertNotScheduledForDeletion(state);
       const versionId = input.clientRequestToken ?? this.deps.newVersionId();
@@ -134,7 +142,7 @@ export class SecretWriter {
   async update(scope: RequestScope, input: UpdateSecretInput): Promise<SecretRef & { versionId?: string }> {
     if (input.value) assertValueSize(input.value);
     const value = input.value;
-    return withOptimisticRetry(async () => {
+    return this.change(scope, input.secretId, async () => {
       const state = await requireSecret(this.deps, scope, input.secretId);
       assertNotScheduledForDeletion(state);
       const secret: SecretRecord = {
@@ -163,7 +171,7 @@ export class SecretWriter {
     scope: RequestScope,
     input: { secretId: string; stage: string; removeFromVersionId?: string; moveToVersionId?: string },
   ): Promise<SecretRef> {
-    return withOptimisticRetry(async () => {
+    return this.change(scope, input.secretId, async () => {
       const state = await requireSecret(this.deps, scope, input.secretId);
       assertNotScheduledForDeletion(state);
       const holder = state.versions.find((v) => v.stages.includes(input.stage))?.versionId;
@@ -217,7 +225,7 @@ export class SecretWriter {
         "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive).",
       );
     }
-    return withOptimisticRetry(async () => {
+    return this.change(scope, input.secretId, async () => {
       const state = await requireSecret(this.deps, scope, input.secretId);
       const ref = { arn: state.secret.arn, name: state.secret.name };
       const now = this.deps.now();
@@ -237,7 +245,7 @@ export class SecretWriter {
   }
 
   async restore(scope: RequestScope, secretId: string): Promise<SecretRef> {
-    return withOptimisticRetry(async () => {
+    return this.change(scope, secretId, async () => {
       const state = await requireSecret(this.deps, scope, secretId);
       if (state.secret.deletedAt !== undefined) {
         await this.commitUpdate(
@@ -251,7 +259,7 @@ export class SecretWriter {
   }
 
   async tag(scope: RequestScope, secretId: string, tags: Tag[]): Promise<void> {
-    await withOptimisticRetry(async () => {
+    await this.change(scope, secretId, async () => {
       const state = await requireSecret(this.deps, scope, secretId);
       assertNotScheduledForDeletion(state);
       const secret = {
@@ -264,7 +272,7 @@ export class SecretWriter {
   }
 
   async untag(scope: RequestScope, secretId: string, keys: string[]): Promise<void> {
-    await withOptimisticRetry(async () => {
+    await this.change(scope, secretId, async () => {
       const state = await requireSecret(this.deps, scope, secretId);
       assertNotScheduledForDeletion(state);
       const secret = {

@@ -24,7 +24,8 @@ export function attachStages(versions: VersionMeta[], targetVersionId: string, s
     if (holder === targetVersionId) continue;
     if (holder !== undefined) labels.get(holder)?.delete(stage);
     labels.get(targetVersionId)?.add(stage);
-    if (stage === CURRENT && holder !== undefined) {
+    // Labels the caller asked for win over the automatic AWSPREVIOUS demotion.
+    if (stage === CURRENT && holder !== undefined && !stages.includes(PREVIOUS)) {
       const previousHolder = holderOf(PREVIOUS);
       if (previousHolder !== undefined) labels.get(previousHolder)?.delete(PREVIOUS);
       labels.get(holder)?.add(PREVIOUS);

@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Test credentials declared through configuration, as a CI harness would. */
+export const testAdmin = {
+  accessKeyId: "AKIATESTADMIN0000001",
+  secretAccessKey: "test-admin-secret-key-0123456789abcdef",
+};
+export const testAccountId = "123456789012";
+export const testRegion = "us-east-1";
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  home: string;
+  /** Environment for AWS clients pointed at this server. */
+  clientEnv: Record<string, string>;
+  output(): string;
+  /** Graceful stop (SIGTERM), waiting for exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL, as a crash would. */
+  kill(): Promise<void>;
+  /** Removes the data folder. */
+  cleanup(): void;
+}
+
+const mainScript = join(dirname(fileURLToPath(import.meta.url)), "..", "main.js");
+
+/** Starts a real Coffer server process on a free loopback port with its own data folder. */
+export async function startServerProcess(
+  options: { home?: string; env?: Record<string, string>; configuredAdmin?: boolean } = {},
+): Promise<ServerProcess> {
+  const home = options.home ?? mkdtempSync(join(tmpdir(), "coffer-test-"));
+  const adminEnv =
+    options.configuredAdmin === false
+      ? {}
+      : {
+          COFFER_ADMIN_ACCESS_KEY_ID: testAdmin.accessKeyId,
+          COFFER_ADMIN_SECRET_ACCESS_KEY: testAdmin.secretAccessKey,
+        };
+  const child = spawn(process.execPath, ["--enable-source-maps", mainScript], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? home,
+      COFFER_HOME: home,
+      COFFER_PORT: "0",
+      COFFER_ACCOUNT_ID: testAccountId,
+      COFFER_LOG_LEVEL: "debug",
+      ...adminEnv,
+      ...options.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    output += chunk.toString("utf8");
+  });
+  const url = await waitForListening(child, () => output);
+  const port = Number(new URL(url).port);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    url,
+    port,
+    home,
+    clientEnv: {
+      AWS_ACCESS_KEY_ID: testAdmin.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: testAdmin.secretAccessKey,
+      AWS_REGION: testRegion,
+      AWS_DEFAULT_REGION: testRegion,
+      AWS_ENDPOINT_URL: url,
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_CONFIG_FILE: join(home, "no-aws-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(home, "no-aws-credentials"),
+    },
+    output: () => output,
+    stop: async () => {
+      child.kill("SIGTERM");
+      return exited;
+    },
+    kill: async () => {
+      child.kill("SIGKILL");
+      await exited;
+    },
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+function waitForListening(child: ChildProcess, output: () => string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start within 10 s; output:\n${output()}`));
+    }, 10_000);
+    const check = () => {
+      const match = /listening on (http:\/\/[^\s]+)/.exec(output());
+      if (match?.[1]) {
+        clearTimeout(timer);
+        child.stdout?.off("data", check);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code} before listening; output:\n${output()}`));
+    });
+  });
+}
