@@ -1,0 +1,171 @@
+/**
+ * A typed view of botocore's JSON service model for Secrets Manager, and its loader.
+ *
+ * The model file ships with the package (`packages/server/model/`) and is the single source of truth
+ * for operation names, input shapes and their constraints. Only the parts the server uses are typed.
+ */
+import { readFileSync } from "node:fs";
+
+/** A reference from a member, list, or map to a named shape. */
+export interface ShapeRef {
+  readonly shape: string;
+  /** Nullable in generated SDKs; irrelevant for validation (JSON null always means "absent"). */
+  readonly box?: boolean;
+  readonly idempotencyToken?: boolean;
+}
+
+interface Sensitivity {
+  /** Values of this shape are secret material and must never be echoed in messages or logs. */
+  readonly sensitive?: boolean;
+}
+
+interface LengthBounds {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+export interface StringShape extends Sensitivity, LengthBounds {
+  readonly type: "string";
+  /** A Java regular expression, as AWS's own validators evaluate it. */
+  readonly pattern?: string;
+  readonly enum?: readonly string[];
+}
+
+export interface BlobShape extends Sensitivity, LengthBounds {
+  readonly type: "blob";
+}
+
+export interface NumberShape extends Sensitivity {
+  readonly type: "integer" | "long";
+  readonly min?: number;
+  readonly max?: number;
+  readonly box?: boolean;
+}
+
+export interface BooleanShape extends Sensitivity {
+  readonly type: "boolean";
+}
+
+export interface TimestampShape extends Sensitivity {
+  readonly type: "timestamp";
+}
+
+export interface ListShape extends Sensitivity, LengthBounds {
+  readonly type: "list";
+  readonly member: ShapeRef;
+}
+
+export interface MapShape extends Sensitivity, LengthBounds {
+  readonly type: "map";
+  readonly key: ShapeRef;
+  readonly value: ShapeRef;
+}
+
+export interface StructureShape extends Sensitivity {
+  readonly type: "structure";
+  readonly members: Readonly<Record<string, ShapeRef>>;
+  readonly required?: readonly string[];
+  readonly exception?: boolean;
+  readonly fault?: boolean;
+}
+
+export type Shape =
+  | StringShape
+  | BlobShape
+  | NumberShape
+  | BooleanShape
+  | TimestampShape
+  | ListShape
+  | MapShape
+  | StructureShape;
+
+export interface Operation {
+  readonly name: string;
+  readonly http?: { readonly method: string; readonly requestUri: string };
+  readonly input?: ShapeRef;
+  readonly output?: ShapeRef;
+  readonly errors?: readonly ShapeRef[];
+}
+
+export interface ServiceMetadata {
+  readonly apiVersion: string;
+  readonly jsonVersion: string;
+  readonly protocol: string;
+  readonly targetPrefix: string;
+  readonly signingName: string;
+  readonly endpointPrefix: string;
+  readonly serviceId: string;
+}
+
+export interface ServiceModel {
+  readonly metadata: ServiceMetadata;
+  readonly operations: Readonly<Record<string, Operation>>;
+  readonly shapes: Readonly<Record<string, Shape>>;
+}
+
+// src/protocol/model.ts and dist/protocol/model.js both sit two levels below packages/server/.
+const MODEL_URL = new URL("../../model/secretsmanager-2017-10-17.json", import.meta.url);
+
+let cachedModel: ServiceModel | undefined;
+
+/** Reads and parses the bundled service model once per process. */
+export function loadServiceModel(): ServiceModel {
+  cachedModel ??= parseServiceModel(readFileSync(MODEL_URL, "utf8"));
+  return cachedModel;
+}
+
+/**
+ * Parses model JSON with a shallow sanity check. Shape details are checked later, when validators
+ * are compiled, so a model the server cannot handle fails at startup rather than per request.
+ */
+export function parseServiceModel(json: string): ServiceModel {
+  const parsed: unknown = JSON.parse(json);
+  if (
+    !isRecord(parsed) ||
+    !isRecord(parsed.metadata) ||
+    !isRecord(parsed.operations) ||
+    !isRecord(parsed.shapes)
+  ) {
+    throw new Error("Service model must be an object with metadata, operations and shapes");
+  }
+  return parsed as unknown as ServiceModel;
+}
+
+/** The model's operation names (e.g. "GetSecretValue"), sorted for stable output. */
+export function operationNames(model: ServiceModel): string[] {
+  return Object.keys(model.operations).sort();
+}
+
+/** Names of the shapes a shape refers to directly. */
+export function childShapeNames(shape: Shape): string[] {
+  switch (shape.type) {
+    case "structure":
+      return Object.values(shape.members).map((ref) => ref.shape);
+    case "list":
+      return [shape.member.shape];
+    case "map":
+      return [shape.key.shape, shape.value.shape];
+    default:
+      return [];
+  }
+}
+
+/** Looks up a shape, failing loudly on a dangling reference (a broken model, not a bad request). */
+export function shapeNamed(model: ServiceModel, shapeName: string): Shape {
+  const shape = model.shapes[shapeName];
+  if (shape === undefined) throw new Error(`Service model has no shape named ${shapeName}`);
+  return shape;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Every distinct `pattern` in the model, so all of them can be compiled (and checked) up front. */
+export function modelPatterns(model: ServiceModel): string[] {
+  const patterns = new Set<string>();
+  for (const shape of Object.values(model.shapes)) {
+    if (shape.type === "string" && shape.pattern !== undefined) patterns.add(shape.pattern);
+  }
+  return [...patterns];
+}
