@@ -1,5 +1,5 @@
-export { serveFromEnvironment } from "./app/serve.js";
-export { rotateMasterKey } from "./app/rotate-master-key.js";
-export { startServer, type RunningServer } from "./app/start-server.js";
-export { loadConfig, type CofferConfig, ConfigError, defaultPort } from "./config/config.js";
 export { createLogger, type Logger } from "./app/logger.js";
+export { rotateMasterKey } from "./app/rotate-master-key.js";
+export { serveFromEnvironment } from "./app/serve.js";
+export { type RunningServer, startServer } from "./app/start-server.js";
+export { type CofferConfig, ConfigError, defaultPort, loadConfig } from "./config/config.js";

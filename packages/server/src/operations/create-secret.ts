@@ -1,6 +1,6 @@
+import { NotImplementedYetException } from "../domain/errors.js";
 import type { Tag } from "../domain/secrets/records.js";
 import type { Operation } from "./operation.js";
-import { NotImplementedYetException } from "../domain/errors.js";
 import { compact, valueFromWire } from "./wire.js";
 
 interface CreateSecretRequest {

@@ -1,6 +1,6 @@
+import type { RequestScope } from "../domain/secrets/deps.js";
 import type { SecretReader } from "../domain/secrets/secret-reader.js";
 import type { SecretWriter } from "../domain/secrets/secret-writer.js";
-import type { RequestScope } from "../domain/secrets/deps.js";
 
 /** Who is calling, established by SigV4 before any operation runs. */
 export interface CallerIdentity {

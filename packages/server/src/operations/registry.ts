@@ -11,8 +11,8 @@ import type { Operation } from "./operation.js";
 import { putSecretValue } from "./put-secret-value.js";
 import { restoreSecret } from "./restore-secret.js";
 import { tagResource, untagResource } from "./tag-resource.js";
-import { updateSecretVersionStage } from "./update-secret-version-stage.js";
 import { updateSecret } from "./update-secret.js";
+import { updateSecretVersionStage } from "./update-secret-version-stage.js";
 
 const policies = "resource policies, with access control";
 const rotation = "rotation";

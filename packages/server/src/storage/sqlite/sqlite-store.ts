@@ -9,18 +9,18 @@ import {
   type SecretListQuery,
   type SecretStore,
   type SettingsStore,
-  StoreConflictError,
   type SortKey,
+  StoreConflictError,
 } from "../port.js";
 import { migrate } from "./migrations.js";
 import {
   type SecretRow,
-  type VersionMetaRow,
-  type VersionRow,
   secretParams,
   toSecretRecord,
   toVersionMeta,
   toVersionRecord,
+  type VersionMetaRow,
+  type VersionRow,
 } from "./rows.js";
 
 const sortColumns: Record<SortKey, string> = {

@@ -1,0 +1,28 @@
+/**
+ * Exit codes are part of the command-line contract: scripts branch on them, so a number never changes
+ * meaning once released. `--help` prints {@link EXIT_CODES_HELP}, which is built from the same table.
+ */
+export const ExitCode = {
+  Ok: 0,
+  Usage: 1,
+  NotFound: 2,
+  AccessDenied: 3,
+  Unreachable: 4,
+  ServiceError: 5,
+} as const;
+
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+const meanings: ReadonlyArray<readonly [ExitCode, string]> = [
+  [ExitCode.Ok, "success"],
+  [ExitCode.Usage, "bad usage or configuration; a --field the secret lacks; a cancelled prompt"],
+  [ExitCode.NotFound, "secret not found (ResourceNotFoundException)"],
+  [ExitCode.AccessDenied, "access denied, bad signature, unknown access key, or no credentials"],
+  [ExitCode.Unreachable, "cannot reach the server (connection refused, host not found, timeout)"],
+  [ExitCode.ServiceError, 'any other error; service errors print as "<AwsErrorName>: <message>"'],
+];
+
+export const EXIT_CODES_HELP = [
+  "Exit codes:",
+  ...meanings.map(([code, meaning]) => `  ${code}  ${meaning}`),
+].join("\n");

@@ -1,0 +1,8 @@
+export type {
+  CredentialLookup,
+  IncomingSignedRequest,
+  SigV4Verifier,
+  SigV4VerifierOptions,
+  VerifiedRequest,
+} from "./types.js";
+export { createSigV4Verifier } from "./verify.js";

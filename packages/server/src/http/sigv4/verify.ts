@@ -1,0 +1,96 @@
+import {
+  IncompleteSignatureException,
+  InvalidSignatureException,
+  MissingAuthenticationTokenException,
+  UnrecognizedClientException,
+} from "../../domain/errors.js";
+import { canonicalHeaders } from "./canonicalHeaders.js";
+import { canonicalRequest } from "./canonicalRequest.js";
+import { checkClockSkew, DEFAULT_MAX_CLOCK_SKEW_MS } from "./clockSkew.js";
+import { checkCredentialScope } from "./credentialScope.js";
+import { headerValue } from "./headerValue.js";
+import { parseAuthorization, SIGV4_ALGORITHM } from "./parseAuthorization.js";
+import { payloadHash } from "./payloadHash.js";
+import { readRequestTime } from "./requestTime.js";
+import { sha256Hex } from "./sha256.js";
+import { signatureMatches } from "./signatureMatches.js";
+import { SigningKeyCache } from "./signingKey.js";
+import type {
+  CredentialLookup,
+  IncomingSignedRequest,
+  SigV4Verifier,
+  SigV4VerifierOptions,
+  VerifiedRequest,
+} from "./types.js";
+
+const PRESIGNED_QUERY = /[?&]x-amz-(?:algorithm|credential|signature)=/i;
+
+/**
+ * Server side of AWS Signature Version 4, header form only.
+ *
+ * Checks run cheapest and least sensitive first: the header's shape (IncompleteSignatureException),
+ * the scope and clock (InvalidSignatureException), and only then the credential store
+ * (UnrecognizedClientException) and the cryptography (InvalidSignatureException).
+ */
+export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifier {
+  const { service } = options;
+  const maxSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
+  const now = options.now ?? Date.now;
+  if (!Number.isFinite(maxSkewMs) || maxSkewMs < 0) {
+    throw new RangeError(`maxClockSkewMs must be a non-negative number, got ${maxSkewMs}`);
+  }
+  const signingKeys = new SigningKeyCache();
+
+  function verify(request: IncomingSignedRequest, credentials: CredentialLookup): VerifiedRequest {
+    const { headers } = request;
+    const authorization = headerValue(headers.authorization);
+    if (authorization === undefined || authorization.trim() === "") {
+      if (PRESIGNED_QUERY.test(request.rawUrl)) {
+        throw new IncompleteSignatureException(
+          "Query-string (presigned URL) authentication is not supported: sign the request with the " +
+            `'Authorization: ${SIGV4_ALGORITHM} ...' header.`,
+        );
+      }
+      throw new MissingAuthenticationTokenException("Missing Authentication Token");
+    }
+
+    const auth = parseAuthorization(authorization);
+    const time = readRequestTime(headers, auth.signedHeaderNames);
+    checkCredentialScope(auth, service, time.amzDate);
+    const headerBlock = canonicalHeaders(headers, auth.signedHeaderNames);
+    checkClockSkew(time.amzDate, time.epochMs, now(), maxSkewMs);
+
+    const secretAccessKey = credentials.secretFor(auth.accessKeyId);
+    if (secretAccessKey === undefined) {
+      throw new UnrecognizedClientException("The security token included in the request is invalid.");
+    }
+
+    const canonical = canonicalRequest({
+      method: request.method,
+      rawUrl: request.rawUrl,
+      canonicalHeaders: headerBlock,
+      signedHeaders: auth.signedHeaders,
+      payloadHash: payloadHash(headers, request.body),
+    });
+    const stringToSign = `${SIGV4_ALGORITHM}\n${time.amzDate}\n${auth.credentialScope}\n${sha256Hex(canonical)}`;
+    const signingKey = signingKeys.get(secretAccessKey, auth.scopeDate, auth.scopeRegion, service);
+    if (!signatureMatches(signingKey.signHex(stringToSign), auth.signature)) {
+      throw new InvalidSignatureException(
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret " +
+          "Access Key and signing method. Consult the service documentation for details.",
+      );
+    }
+
+    const verified: VerifiedRequest = {
+      accessKeyId: auth.accessKeyId,
+      region: auth.scopeRegion,
+      date: auth.scopeDate,
+      signedAt: new Date(time.epochMs),
+    };
+    const sessionToken = headerValue(headers["x-amz-security-token"]);
+    if (sessionToken !== undefined) verified.sessionToken = sessionToken;
+    return verified;
+  }
+
+  return { verify };
+}
