@@ -1,5 +1,5 @@
 import type { Operation } from "./operation.js";
-import { compact, epochSeconds, filtersFromWire, valueToWire } from "./wire.js";
+import { compact, filtersFromWire, readValueToWire } from "./wire.js";
 
 interface BatchGetSecretValueRequest {
   SecretIdList?: string[];
@@ -17,14 +17,7 @@ export const batchGetSecretValue: Operation = async (raw, { scope }, { reader })
     nextToken: input.NextToken,
   });
   return compact({
-    SecretValues: result.values.map((read) => ({
-      ARN: read.arn,
-      Name: read.name,
-      VersionId: read.versionId,
-      ...valueToWire(read.value),
-      VersionStages: read.stages,
-      CreatedDate: epochSeconds(read.createdAt),
-    })),
+    SecretValues: result.values.map(readValueToWire),
     Errors: result.errors.map(({ secretId, error }) => ({
       SecretId: secretId,
       ErrorCode: error.awsName,

@@ -1,5 +1,5 @@
 import type { Operation } from "./operation.js";
-import { epochSeconds, valueToWire } from "./wire.js";
+import { readValueToWire } from "./wire.js";
 
 interface GetSecretValueRequest {
   SecretId: string;
@@ -14,12 +14,5 @@ export const getSecretValue: Operation = async (raw, { scope }, { reader }) => {
     versionId: input.VersionId,
     versionStage: input.VersionStage,
   });
-  return {
-    ARN: read.arn,
-    Name: read.name,
-    VersionId: read.versionId,
-    ...valueToWire(read.value),
-    VersionStages: read.stages,
-    CreatedDate: epochSeconds(read.createdAt),
-  };
+  return readValueToWire(read);
 };

@@ -1,6 +1,6 @@
 import type { SortKey } from "../storage/port.js";
 import type { Operation } from "./operation.js";
-import { compact, epochSeconds, filtersFromWire, optionalEpochSeconds } from "./wire.js";
+import { compact, filtersFromWire, secretMetadataToWire } from "./wire.js";
 
 interface ListSecretsRequest {
   IncludePlannedDeletion?: boolean;
@@ -22,21 +22,7 @@ export const listSecrets: Operation = async (raw, { scope }, { reader }) => {
     nextToken: input.NextToken,
   });
   return compact({
-    SecretList: page.secrets.map((secret) =>
-      compact({
-        ARN: secret.arn,
-        Name: secret.name,
-        Description: secret.description,
-        KmsKeyId: secret.kmsKeyId,
-        RotationEnabled: false,
-        LastChangedDate: epochSeconds(secret.lastChangedAt),
-        LastAccessedDate: optionalEpochSeconds(secret.lastAccessedAt),
-        DeletedDate: optionalEpochSeconds(secret.deletedAt),
-        Tags: secret.tags,
-        CreatedDate: epochSeconds(secret.createdAt),
-        PrimaryRegion: secret.region,
-      }),
-    ),
+    SecretList: page.secrets.map((secret) => compact(secretMetadataToWire(secret))),
     NextToken: page.nextToken,
   });
 };

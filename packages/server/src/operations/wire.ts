@@ -1,5 +1,7 @@
 import { InvalidParameterException } from "../domain/errors.js";
 import type { SecretFilter } from "../domain/secrets/filters.js";
+import type { SecretRecord } from "../domain/secrets/records.js";
+import type { ReadValue } from "../domain/secrets/secret-reader.js";
 import type { SecretValue } from "../domain/secrets/secret-value.js";
 
 /** AWS JSON 1.1 sends timestamps as epoch seconds. */
@@ -49,4 +51,33 @@ export function compact<T extends object>(value: T): T {
     if (value[key] === undefined) delete value[key];
   }
   return value;
+}
+
+/** The metadata members DescribeSecret and ListSecrets share. */
+export function secretMetadataToWire(secret: SecretRecord) {
+  return {
+    ARN: secret.arn,
+    Name: secret.name,
+    Description: secret.description,
+    KmsKeyId: secret.kmsKeyId,
+    RotationEnabled: false,
+    LastChangedDate: epochSeconds(secret.lastChangedAt),
+    LastAccessedDate: optionalEpochSeconds(secret.lastAccessedAt),
+    DeletedDate: optionalEpochSeconds(secret.deletedAt),
+    Tags: secret.tags,
+    CreatedDate: epochSeconds(secret.createdAt),
+    PrimaryRegion: secret.region,
+  };
+}
+
+/** A GetSecretValue answer, also one entry of BatchGetSecretValue. */
+export function readValueToWire(read: ReadValue) {
+  return {
+    ARN: read.arn,
+    Name: read.name,
+    VersionId: read.versionId,
+    ...valueToWire(read.value),
+    VersionStages: read.stages,
+    CreatedDate: epochSeconds(read.createdAt),
+  };
 }
