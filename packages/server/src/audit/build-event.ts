@@ -1,0 +1,120 @@
+/**
+ * Turns one finished API call into its CloudTrail record. Pure: the same input gives the same
+ * event (pass `eventId` to make it fully deterministic; otherwise a random UUID is drawn).
+ */
+import { randomUUID } from "node:crypto";
+import { loadServiceModel, type ServiceModel } from "../protocol/model.js";
+import {
+  AUDIT_EVENT_SOURCE,
+  AUDIT_EVENT_VERSION,
+  type AuditEvent,
+  type AuditResource,
+  SECRET_RESOURCE_TYPE,
+} from "./event.js";
+import { createRequestRedactor, isPlainObject, responseElementsOf, truncate } from "./redact-request.js";
+import { type AuditCaller, userIdentityOf } from "./user-identity.js";
+
+export interface AuditEventInput {
+  /** The operation named by `X-Amz-Target`, e.g. "GetSecretValue" (may be one the model lacks). */
+  operation: string;
+  region: string;
+  /** The server's account: `recipientAccountId`. */
+  accountId: string;
+  /** The authenticated caller; undefined when authentication failed or never ran. */
+  caller: AuditCaller | undefined;
+  /** For an unauthenticated call: the access key id its Authorization header claimed, if any. */
+  attemptedAccessKeyId?: string | undefined;
+  sourceIp: string;
+  userAgent: string | undefined;
+  /** The parsed request body as received (before or after validation); anything goes. */
+  request: unknown;
+  /** What the caller was answered. */
+  result: { response: unknown } | { error: { awsName: string; message: string } };
+  requestId: string;
+  /** When the call was received: a Date or epoch milliseconds. */
+  time: Date | number;
+  eventId?: string | undefined;
+}
+
+const readOnlyOperation = /^(Get|Describe|List|BatchGet|Validate)/;
+const secretArnPattern = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:(\d*):secret:.+$/;
+const MAX_MESSAGE_LENGTH = 1024;
+const MAX_SHORT_FIELD = 256;
+
+export type AuditEventBuilder = (input: AuditEventInput) => AuditEvent;
+
+/** A builder bound to a service model (which decides what is sensitive). */
+export function createAuditEventBuilder(model: ServiceModel): AuditEventBuilder {
+  const redact = createRequestRedactor(model);
+  return (input) => {
+    const error = "error" in input.result ? input.result.error : undefined;
+    const response = "response" in input.result ? input.result.response : undefined;
+    const operation = truncate(input.operation, MAX_SHORT_FIELD);
+    const resources = resourcesOf(input.request, response);
+    const event: AuditEvent = {
+      eventVersion: AUDIT_EVENT_VERSION,
+      userIdentity: userIdentityOf(input.caller, input.attemptedAccessKeyId),
+      eventTime: new Date(input.time).toISOString(),
+      eventSource: AUDIT_EVENT_SOURCE,
+      eventName: operation,
+      awsRegion: truncate(input.region, MAX_SHORT_FIELD),
+      sourceIPAddress: truncate(
+        input.sourceIp.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, ""),
+        MAX_SHORT_FIELD,
+      ),
+      userAgent: truncate(input.userAgent ?? "", MAX_MESSAGE_LENGTH),
+      requestParameters: redact(input.operation, input.request),
+      responseElements: error === undefined ? responseElementsOf(response) : null,
+      requestID: truncate(input.requestId, MAX_SHORT_FIELD),
+      eventID: input.eventId ?? randomUUID(),
+      readOnly: readOnlyOperation.test(operation),
+      eventType: "AwsApiCall",
+      managementEvent: true,
+      eventCategory: "Management",
+      recipientAccountId: input.accountId,
+    };
+    if (error !== undefined) {
+      event.errorCode = truncate(error.awsName, MAX_SHORT_FIELD);
+      event.errorMessage = truncate(error.message, MAX_MESSAGE_LENGTH);
+    }
+    if (resources.length > 0) event.resources = resources;
+    return event;
+  };
+}
+
+let defaultBuilder: AuditEventBuilder | undefined;
+
+/** {@link createAuditEventBuilder} over the bundled Secrets Manager model. */
+export function buildAuditEvent(input: AuditEventInput): AuditEvent {
+  defaultBuilder ??= createAuditEventBuilder(loadServiceModel());
+  return defaultBuilder(input);
+}
+
+/**
+ * The secrets a call touched: the ARNs in the answer (the secret itself, or each secret of a
+ * BatchGetSecretValue); failing that, a SecretId sent as an ARN.
+ */
+function resourcesOf(request: unknown, response: unknown): AuditResource[] {
+  const arns: string[] = [];
+  if (isPlainObject(response)) {
+    arns.push(...stringsIn([response.ARN]));
+    if (Array.isArray(response.SecretValues)) {
+      arns.push(
+        ...stringsIn(response.SecretValues.map((item) => (isPlainObject(item) ? item.ARN : undefined))),
+      );
+    }
+  }
+  if (arns.length === 0 && isPlainObject(request)) arns.push(...stringsIn([request.SecretId]));
+  const resources: AuditResource[] = [];
+  for (const arn of new Set(arns)) {
+    const match = secretArnPattern.exec(arn);
+    if (match === null || arn.length > 2048) continue;
+    resources.push({ ARN: arn, accountId: match[1] ?? "", type: SECRET_RESOURCE_TYPE });
+    if (resources.length === 100) break;
+  }
+  return resources;
+}
+
+function stringsIn(values: unknown[]): string[] {
+  return values.filter((value): value is string => typeof value === "string");
+}

@@ -1,0 +1,90 @@
+/**
+ * The audit record: one AWS CloudTrail event (record format 1.08) per API call, so tools that read
+ * CloudTrail (SIEM rules, Athena tables, jq one-liners) read Coffer's trail unchanged.
+ *
+ * As CloudTrail does for Secrets Manager, member names inside `requestParameters` and
+ * `responseElements` are the wire names with a lower-case first letter (`secretId`, `arn`,
+ * `versionStages`). Secret material never appears: sensitive members hold {@link REDACTED}.
+ */
+
+export const AUDIT_EVENT_VERSION = "1.08";
+export const AUDIT_EVENT_SOURCE = "secretsmanager.amazonaws.com";
+export const SECRET_RESOURCE_TYPE = "AWS::SecretsManager::Secret";
+/** What CloudTrail writes in place of a value it must not record. */
+export const REDACTED = "HIDDEN_DUE_TO_SECURITY_REASONS";
+
+/** A JSON value as stored: what canonical JSON accepts. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+export type UserIdentityType = "IAMUser" | "AssumedRole" | "Unknown";
+
+export interface AuditUserIdentity {
+  type: UserIdentityType;
+  /** The principal's ARN; "" when the caller was not authenticated. */
+  arn: string;
+  /** The principal's account; "" when unknown. */
+  accountId: string;
+  /** The access key the request was signed with (or claimed to be); "" when none was given. */
+  accessKeyId: string;
+  /** IAM users only: the last segment of the user ARN. */
+  userName?: string;
+}
+
+export interface AuditResource {
+  ARN: string;
+  accountId: string;
+  type: typeof SECRET_RESOURCE_TYPE;
+}
+
+export interface AuditEvent {
+  eventVersion: typeof AUDIT_EVENT_VERSION;
+  userIdentity: AuditUserIdentity;
+  /** ISO 8601, UTC, millisecond precision. */
+  eventTime: string;
+  eventSource: typeof AUDIT_EVENT_SOURCE;
+  /** The operation, e.g. "GetSecretValue". */
+  eventName: string;
+  awsRegion: string;
+  sourceIPAddress: string;
+  userAgent: string;
+  /** The request with sensitive members redacted and unmodelled members left out; null when unknown. */
+  requestParameters: JsonObject | null;
+  /** Only identifiers of the secret touched (arn, name, versionId, versionStages); never values. */
+  responseElements: JsonObject | null;
+  /** Present only when the call failed: the AWS error name. */
+  errorCode?: string;
+  errorMessage?: string;
+  requestID: string;
+  eventID: string;
+  readOnly: boolean;
+  /** The secrets the call addressed, when known. */
+  resources?: AuditResource[];
+  eventType: "AwsApiCall";
+  managementEvent: true;
+  eventCategory: "Management";
+  recipientAccountId: string;
+}
+
+/** The result of a call as the audit trail sees it. */
+export type AuditOutcome = "success" | "denied" | "error";
+
+/**
+ * Errors that mean the caller was refused (authentication or authorization), as opposed to a call
+ * that was let through and then failed.
+ */
+export const DENIED_ERROR_CODES: ReadonlySet<string> = new Set([
+  "AccessDeniedException",
+  "UnrecognizedClientException",
+  "InvalidSignatureException",
+  "IncompleteSignatureException",
+  "MissingAuthenticationTokenException",
+  "InvalidClientTokenId",
+  "SignatureDoesNotMatch",
+  "ExpiredTokenException",
+]);
+
+export function outcomeOf(event: Pick<AuditEvent, "errorCode">): AuditOutcome {
+  if (event.errorCode === undefined) return "success";
+  return DENIED_ERROR_CODES.has(event.errorCode) ? "denied" : "error";
+}
