@@ -16,15 +16,16 @@ function findTests(dir) {
 }
 
 const filter = process.argv.slice(2);
-const files = readdirSync("packages")
-  .map((pkg) => join("packages", pkg, "dist"))
+const workspaceFolders = ["packages", "examples"];
+const files = workspaceFolders
+  .flatMap((folder) => readdirSync(folder).map((pkg) => join(folder, pkg, "dist")))
   .filter((dist) => statSync(dist, { throwIfNoEntry: false })?.isDirectory())
   .flatMap(findTests)
   .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
   .sort();
 
 if (files.length === 0) {
-  console.error("no test files found under packages/*/dist: run `tsc -b` first");
+  console.error("no test files found under packages/*/dist or examples/*/dist: run `tsc -b` first");
   process.exit(1);
 }
 const result = spawnSync(

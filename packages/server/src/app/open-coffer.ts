@@ -1,22 +1,36 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { join } from "node:path";
+import { AuditLog } from "../audit/audit-log.js";
 import { type AccessKey, AccessKeyRegistry, generateAccessKey } from "../auth/access-keys.js";
 import type { CofferConfig } from "../config/config.js";
 import { createEnvelope, type Envelope } from "../crypto/envelope.js";
 import { type Keyring, openKeyring } from "../crypto/keyring.js";
+import { Authorizer } from "../domain/access/authorizer.js";
+import { IdentityService } from "../domain/identity/identity-service.js";
+import { parsePolicy } from "../domain/policy/index.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
+import { ChangeEventBus } from "../domain/secrets/change-events.js";
 import type { SecretDomainDeps } from "../domain/secrets/deps.js";
 import { SecretReader } from "../domain/secrets/secret-reader.js";
 import { SecretWriter } from "../domain/secrets/secret-writer.js";
+import type { RequestAudit } from "../http/request-audit.js";
+import { SqliteAuditStore } from "../storage/sqlite/audit/sqlite-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
+import { createRequestAudit } from "./request-audit-log.js";
 
 export interface Coffer {
   store: SqliteStore;
   keyring: Keyring;
   envelope: Envelope;
   accessKeys: AccessKeyRegistry;
+  identity: IdentityService;
+  authorizer: Authorizer;
+  audit: RequestAudit;
+  auditLog: AuditLog;
   reader: SecretReader;
   writer: SecretWriter;
+  /** Every committed change, for the change feed (`GET /changes`). */
+  changes: ChangeEventBus;
   accountId: string;
   /** Set on the first start without a configured admin: shown to the user once, never stored in plaintext. */
   generatedAdminKey: AccessKey | undefined;
@@ -41,15 +55,30 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
       `COFFER_ACCOUNT_ID is ${config.accountId} but the data folder ${config.home} belongs to account ${accountId}; ARNs would not match.`,
     );
   }
-  const accessKeys = new AccessKeyRegistry(store, envelope, now);
-  const adminPrincipal = `arn:aws:iam::${accountId}:user/admin`;
+  const accessKeys = new AccessKeyRegistry(store.identity, envelope, now);
+  const authorizer = new Authorizer({ identity: store.identity, accountId, now });
+  const identity = new IdentityService({
+    store: store.identity,
+    accessKeys,
+    accountId,
+    now,
+    validatePolicy: (document) => {
+      parsePolicy(document, { kind: "identity" });
+    },
+    principalChanged: (arn) => authorizer.forget(arn),
+  });
+  const admin = await identity.ensureAdmin();
   let generatedAdminKey: AccessKey | undefined;
   if (config.admin) {
-    await accessKeys.save({ ...config.admin, principal: adminPrincipal });
-  } else if ((await store.countAccessKeys()) === 0) {
-    generatedAdminKey = generateAccessKey(adminPrincipal);
+    await accessKeys.save({ ...config.admin, principal: admin.arn });
+  } else if ((await store.identity.countAccessKeys()) === 0) {
+    generatedAdminKey = generateAccessKey(admin.arn);
     await accessKeys.save(generatedAdminKey);
   }
+  // Ids start from the clock (microsecond-sized steps), so they keep growing across restarts and a
+  // subscriber resuming with an id from an earlier run is told to reset rather than skip events.
+  const auditLog = new AuditLog(SqliteAuditStore.inDataFolder(config.home));
+  const changes = new ChangeEventBus({ firstId: now() * 1000 });
   const deps: SecretDomainDeps = {
     store,
     envelope,
@@ -57,17 +86,27 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     now,
     newVersionId: randomUUID,
     newArnSuffix: randomArnSuffix,
+    changes,
+    authorizer,
   };
   return {
     store,
     keyring,
     envelope,
     accessKeys,
+    identity,
+    authorizer,
+    audit: createRequestAudit(auditLog, accountId, config.defaultRegion),
+    auditLog,
     reader: new SecretReader(deps),
     writer: new SecretWriter(deps),
+    changes,
     accountId,
     generatedAdminKey,
-    close: () => store.close(),
+    close: async () => {
+      await auditLog.close();
+      await store.close();
+    },
   };
 }
 

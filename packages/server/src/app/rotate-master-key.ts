@@ -63,10 +63,13 @@ async function rewrapAccessKeys(
   newId: string,
 ) {
   let count = 0;
-  for (const record of await store.listAccessKeys()) {
+  for (const record of await store.identity.listAccessKeys()) {
     if (record.sealedSecret.kekId === newId) continue;
     const next = envelope.rewrap(record.sealedSecret, accessKeyContext(record.accessKeyId));
-    await store.putAccessKey({ ...record, sealedSecret: { kind: record.sealedSecret.kind, ...next } });
+    await store.identity.putAccessKey({
+      ...record,
+      sealedSecret: { kind: record.sealedSecret.kind, ...next },
+    });
     count++;
   }
   return count;

@@ -1,11 +1,15 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CofferConfig } from "../config/config.js";
+import type { CanReadChange } from "../http/change-feed/can-read.js";
+import { createChangeFeed } from "../http/change-feed/change-feed.js";
 import { createRequestHandler } from "../http/request-handler.js";
 import { createSigV4Verifier } from "../http/sigv4/index.js";
-import { operations } from "../operations/registry.js";
-import { loadServiceModel } from "../protocol/model.js";
+import { adminOperations, adminResource } from "../operations/admin/registry.js";
+import { operations, secretsManagerGlobalResource } from "../operations/registry.js";
+import { loadAdminModel, loadServiceModel } from "../protocol/model.js";
 import { createInputValidator } from "../protocol/validate.js";
+import { canReadWithAccessControl } from "./change-feed-access.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type Coffer, openCoffer } from "./open-coffer.js";
 
@@ -20,20 +24,60 @@ export interface RunningServer {
 /** Large enough for a 64 KiB binary value in base64 inside JSON, small enough to bound memory. */
 const maxBodyBytes = 256 * 1024;
 
+/** Tuning of `GET /changes`; the defaults are in `http/change-feed/change-feed.ts`. */
+export interface ChangeFeedTuning {
+  pingIntervalMs?: number;
+  maxSubscribers?: number;
+  maxBacklogBytes?: number;
+  /** Which events a caller may see; every event until access control exists (see `can-read.ts`). */
+  canRead?: CanReadChange;
+}
+
 export async function startServer(
   config: CofferConfig,
   logger: Logger = createLogger(config.logLevel),
+  options: { changeFeed?: ChangeFeedTuning } = {},
 ): Promise<RunningServer> {
   const coffer = await openCoffer(config);
-  const validator = createInputValidator(loadServiceModel());
+  const now = Date.now;
+  const {
+    canRead = canReadWithAccessControl({
+      accessKeys: coffer.accessKeys,
+      authorizer: coffer.authorizer,
+      store: coffer.store,
+      now,
+    }),
+    ...feedLimits
+  } = options.changeFeed ?? {};
+  const changeFeed = createChangeFeed({ bus: coffer.changes, canRead, logger, ...feedLimits });
+  const secretsManager = createInputValidator(loadServiceModel());
+  const admin = createInputValidator(loadAdminModel());
   const handler = createRequestHandler({
-    operations,
-    services: { reader: coffer.reader, writer: coffer.writer },
-    validate: (operation, input) => validator.validate(operation, input),
+    apis: [
+      {
+        targetPrefix: "secretsmanager.",
+        actionPrefix: "secretsmanager:",
+        operations,
+        validate: (operation, input) => secretsManager.validate(operation, input),
+        globalResource: secretsManagerGlobalResource,
+      },
+      {
+        targetPrefix: "coffer.",
+        actionPrefix: "coffer:",
+        operations: adminOperations,
+        validate: (operation, input) => admin.validate(operation, input),
+        globalResource: adminResource(coffer.accountId),
+      },
+    ],
+    services: { reader: coffer.reader, writer: coffer.writer, identity: coffer.identity },
     verifier: createSigV4Verifier({ service: "secretsmanager" }),
     accessKeys: coffer.accessKeys,
+    authorizer: coffer.authorizer,
+    audit: coffer.audit,
     logger,
     maxBodyBytes,
+    now,
+    changeFeed,
   });
   const server = createServer({ keepAliveTimeout: 65_000 }, handler);
   server.on("clientError", (_error, socket) => {
@@ -63,6 +107,8 @@ export async function startServer(
     logger,
     close: async () => {
       clearInterval(purgeTimer);
+      // Change feed streams never end by themselves: end them, or close() would wait for them.
+      changeFeed.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -1,6 +1,6 @@
-import { randomBytes, randomInt } from "node:crypto";
+import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
 import type { Envelope } from "../crypto/envelope.js";
-import type { AccessKeyRecord, SettingsStore } from "../storage/port.js";
+import type { AccessKeyRecord, IdentityStore } from "../storage/identity-port.js";
 
 export interface AccessKey {
   accessKeyId: string;
@@ -8,65 +8,116 @@ export interface AccessKey {
   principal: string;
 }
 
-const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-const negativeCacheMs = 5_000;
+/** What SigV4 and the session-token check need about one access key. */
+export interface ActiveKey {
+  secret: string;
+  principal: string;
+  expiresAt: number | undefined;
+  sessionTokenHash: string | undefined;
+}
 
-export function generateAccessKey(principal: string): AccessKey {
-  let id = "AKIA";
+const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+/** How long a looked-up key is trusted before storage is asked again (covers other server nodes). */
+const recheckAfterMs = 1_000;
+/** Last-used time and address are written at most this often per key, to keep writes off the hot path. */
+const recordUseEveryMs = 60_000;
+
+/** AWS-style key ids: AKIA… for long-term keys, ASIA… for temporary session credentials. */
+export function generateAccessKey(principal: string, prefix: "AKIA" | "ASIA" = "AKIA"): AccessKey {
+  let id = prefix;
   for (let i = 0; i < 16; i++) id += idAlphabet[randomInt(idAlphabet.length)];
   const secretAccessKey = randomBytes(30).toString("base64").replace(/\+/g, "A").replace(/\//g, "z");
   return { accessKeyId: id, secretAccessKey, principal };
 }
 
+export function isTemporaryKey(accessKeyId: string): boolean {
+  return accessKeyId.startsWith("ASIA");
+}
+
+export function hashSessionToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export function sessionTokenMatches(token: string | undefined, expectedHash: string): boolean {
+  if (token === undefined) return false;
+  return timingSafeEqual(Buffer.from(hashSessionToken(token), "hex"), Buffer.from(expectedHash, "hex"));
+}
+
 /** Access key secrets are sealed under the master key, bound to their key id. */
 export const accessKeyContext = (accessKeyId: string) => `access-key\n${accessKeyId}`;
 
+interface CachedKey {
+  key: ActiveKey | undefined;
+  checkedAt: number;
+  sealed: Buffer | undefined;
+}
+
 /**
- * Looks up access keys for SigV4, keeping decrypted secrets in memory so the hot path does no I/O.
- * Unknown ids are remembered briefly so a client with a wrong key cannot make every request hit storage.
+ * Looks up access keys for SigV4. Decrypted secrets stay in memory; the stored record is re-read
+ * at most every second, so a key disabled or deleted anywhere stops working within a second, and
+ * at once on this node (`forget`).
  */
 export class AccessKeyRegistry {
-  private readonly known = new Map<string, { secret: string; principal: string }>();
-  private readonly unknownUntil = new Map<string, number>();
+  private readonly cache = new Map<string, CachedKey>();
+  private readonly useRecordedAt = new Map<string, number>();
 
   constructor(
-    private readonly store: SettingsStore,
+    private readonly store: IdentityStore,
     private readonly envelope: Envelope,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async lookup(accessKeyId: string): Promise<{ secret: string; principal: string } | undefined> {
-    const cached = this.known.get(accessKeyId);
-    if (cached) return cached;
-    if ((this.unknownUntil.get(accessKeyId) ?? 0) > this.now()) return undefined;
+  async lookup(accessKeyId: string): Promise<ActiveKey | undefined> {
+    const now = this.now();
+    const cached = this.cache.get(accessKeyId);
+    if (cached && now - cached.checkedAt < recheckAfterMs) return cached.key;
     const record = await this.store.getAccessKey(accessKeyId);
-    if (record?.status !== "active") {
-      if (this.unknownUntil.size > 10_000) this.unknownUntil.clear();
-      this.unknownUntil.set(accessKeyId, this.now() + negativeCacheMs);
-      return undefined;
-    }
-    const entry = {
-      secret: this.envelope.open(record.sealedSecret, accessKeyContext(accessKeyId)).toString("utf8"),
-      principal: record.principal,
-    };
-    this.known.set(accessKeyId, entry);
-    return entry;
+    const key = record?.status === "active" ? this.activeKeyOf(record, cached) : undefined;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(accessKeyId, { key, checkedAt: now, sealed: record?.sealedSecret.ciphertext });
+    return key;
   }
 
-  async save(key: AccessKey): Promise<void> {
+  private activeKeyOf(record: AccessKeyRecord, cached: CachedKey | undefined): ActiveKey {
+    const sameSecret = cached?.key && cached.sealed?.equals(record.sealedSecret.ciphertext);
+    return {
+      secret: sameSecret
+        ? (cached.key as ActiveKey).secret
+        : this.envelope.open(record.sealedSecret, accessKeyContext(record.accessKeyId)).toString("utf8"),
+      principal: record.principal,
+      expiresAt: record.expiresAt,
+      sessionTokenHash: record.sessionTokenHash,
+    };
+  }
+
+  /** Called after a key changes on this node, so the change applies to the very next request. */
+  forget(accessKeyId: string): void {
+    this.cache.delete(accessKeyId);
+  }
+
+  async save(key: AccessKey, extra: Partial<Pick<AccessKeyRecord, "expiresAt" | "sessionTokenHash">> = {}) {
     const sealed = this.envelope.seal(
       Buffer.from(key.secretAccessKey, "utf8"),
       accessKeyContext(key.accessKeyId),
     );
-    const record: AccessKeyRecord = {
+    await this.store.putAccessKey({
       accessKeyId: key.accessKeyId,
       principal: key.principal,
       sealedSecret: { kind: "string", ...sealed },
       status: "active",
       createdAt: this.now(),
-    };
-    await this.store.putAccessKey(record);
-    this.known.delete(key.accessKeyId);
-    this.unknownUntil.delete(key.accessKeyId);
+      expiresAt: extra.expiresAt,
+      sessionTokenHash: extra.sessionTokenHash,
+    });
+    this.forget(key.accessKeyId);
+  }
+
+  /** Records last use at most once a minute per key; never fails a request. */
+  recordUse(accessKeyId: string, sourceIp: string): void {
+    const now = this.now();
+    if (now - (this.useRecordedAt.get(accessKeyId) ?? 0) < recordUseEveryMs) return;
+    if (this.useRecordedAt.size > 10_000) this.useRecordedAt.clear();
+    this.useRecordedAt.set(accessKeyId, now);
+    this.store.recordAccessKeyUse(accessKeyId, now, sourceIp).catch(() => undefined);
   }
 }

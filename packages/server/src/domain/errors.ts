@@ -106,6 +106,15 @@ export class UnrecognizedClientException extends CofferError {
   readonly awsName = "UnrecognizedClientException";
   override readonly status = 403;
 }
+export class ExpiredTokenException extends CofferError {
+  readonly awsName = "ExpiredTokenException";
+  override readonly status = 403;
+}
+/** Too many concurrent streams or requests from clients: the AWS name SDKs retry with backoff. */
+export class ThrottlingException extends CofferError {
+  readonly awsName = "ThrottlingException";
+  override readonly status = 429;
+}
 export class AccessDeniedException extends CofferError {
   readonly awsName = "AccessDeniedException";
   override readonly status = 400;

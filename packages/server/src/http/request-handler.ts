@@ -2,58 +2,110 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../app/logger.js";
 import { stackFramesOf } from "../app/logger.js";
-import type { AccessKeyRegistry } from "../auth/access-keys.js";
+import { type AccessKeyRegistry, sessionTokenMatches } from "../auth/access-keys.js";
+import type { Authorizer } from "../domain/access/authorizer.js";
 import {
   CofferError,
+  ExpiredTokenException,
+  InternalServiceError,
   InvalidSignatureException,
   MissingAuthenticationTokenException,
   UnknownOperationException,
   UnrecognizedClientException,
   UnsupportedMediaTypeException,
 } from "../domain/errors.js";
-import type { Operation, OperationContext, OperationServices } from "../operations/operation.js";
+import type { Api } from "../operations/api.js";
+import type { OperationContext, OperationServices } from "../operations/operation.js";
+import { type ChangeFeed, isChangeFeedTarget } from "./change-feed/change-feed.js";
 import { parseJsonObject } from "./parse-json.js";
 import { readBody } from "./read-body.js";
+import type { RequestAudit, RequestRecord } from "./request-audit.js";
 import type { createSigV4Verifier } from "./sigv4/index.js";
 import { toWireError } from "./wire-error.js";
 
 export interface RequestHandlerDeps {
-  operations: Readonly<Record<string, Operation>>;
+  apis: readonly Api[];
   services: OperationServices;
-  validate: (operation: string, input: unknown) => void;
   verifier: ReturnType<typeof createSigV4Verifier>;
   accessKeys: AccessKeyRegistry;
+  authorizer: Authorizer;
+  audit: RequestAudit;
   logger: Logger;
   maxBodyBytes: number;
+  now: () => number;
+  /** `GET /changes`; without it the path is unknown, like any other. */
+  changeFeed?: ChangeFeed | undefined;
 }
 
-const targetPrefix = "secretsmanager.";
 const jsonContentTypes = new Set(["application/x-amz-json-1.1", "application/x-amz-json-1.0"]);
 const credentialPattern = /Credential=([^/,\s]+)\//;
+/** A GET has no body to speak of; this only bounds what a misbehaving client can make us buffer. */
+const maxGetBodyBytes = 8 * 1024;
+const invalidToken = "The security token included in the request is invalid.";
+
+/** What one request produced, for the answer and for its audit record. */
+interface Outcome {
+  record: RequestRecord;
+  result?: object;
+  /** A change-feed stream answered by itself. */
+  streamed?: boolean;
+}
 
 /**
- * The AWS JSON 1.1 data plane: `POST /` with `X-Amz-Target`. Order of checks: framing (path,
- * content type, target, size), then SigV4, then JSON and model validation, then the operation.
- * Every outcome is answered; only an unexpected fault becomes a 500.
+ * `POST /` with `X-Amz-Target`: framing (path, content type, target, size), then SigV4 and the
+ * key's state, then JSON and model validation, then authorization and the operation. Every
+ * request, whatever its outcome, is recorded in the audit trail before it is answered; if that
+ * record cannot be written the request fails. Only an unexpected fault becomes a 500.
+ *
+ * Also `GET /changes` (the change feed): SigV4 over the empty body, then the stream takes over.
  */
 export function createRequestHandler(deps: RequestHandlerDeps) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const requestId = randomUUID();
     const started = performance.now();
-    handle(request, requestId)
-      .then((result) => send(response, 200, requestId, JSON.stringify(result)))
-      .catch((error: unknown) => {
+    const record: RequestRecord = {
+      operation: undefined,
+      api: "secretsmanager",
+      region: undefined,
+      caller: undefined,
+      claimedAccessKeyId: undefined,
+      sourceIp: request.socket.remoteAddress ?? "",
+      userAgent: header(request, "user-agent"),
+      requestId,
+      time: deps.now(),
+      input: undefined,
+      output: undefined,
+      error: undefined,
+    };
+    handle(request, response, record)
+      .then(async (outcome) => {
+        if (outcome === "health") return send(response, 200, requestId, '{"status":"ok"}');
+        record.output = outcome.result;
+        await deps.audit(record);
+        if (!outcome.streamed) send(response, 200, requestId, JSON.stringify(outcome.result));
+      })
+      .catch(async (error: unknown) => {
         const wire = toWireError(error, requestId);
-        if (!(error instanceof CofferError)) {
-          deps.logger.error("unexpected error", {
+        logFailure(error, wire.awsName, requestId);
+        record.error = { awsName: wire.awsName, message: messageOf(error, wire.body) };
+        try {
+          await deps.audit(record);
+        } catch (auditError) {
+          logFailure(auditError, "InternalServiceError", requestId);
+          const failed = toWireError(
+            new InternalServiceError(
+              "The request could not be recorded in the audit trail; it was refused. Retry the request.",
+            ),
             requestId,
-            error: error instanceof Error ? error.name : typeof error,
-            stack: stackFramesOf(error),
-          });
-        } else if (error.fault === "server") {
-          deps.logger.error("server fault", { requestId, error: wire.awsName, cause: causeName(error) });
+          );
+          return send(response, failed.status, requestId, failed.body, failed.awsName);
         }
         send(response, wire.status, requestId, wire.body, wire.awsName);
+      })
+      .catch((error: unknown) => {
+        logFailure(error, "InternalServiceError", requestId);
+        const failed = toWireError(error, requestId);
+        send(response, failed.status, requestId, failed.body, failed.awsName);
       })
       .finally(() => {
         deps.logger.debug("request", {
@@ -65,11 +117,37 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       });
   };
 
-  async function handle(request: IncomingMessage, requestId: string): Promise<object> {
+  function logFailure(error: unknown, awsName: string, requestId: string) {
+    if (!(error instanceof CofferError)) {
+      deps.logger.error("unexpected error", {
+        requestId,
+        error: error instanceof Error ? error.name : typeof error,
+        stack: stackFramesOf(error),
+      });
+    } else if (error.fault === "server") {
+      deps.logger.error("server fault", { requestId, error: awsName, cause: causeName(error) });
+    }
+  }
+
+  async function handle(
+    request: IncomingMessage,
+    response: ServerResponse,
+    record: RequestRecord,
+  ): Promise<Outcome | "health"> {
     const url = request.url ?? "/";
     if (request.method === "GET" && (url === "/health" || url === "/ping")) {
       await drain(request);
-      return { status: "ok" };
+      return "health";
+    }
+    if (request.method === "GET" && deps.changeFeed && isChangeFeedTarget(url)) {
+      record.operation = "SubscribeToChanges";
+      const body = await readBody(request, maxGetBodyBytes);
+      const caller = await authenticate(request, body, record);
+      deps.changeFeed.open(request, response, {
+        caller: { accessKeyId: caller.accessKeyId, principal: caller.principal, region: caller.region },
+        requestId: record.requestId,
+      });
+      return { record, streamed: true };
     }
     if (request.method !== "POST" || (url !== "/" && !url.startsWith("/?"))) {
       await drain(request);
@@ -84,46 +162,72 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
         `Content-Type must be application/x-amz-json-1.1 (got '${truncate(contentType)}').`,
       );
     }
-    const target = request.headers["x-amz-target"];
-    const operationName =
-      typeof target === "string" && target.startsWith(targetPrefix)
-        ? target.slice(targetPrefix.length)
-        : undefined;
-    const operation = operationName !== undefined ? deps.operations[operationName] : undefined;
-    if (operationName === undefined || operation === undefined) {
+    const target = header(request, "x-amz-target");
+    const api = target === undefined ? undefined : deps.apis.find((a) => target.startsWith(a.targetPrefix));
+    const operationName = api && target ? target.slice(api.targetPrefix.length) : undefined;
+    const operation = api && operationName !== undefined ? api.operations[operationName] : undefined;
+    if (!api || operationName === undefined || operation === undefined) {
       await drain(request);
       throw new UnknownOperationException(
-        typeof target === "string"
-          ? `Unknown operation '${truncate(target)}'; X-Amz-Target must be secretsmanager.<Operation>.`
+        target !== undefined
+          ? `Unknown operation '${truncate(target)}'; X-Amz-Target must be secretsmanager.<Operation> or coffer.<Operation>.`
           : "Missing X-Amz-Target header; it must name the operation, e.g. secretsmanager.GetSecretValue.",
       );
     }
+    record.api = api.targetPrefix.slice(0, -1);
+    record.operation = operationName;
     const body = await readBody(request, deps.maxBodyBytes);
-    const caller = await authenticate(request, body);
+    const caller = await authenticate(request, body, record);
     const input = parseJsonObject(body);
-    deps.validate(operationName, input);
-    const context: OperationContext = {
-      scope: { region: caller.region },
-      requestId,
-      caller: { accessKeyId: caller.accessKeyId, principal: caller.principal },
-      sourceIp: request.socket.remoteAddress ?? "",
+    record.input = input;
+    api.validate(operationName, input);
+    const scope = {
+      region: caller.region,
+      caller: { principal: caller.principal, accessKeyId: caller.accessKeyId, sourceIp: record.sourceIp },
     };
-    return operation(input, context, deps.services);
+    const globalResource = api.globalResource(operationName, input);
+    if (globalResource !== undefined) {
+      await deps.authorizer.check(
+        scope.caller,
+        `${api.actionPrefix}${operationName}`,
+        globalResource === "*" ? "*" : { arn: globalResource },
+      );
+    }
+    const context: OperationContext = {
+      scope,
+      requestId: record.requestId,
+      caller: { accessKeyId: caller.accessKeyId, principal: caller.principal },
+      sourceIp: record.sourceIp,
+    };
+    return { record, result: await operation(input, context, deps.services) };
   }
 
-  async function authenticate(request: IncomingMessage, body: Buffer) {
+  /** SigV4, then the key's own state: expiry, session token, last use. */
+  async function authenticate(request: IncomingMessage, body: Buffer, record: RequestRecord) {
     const authorization = request.headers.authorization;
     if (authorization === undefined) {
       throw new MissingAuthenticationTokenException("Missing Authentication Token");
     }
     const accessKeyId = credentialPattern.exec(authorization)?.[1];
+    record.claimedAccessKeyId = accessKeyId;
     const key = accessKeyId !== undefined ? await deps.accessKeys.lookup(accessKeyId) : undefined;
     const verified = deps.verifier.verify(
       { method: request.method ?? "POST", rawUrl: request.url ?? "/", headers: request.headers, body },
       { secretFor: (id) => (id === accessKeyId ? key?.secret : undefined) },
     );
-    if (!key) throw new UnrecognizedClientException("The security token included in the request is invalid.");
+    if (!key || accessKeyId === undefined) throw new UnrecognizedClientException(invalidToken);
     if (verified.accessKeyId !== accessKeyId) throw new InvalidSignatureException("Credential mismatch.");
+    record.region = verified.region;
+    if (key.expiresAt !== undefined && key.expiresAt <= deps.now()) {
+      throw new ExpiredTokenException("The security token included in the request is expired.");
+    }
+    const tokenOk =
+      key.sessionTokenHash === undefined
+        ? verified.sessionToken === undefined
+        : sessionTokenMatches(verified.sessionToken, key.sessionTokenHash);
+    if (!tokenOk) throw new UnrecognizedClientException(invalidToken);
+    record.caller = { principal: key.principal, accessKeyId };
+    deps.accessKeys.recordUse(accessKeyId, record.sourceIp);
     return { ...verified, principal: key.principal };
   }
 }
@@ -138,6 +242,16 @@ function send(response: ServerResponse, status: number, requestId: string, body:
   if (errorType !== undefined) headers["x-amzn-errortype"] = errorType;
   response.writeHead(status, headers);
   response.end(body);
+}
+
+function header(request: IncomingMessage, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === "string" ? value : undefined;
+}
+
+function messageOf(error: unknown, wireBody: string): string {
+  if (error instanceof CofferError) return error.message;
+  return (JSON.parse(wireBody) as { message: string }).message;
 }
 
 /** Discards a body we will not read, so keep-alive connections stay usable. */

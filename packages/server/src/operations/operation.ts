@@ -1,3 +1,4 @@
+import type { IdentityService } from "../domain/identity/identity-service.js";
 import type { RequestScope } from "../domain/secrets/deps.js";
 import type { SecretReader } from "../domain/secrets/secret-reader.js";
 import type { SecretWriter } from "../domain/secrets/secret-writer.js";
@@ -19,6 +20,7 @@ export interface OperationContext {
 export interface OperationServices {
   reader: SecretReader;
   writer: SecretWriter;
+  identity: IdentityService;
 }
 
 /**

@@ -9,12 +9,17 @@ import { listSecrets } from "./list-secrets.js";
 import { notBuiltYet } from "./not-built-yet.js";
 import type { Operation } from "./operation.js";
 import { putSecretValue } from "./put-secret-value.js";
+import {
+  deleteResourcePolicy,
+  getResourcePolicy,
+  putResourcePolicy,
+  validateResourcePolicy,
+} from "./resource-policy.js";
 import { restoreSecret } from "./restore-secret.js";
 import { tagResource, untagResource } from "./tag-resource.js";
 import { updateSecret } from "./update-secret.js";
 import { updateSecretVersionStage } from "./update-secret-version-stage.js";
 
-const policies = "resource policies, with access control";
 const rotation = "rotation";
 const replication = "replication";
 
@@ -23,15 +28,15 @@ export const operations: Readonly<Record<string, Operation>> = {
   BatchGetSecretValue: batchGetSecretValue,
   CancelRotateSecret: notBuiltYet("CancelRotateSecret", rotation),
   CreateSecret: createSecret,
-  DeleteResourcePolicy: notBuiltYet("DeleteResourcePolicy", policies),
+  DeleteResourcePolicy: deleteResourcePolicy,
   DeleteSecret: deleteSecret,
   DescribeSecret: describeSecret,
   GetRandomPassword: getRandomPassword,
-  GetResourcePolicy: notBuiltYet("GetResourcePolicy", policies),
+  GetResourcePolicy: getResourcePolicy,
   GetSecretValue: getSecretValue,
   ListSecretVersionIds: listSecretVersionIds,
   ListSecrets: listSecrets,
-  PutResourcePolicy: notBuiltYet("PutResourcePolicy", policies),
+  PutResourcePolicy: putResourcePolicy,
   PutSecretValue: putSecretValue,
   RemoveRegionsFromReplication: notBuiltYet("RemoveRegionsFromReplication", replication),
   ReplicateSecretToRegions: notBuiltYet("ReplicateSecretToRegions", replication),
@@ -42,5 +47,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   UntagResource: untagResource,
   UpdateSecret: updateSecret,
   UpdateSecretVersionStage: updateSecretVersionStage,
-  ValidateResourcePolicy: notBuiltYet("ValidateResourcePolicy", policies),
+  ValidateResourcePolicy: validateResourcePolicy,
 };
+
+/** Operations that act on no particular secret: authorized on `*` before they run. */
+const unscoped = new Set(["ListSecrets", "GetRandomPassword", "BatchGetSecretValue"]);
+
+export function secretsManagerGlobalResource(operation: string): string | undefined {
+  return unscoped.has(operation) ? "*" : undefined;
+}

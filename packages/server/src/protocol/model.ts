@@ -106,12 +106,21 @@ export interface ServiceModel {
 // src/protocol/model.ts and dist/protocol/model.js both sit two levels below packages/server/.
 const MODEL_URL = new URL("../../model/secretsmanager-2017-10-17.json", import.meta.url);
 
+const ADMIN_MODEL_URL = new URL("../../model/coffer-admin-2026-11-28.json", import.meta.url);
+
 let cachedModel: ServiceModel | undefined;
+let cachedAdminModel: ServiceModel | undefined;
 
 /** Reads and parses the bundled service model once per process. */
 export function loadServiceModel(): ServiceModel {
   cachedModel ??= parseServiceModel(readFileSync(MODEL_URL, "utf8"));
   return cachedModel;
+}
+
+/** Coffer's own admin API (users, keys, policies, audit), described in the same model format. */
+export function loadAdminModel(): ServiceModel {
+  cachedAdminModel ??= parseServiceModel(readFileSync(ADMIN_MODEL_URL, "utf8"));
+  return cachedAdminModel;
 }
 
 /**

@@ -80,22 +80,9 @@ export class StoreConflictError extends Error {
   }
 }
 
-/** A stored access key; the secret half is sealed under the master key, never stored in plaintext. */
-export interface AccessKeyRecord {
-  accessKeyId: string;
-  principal: string;
-  sealedSecret: SealedSecretValue;
-  status: "active" | "inactive";
-  createdAt: number;
-}
-
-/** Server-wide settings that must survive restarts (account id) and the access keys. */
+/** Server-wide settings that must survive restarts (the account id). */
 export interface SettingsStore {
   getSetting(key: string): Promise<string | undefined>;
   /** Sets the value only if none is stored; returns the value that is stored afterwards. */
   initSetting(key: string, value: string): Promise<string>;
-  getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined>;
-  putAccessKey(record: AccessKeyRecord): Promise<void>;
-  countAccessKeys(): Promise<number>;
-  listAccessKeys(): Promise<AccessKeyRecord[]>;
 }

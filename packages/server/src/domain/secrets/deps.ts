@@ -1,5 +1,7 @@
 import type { Envelope } from "../../crypto/envelope.js";
 import type { SecretStore } from "../../storage/port.js";
+import type { Authorizer, Caller } from "../access/authorizer.js";
+import type { ChangePublisher } from "./change-events.js";
 
 /** What the secrets domain needs from the outside world; tests pass their own. */
 export interface SecretDomainDeps {
@@ -10,9 +12,15 @@ export interface SecretDomainDeps {
   now: () => number;
   newVersionId: () => string;
   newArnSuffix: () => string;
+  /** Told after every committed change (the change feed); never given a value. */
+  changes?: ChangePublisher | undefined;
+  /** Access control; absent in tests of the rules alone. Every request with a caller is checked. */
+  authorizer?: Authorizer | undefined;
 }
 
 /** Which partition a request addresses: secrets are regional, as in AWS. */
 export interface RequestScope {
   region: string;
+  /** The authenticated caller; absent for the server's own work (the purge sweep). */
+  caller?: Caller | undefined;
 }

@@ -16,6 +16,7 @@ const secret = (name: string, description?: string, tags: Array<[string, string]
   lastAccessedAt: undefined,
   deletedAt: undefined,
   deletionDate: undefined,
+  resourcePolicy: undefined,
   revision: 1,
 });
 

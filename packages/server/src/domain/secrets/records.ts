@@ -19,6 +19,8 @@ export interface SecretRecord {
   deletedAt: number | undefined;
   /** When the secret is purged for good. */
   deletionDate: number | undefined;
+  /** The resource-based policy document (JSON text), if one is attached. */
+  resourcePolicy: string | undefined;
   /** Optimistic-concurrency counter: every committed change increments it. */
   revision: number;
 }

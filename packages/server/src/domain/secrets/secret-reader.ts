@@ -1,10 +1,20 @@
 import type { SortKey } from "../../storage/port.js";
-import { CofferError, InvalidParameterException, ResourceNotFoundException } from "../errors.js";
+import {
+  CofferError,
+  InvalidParameterException,
+  MalformedPolicyDocumentException,
+  ResourceNotFoundException,
+} from "../errors.js";
+import {
+  toValidateResourcePolicyResponse,
+  type ValidateResourcePolicyResponse,
+  validatePolicy,
+} from "../policy/index.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { matchesFilters, type SecretFilter } from "./filters.js";
 import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
 import type { SecretRecord, SecretState, VersionMeta } from "./records.js";
-import { assertNotScheduledForDeletion, requireSecret } from "./resolve.js";
+import { assertNotScheduledForDeletion, authorizeOn, requireSecret } from "./resolve.js";
 import { openValue, type SecretValue } from "./secret-value.js";
 import { CURRENT } from "./stages.js";
 
@@ -42,7 +52,10 @@ export class SecretReader {
     scope: RequestScope,
     input: { secretId: string; versionId?: string | undefined; versionStage?: string | undefined },
   ): Promise<ReadValue> {
-    const state = await requireSecret(this.deps, scope, input.secretId);
+    const state = await requireSecret(this.deps, scope, input.secretId, "GetSecretValue", {
+      "secretsmanager:VersionStage": input.versionStage,
+      "secretsmanager:VersionId": input.versionId,
+    });
     assertNotScheduledForDeletion(state);
     return this.readValueOf(state, input.versionId, input.versionStage);
   }
@@ -114,7 +127,7 @@ export class SecretReader {
     });
     for (const secret of page.secrets) {
       try {
-        const state = await requireSecret(this.deps, scope, secret.arn);
+        const state = await requireSecret(this.deps, scope, secret.arn, "GetSecretValue");
         values.push(await this.readValueOf(state));
       } catch (error) {
         if (!isCofferError(error)) throw error;
@@ -124,8 +137,36 @@ export class SecretReader {
     return page.nextToken ? { values, errors, nextToken: page.nextToken } : { values, errors };
   }
 
+  async getResourcePolicy(scope: RequestScope, secretId: string): Promise<SecretState> {
+    return requireSecret(this.deps, scope, secretId, "GetResourcePolicy");
+  }
+
+  /** Findings as ValidateResourcePolicy reports them; a document that is not a policy at all is refused. */
+  async validateResourcePolicy(
+    scope: RequestScope,
+    document: string,
+    secretId: string | undefined,
+  ): Promise<ValidateResourcePolicyResponse> {
+    const state =
+      secretId === undefined
+        ? undefined
+        : await requireSecret(this.deps, scope, secretId, "ValidateResourcePolicy");
+    if (secretId === undefined) await authorizeOn(this.deps, scope, "ValidateResourcePolicy", undefined, "*");
+    try {
+      JSON.parse(document);
+    } catch {
+      throw new MalformedPolicyDocumentException("The policy document is not valid JSON.");
+    }
+    const validation = validatePolicy(document, {
+      kind: "resource",
+      ...(scope.caller ? { caller: { arn: scope.caller.principal, accountId: this.deps.accountId } } : {}),
+      ...(state ? { secretArn: state.secret.arn } : {}),
+    });
+    return toValidateResourcePolicyResponse(validation);
+  }
+
   async describe(scope: RequestScope, secretId: string): Promise<SecretState> {
-    return requireSecret(this.deps, scope, secretId);
+    return requireSecret(this.deps, scope, secretId, "DescribeSecret");
   }
 
   /**
@@ -192,7 +233,7 @@ export class SecretReader {
       nextToken?: string | undefined;
     },
   ): Promise<{ secret: SecretRecord; versions: VersionMeta[]; nextToken?: string }> {
-    const state = await requireSecret(this.deps, scope, input.secretId);
+    const state = await requireSecret(this.deps, scope, input.secretId, "ListSecretVersionIds");
     const includeDeprecated = input.includeDeprecated ?? false;
     const digest = queryDigest({ arn: state.secret.arn, includeDeprecated });
     const cursor = decodePageToken(input.nextToken, digest);

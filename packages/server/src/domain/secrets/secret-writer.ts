@@ -2,17 +2,21 @@ import { StoreConflictError } from "../../storage/port.js";
 import {
   InvalidParameterException,
   InvalidRequestException,
+  PublicPolicyException,
   ResourceExistsException,
   ResourceNotFoundException,
 } from "../errors.js";
+import { isPublicPolicy, parsePolicy } from "../policy/index.js";
+import { parseSecretId } from "./arn.js";
+import type { ChangeOperation } from "./change-events.js";
 import { withOptimisticRetry } from "./commit.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { assertValidSecretName } from "./names.js";
-import type { SecretRecord, SecretState, Tag, VersionRecord } from "./records.js";
-import { assertNotScheduledForDeletion, findSecret, requireSecret } from "./resolve.js";
+import type { SecretRecord, SecretState, Tag, VersionMeta, VersionRecord } from "./records.js";
+import { assertNotScheduledForDeletion, authorizeOn, findSecret, requireSecret } from "./resolve.js";
 import { assertValueSize, openValue, type SecretValue, sameValue, sealValue } from "./secret-value.js";
-import { attachStages, CURRENT, detachStage, versionsToPrune } from "./stages.js";
+import { attachStages, CURRENT, detachStage, type Restage, versionsToPrune } from "./stages.js";
 import { mergeTags, removeTags } from "./tags.js";
 
 export interface CreateSecretInput {
@@ -61,9 +65,6 @@ export class SecretWriter {
   async create(scope: RequestScope, input: CreateSecretInput): Promise<SecretRef & { versionId?: string }> {
     assertValidSecretName(input.name);
     if (input.value) assertValueSize(input.value);
-    const existing = await findSecret(this.deps, scope, input.name);
-    if (existing) return this.createAgain(existing, input);
-
     const now = this.deps.now();
     const arn = `arn:aws:secretsmanager:${scope.region}:${this.deps.accountId}:secret:${input.name}-${this.deps.newArnSuffix()}`;
     const secret: SecretRecord = {
@@ -78,8 +79,13 @@ export class SecretWriter {
       lastAccessedAt: undefined,
       deletedAt: undefined,
       deletionDate: undefined,
+      resourcePolicy: undefined,
       revision: 1,
     };
+    // Authorized before the name is looked up, so a caller who may not create it learns nothing.
+    await authorizeOn(this.deps, scope, "CreateSecret", secret, input.name);
+    const existing = await findSecret(this.deps, scope, input.name);
+    if (existing) return this.createAgain(existing, input);
     const versionId = input.value ? (input.clientRequestToken ?? this.deps.newVersionId()) : undefined;
     const addVersions =
       input.value && versionId ? [this.newVersion(secret, versionId, input.value, [CURRENT])] : [];
@@ -100,6 +106,7 @@ export class SecretWriter {
       }
       throw error;
     }
+    this.emit(secret, "CreateSecret", addVersions);
     return versionId ? { arn, name: input.name, versionId } : { arn, name: input.name };
   }
 
@@ -125,7 +132,7 @@ export class SecretWriter {
   ): Promise<SecretRef & { versionId: string; stages: string[] }> {
     assertValueSize(input.value);
     return this.change(scope, input.secretId, async () => {
-      const state = await requireSecret(this.deps, scope, input.secretId);
+      const state = await requireSecret(this.deps, scope, input.secretId, "PutSecretValue");
       assertNotScheduledForDeletion(state);
       const versionId = input.clientRequestToken ?? this.deps.newVersionId();
       const stages = input.stages ?? [CURRENT];
@@ -134,7 +141,7 @@ export class SecretWriter {
         await this.assertIdempotentRetry(state, versionId, input.value);
         return { arn: state.secret.arn, name: state.secret.name, versionId, stages: existing.stages };
       }
-      await this.addVersion(state, versionId, input.value, stages);
+      await this.addVersion(state, versionId, input.value, stages, "PutSecretValue");
       return { arn: state.secret.arn, name: state.secret.name, versionId, stages };
     });
   }
@@ -143,7 +150,7 @@ export class SecretWriter {
     if (input.value) assertValueSize(input.value);
     const value = input.value;
     return this.change(scope, input.secretId, async () => {
-      const state = await requireSecret(this.deps, scope, input.secretId);
+      const state = await requireSecret(this.deps, scope, input.secretId, "UpdateSecret");
       assertNotScheduledForDeletion(state);
       const secret: SecretRecord = {
         ...state.secret,
@@ -153,16 +160,16 @@ export class SecretWriter {
       };
       const ref = { arn: secret.arn, name: secret.name };
       if (!value) {
-        await this.commitUpdate(state, secret, {});
+        await this.commitUpdate(state, secret, {}, "UpdateSecret");
         return ref;
       }
       const versionId = input.clientRequestToken ?? this.deps.newVersionId();
       if (state.versions.some((v) => v.versionId === versionId)) {
         await this.assertIdempotentRetry(state, versionId, value);
-        await this.commitUpdate(state, secret, {});
+        await this.commitUpdate(state, secret, {}, "UpdateSecret");
         return { ...ref, versionId };
       }
-      await this.addVersion({ ...state, secret }, versionId, value, [CURRENT]);
+      await this.addVersion({ ...state, secret }, versionId, value, [CURRENT], "UpdateSecret");
       return { ...ref, versionId };
     });
   }
@@ -172,7 +179,7 @@ export class SecretWriter {
     input: { secretId: string; stage: string; removeFromVersionId?: string; moveToVersionId?: string },
   ): Promise<SecretRef> {
     return this.change(scope, input.secretId, async () => {
-      const state = await requireSecret(this.deps, scope, input.secretId);
+      const state = await requireSecret(this.deps, scope, input.secretId, "UpdateSecretVersionStage");
       assertNotScheduledForDeletion(state);
       const holder = state.versions.find((v) => v.stages.includes(input.stage))?.versionId;
       const { removeFromVersionId, moveToVersionId } = input;
@@ -205,7 +212,12 @@ export class SecretWriter {
         moveToVersionId !== undefined
           ? attachStages(state.versions, moveToVersionId, [input.stage])
           : detachStage(state.versions, removeFromVersionId as string, input.stage);
-      await this.commitUpdate(state, { ...state.secret, lastChangedAt: this.deps.now() }, { restage });
+      await this.commitUpdate(
+        state,
+        { ...state.secret, lastChangedAt: this.deps.now() },
+        { restage },
+        "UpdateSecretVersionStage",
+      );
       return { arn: state.secret.arn, name: state.secret.name };
     });
   }
@@ -226,11 +238,12 @@ export class SecretWriter {
       );
     }
     return this.change(scope, input.secretId, async () => {
-      const state = await requireSecret(this.deps, scope, input.secretId);
+      const state = await requireSecret(this.deps, scope, input.secretId, "DeleteSecret");
       const ref = { arn: state.secret.arn, name: state.secret.name };
       const now = this.deps.now();
       if (input.forceDeleteWithoutRecovery) {
         await this.deps.store.purge(state.secret.arn);
+        this.emit(state.secret, "DeleteSecret");
         return { ...ref, deletionDate: now };
       }
       if (state.secret.deletedAt !== undefined) {
@@ -239,19 +252,20 @@ export class SecretWriter {
         );
       }
       const deletionDate = now + days * dayMs;
-      await this.commitUpdate(state, { ...state.secret, deletedAt: now, deletionDate }, {});
+      await this.commitUpdate(state, { ...state.secret, deletedAt: now, deletionDate }, {}, "DeleteSecret");
       return { ...ref, deletionDate };
     });
   }
 
   async restore(scope: RequestScope, secretId: string): Promise<SecretRef> {
     return this.change(scope, secretId, async () => {
-      const state = await requireSecret(this.deps, scope, secretId);
+      const state = await requireSecret(this.deps, scope, secretId, "RestoreSecret");
       if (state.secret.deletedAt !== undefined) {
         await this.commitUpdate(
           state,
           { ...state.secret, deletedAt: undefined, deletionDate: undefined },
           {},
+          "RestoreSecret",
         );
       }
       return { arn: state.secret.arn, name: state.secret.name };
@@ -260,38 +274,118 @@ export class SecretWriter {
 
   async tag(scope: RequestScope, secretId: string, tags: Tag[]): Promise<void> {
     await this.change(scope, secretId, async () => {
-      const state = await requireSecret(this.deps, scope, secretId);
+      const state = await requireSecret(this.deps, scope, secretId, "TagResource");
       assertNotScheduledForDeletion(state);
       const secret = {
         ...state.secret,
         tags: mergeTags(state.secret.tags, tags),
         lastChangedAt: this.deps.now(),
       };
-      await this.commitUpdate(state, secret, {});
+      await this.commitUpdate(state, secret, {}, "TagResource");
     });
   }
 
   async untag(scope: RequestScope, secretId: string, keys: string[]): Promise<void> {
     await this.change(scope, secretId, async () => {
-      const state = await requireSecret(this.deps, scope, secretId);
+      const state = await requireSecret(this.deps, scope, secretId, "UntagResource");
       assertNotScheduledForDeletion(state);
       const secret = {
         ...state.secret,
         tags: removeTags(state.secret.tags, keys),
         lastChangedAt: this.deps.now(),
       };
-      await this.commitUpdate(state, secret, {});
+      await this.commitUpdate(state, secret, {}, "UntagResource");
+    });
+  }
+
+  async putResourcePolicy(
+    scope: RequestScope,
+    secretId: string,
+    document: string,
+    options: { blockPublicPolicy: boolean },
+  ): Promise<SecretRef> {
+    const policy = parsePolicy(document, { kind: "resource" });
+    if (options.blockPublicPolicy && isPublicPolicy(policy)) {
+      throw new PublicPolicyException(
+        'The policy grants access to everyone (Principal "*" without a restricting condition). Narrow the Principal, or set BlockPublicPolicy to false.',
+      );
+    }
+    return this.change(scope, secretId, async () => {
+      const state = await requireSecret(this.deps, scope, secretId, "PutResourcePolicy");
+      assertNotScheduledForDeletion(state);
+      await this.commitUpdate(
+        state,
+        { ...state.secret, resourcePolicy: document, lastChangedAt: this.deps.now() },
+        {},
+        "PutResourcePolicy",
+      );
+      return { arn: state.secret.arn, name: state.secret.name };
+    });
+  }
+
+  async deleteResourcePolicy(scope: RequestScope, secretId: string): Promise<SecretRef> {
+    return this.change(scope, secretId, async () => {
+      const state = await requireSecret(this.deps, scope, secretId, "DeleteResourcePolicy");
+      if (state.secret.resourcePolicy !== undefined) {
+        await this.commitUpdate(
+          state,
+          { ...state.secret, resourcePolicy: undefined, lastChangedAt: this.deps.now() },
+          {},
+          "DeleteResourcePolicy",
+        );
+      }
+      return { arn: state.secret.arn, name: state.secret.name };
     });
   }
 
   /** Removes secrets whose recovery window has ended; returns how many. */
   async purgeDue(limit = 500): Promise<number> {
     const due = await this.deps.store.listDueForPurge(this.deps.now(), limit);
-    for (const arn of due) await this.deps.store.purge(arn);
+    for (const arn of due) {
+      await this.deps.store.purge(arn);
+      const id = parseSecretId(arn);
+      if (id.kind === "arn") {
+        // ARNs are `…:secret:<name>-<6 random characters>` (see create).
+        this.emit({ arn, region: id.region, name: id.resource.slice(0, -7) }, "Purge");
+      }
+    }
     return due.length;
   }
 
-  private async addVersion(state: SecretState, versionId: string, value: SecretValue, stages: string[]) {
+  /**
+   * Tells the change feed about a committed change. Called only after the commit succeeded, never
+   * with a value; a failing feed must not turn a committed write into an error.
+   */
+  private emit(
+    secret: Pick<SecretRecord, "arn" | "name" | "region">,
+    operation: ChangeOperation,
+    versionsAfter: ReadonlyArray<Pick<VersionMeta, "versionId" | "stages">> = [],
+  ): void {
+    const changes = this.deps.changes;
+    if (!changes) return;
+    const gone = operation === "DeleteSecret" || operation === "Purge";
+    const versionId = gone ? undefined : versionsAfter.find((v) => v.stages.includes(CURRENT))?.versionId;
+    try {
+      changes.publish({
+        arn: secret.arn,
+        name: secret.name,
+        region: secret.region,
+        ...(versionId !== undefined ? { versionId } : {}),
+        operation,
+        eventTime: this.deps.now(),
+      });
+    } catch {
+      // The write is durable; subscribers recover from a missed event by resuming or resetting.
+    }
+  }
+
+  private async addVersion(
+    state: SecretState,
+    versionId: string,
+    value: SecretValue,
+    stages: string[],
+    operation: ChangeOperation,
+  ) {
     const now = this.deps.now();
     const version = this.newVersion(state.secret, versionId, value, []);
     const restage = attachStages(state.versions, versionId, stages);
@@ -310,21 +404,29 @@ export class SecretWriter {
       restage: otherRestage.filter((r) => !removeVersions.includes(r.versionId)),
       removeVersions,
     });
+    this.emit(state.secret, operation, [...after, { versionId, stages: newStages }]);
   }
 
   private async commitUpdate(
     state: SecretState,
     secret: SecretRecord,
-    change: { restage?: Array<{ versionId: string; stages: string[] }> },
+    change: { restage?: Restage[] },
+    operation: ChangeOperation,
   ) {
+    const restage = change.restage ?? [];
     await this.deps.store.commit({
       kind: "update",
       secret: { ...secret, revision: state.secret.revision + 1 },
       expectedRevision: state.secret.revision,
       addVersions: [],
-      restage: change.restage ?? [],
+      restage,
       removeVersions: [],
     });
+    this.emit(
+      secret,
+      operation,
+      state.versions.map((v) => restage.find((r) => r.versionId === v.versionId) ?? v),
+    );
   }
 
   private newVersion(

@@ -60,6 +60,31 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE principals (
+        arn TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE principal_policies (
+        principal_arn TEXT NOT NULL REFERENCES principals (arn) ON DELETE CASCADE,
+        policy_name TEXT NOT NULL,
+        document TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (principal_arn, policy_name)
+      );
+      ALTER TABLE access_keys ADD COLUMN expires_at INTEGER;
+      ALTER TABLE access_keys ADD COLUMN last_used_at INTEGER;
+      ALTER TABLE access_keys ADD COLUMN last_used_ip TEXT;
+      ALTER TABLE access_keys ADD COLUMN session_token_hash TEXT;
+      CREATE INDEX access_keys_by_principal ON access_keys (principal);
+      ALTER TABLE secrets ADD COLUMN resource_policy TEXT;
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): void {

@@ -20,6 +20,7 @@ export interface SecretRow {
   deleted_at: number | null;
   deletion_date: number | null;
   revision: number;
+  resource_policy: string | null;
 }
 
 export interface VersionMetaRow {
@@ -52,6 +53,7 @@ export function toSecretRecord(row: SecretRow): SecretRecord {
     lastAccessedAt: orUndefined(row.last_accessed_at),
     deletedAt: orUndefined(row.deleted_at),
     deletionDate: orUndefined(row.deletion_date),
+    resourcePolicy: orUndefined(row.resource_policy),
     revision: row.revision,
   };
 }
@@ -92,5 +94,6 @@ export function secretParams(secret: SecretRecord) {
     deleted_at: secret.deletedAt ?? null,
     deletion_date: secret.deletionDate ?? null,
     revision: secret.revision,
+    resource_policy: secret.resourcePolicy ?? null,
   };
 }

@@ -3,7 +3,6 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { SecretState, VersionRecord } from "../../domain/secrets/records.js";
 import {
-  type AccessKeyRecord,
   type SealedValueRow,
   type SecretChange,
   type SecretListQuery,
@@ -22,6 +21,7 @@ import {
   type VersionMetaRow,
   type VersionRow,
 } from "./rows.js";
+import { SqliteIdentityStore } from "./sqlite-identity-store.js";
 
 const sortColumns: Record<SortKey, string> = {
   "created-date": "created_at",
@@ -37,6 +37,7 @@ const sortColumns: Record<SortKey, string> = {
  */
 export class SqliteStore implements SecretStore, SettingsStore {
   private readonly db: Database.Database;
+  readonly identity: SqliteIdentityStore;
   private readonly statements;
 
   constructor(path: string) {
@@ -48,6 +49,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
     this.db.pragma("busy_timeout = 5000");
     migrate(this.db);
     this.statements = this.prepare();
+    this.identity = new SqliteIdentityStore(this.db);
   }
 
   private prepare() {
@@ -69,14 +71,15 @@ export class SqliteStore implements SecretStore, SettingsStore {
       ),
       insertSecret: db.prepare(
         `INSERT INTO secrets (arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
-           last_accessed_at, deleted_at, deletion_date, revision)
+           last_accessed_at, deleted_at, deletion_date, revision, resource_policy)
          VALUES (@arn, @region, @name, @description, @kms_key_id, @tags, @created_at, @last_changed_at,
-           @last_accessed_at, @deleted_at, @deletion_date, @revision)`,
+           @last_accessed_at, @deleted_at, @deletion_date, @revision, @resource_policy)`,
       ),
       updateSecret: db.prepare(
         `UPDATE secrets SET description = @description, kms_key_id = @kms_key_id, tags = @tags,
            last_changed_at = @last_changed_at, last_accessed_at = @last_accessed_at, deleted_at = @deleted_at,
-           deletion_date = @deletion_date, revision = @revision
+           deletion_date = @deletion_date, revision = @revision,
+           resource_policy = @resource_policy
          WHERE arn = @arn AND revision = @expected_revision`,
       ),
       insertVersion: db.prepare(
@@ -114,13 +117,6 @@ export class SqliteStore implements SecretStore, SettingsStore {
         .pluck(),
       getSetting: db.prepare<[string], string>("SELECT value FROM settings WHERE key = ?").pluck(),
       initSetting: db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)"),
-      getAccessKey: db.prepare<[string], AccessKeyRow>("SELECT * FROM access_keys WHERE access_key_id = ?"),
-      putAccessKey: db.prepare(
-        `INSERT OR REPLACE INTO access_keys (access_key_id, principal, kind, kek_id, wrapped_key, ciphertext, status, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      allAccessKeys: db.prepare<[], AccessKeyRow>("SELECT * FROM access_keys ORDER BY access_key_id"),
-      countAccessKeys: db.prepare<[], number>("SELECT COUNT(*) FROM access_keys").pluck(),
     };
   }
 
@@ -266,59 +262,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
     return this.statements.getSetting.get(key) ?? value;
   }
 
-  async getAccessKey(accessKeyId: string): Promise<AccessKeyRecord | undefined> {
-    const row = this.statements.getAccessKey.get(accessKeyId);
-    return row ? toAccessKeyRecord(row) : undefined;
-  }
-
-  async listAccessKeys(): Promise<AccessKeyRecord[]> {
-    return this.statements.allAccessKeys.all().map(toAccessKeyRecord);
-  }
-
-  async putAccessKey(record: AccessKeyRecord): Promise<void> {
-    this.statements.putAccessKey.run(
-      record.accessKeyId,
-      record.principal,
-      record.sealedSecret.kind,
-      record.sealedSecret.kekId,
-      record.sealedSecret.wrappedKey,
-      record.sealedSecret.ciphertext,
-      record.status,
-      record.createdAt,
-    );
-  }
-
-  async countAccessKeys(): Promise<number> {
-    return this.statements.countAccessKeys.get() ?? 0;
-  }
-
   async close(): Promise<void> {
     this.db.close();
   }
-}
-
-interface AccessKeyRow {
-  access_key_id: string;
-  principal: string;
-  kind: string;
-  kek_id: string;
-  wrapped_key: Buffer;
-  ciphertext: Buffer;
-  status: string;
-  created_at: number;
-}
-
-function toAccessKeyRecord(row: AccessKeyRow): AccessKeyRecord {
-  return {
-    accessKeyId: row.access_key_id,
-    principal: row.principal,
-    sealedSecret: {
-      kind: row.kind === "binary" ? "binary" : "string",
-      kekId: row.kek_id,
-      wrappedKey: row.wrapped_key,
-      ciphertext: row.ciphertext,
-    },
-    status: row.status === "inactive" ? "inactive" : "active",
-    createdAt: row.created_at,
-  };
 }

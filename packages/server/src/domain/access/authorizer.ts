@@ -1,0 +1,139 @@
+import type { IdentityStore } from "../../storage/identity-port.js";
+import { AccessDeniedException } from "../errors.js";
+import {
+  type AuthorizationResult,
+  accessDeniedMessage,
+  evaluate,
+  type Policy,
+  parsePolicy,
+  type RequestPrincipal,
+} from "../policy/index.js";
+import type { Tag } from "../secrets/records.js";
+
+/** Who is calling, as SigV4 and the key registry established it. */
+export interface Caller {
+  principal: string;
+  accessKeyId: string;
+  sourceIp: string;
+}
+
+/** What an action is performed on: a secret (with what its conditions can see) or nothing in particular. */
+export interface AccessTarget {
+  arn: string;
+  name?: string | undefined;
+  tags?: readonly Tag[] | undefined;
+  resourcePolicy?: string | undefined;
+}
+
+interface PrincipalView {
+  principal: RequestPrincipal;
+  policies: Policy[];
+  checkedAt: number;
+}
+
+/** Principals and policies are re-read at most every second, so changes on other nodes apply quickly. */
+const recheckAfterMs = 1_000;
+const maxCachedResourcePolicies = 1_000;
+
+/**
+ * Authorizes every action as AWS does (explicit deny wins, else an allow from an identity or
+ * resource policy, else deny), with the caller's identity policies and tags and the target
+ * secret's resource policy and tags. A principal with no policies can do nothing.
+ */
+export class Authorizer {
+  private readonly principals = new Map<string, PrincipalView>();
+  private readonly resourcePolicies = new Map<string, Policy>();
+
+  constructor(private readonly deps: { identity: IdentityStore; accountId: string; now: () => number }) {}
+
+  async check(
+    caller: Caller,
+    action: string,
+    target: AccessTarget | "*",
+    context: Record<string, string | undefined> = {},
+  ): Promise<AuthorizationResult> {
+    const { request, result } = await this.evaluate(caller.principal, action, target, {
+      ...context,
+      "aws:SourceIp": caller.sourceIp,
+    });
+    if (result.decision !== "allow") throw new AccessDeniedException(accessDeniedMessage(request, result));
+    return result;
+  }
+
+  async evaluate(
+    principalArn: string,
+    action: string,
+    target: AccessTarget | "*",
+    context: Record<string, string | undefined> = {},
+  ) {
+    const view = await this.principalView(principalArn);
+    const now = this.deps.now();
+    const values: Record<string, string | undefined> = {
+      "aws:CurrentTime": new Date(now).toISOString(),
+      "aws:EpochTime": String(Math.floor(now / 1000)),
+      "aws:SecureTransport": "false",
+      ...context,
+    };
+    if (target !== "*") {
+      values["secretsmanager:Name"] = target.name;
+      for (const tag of target.tags ?? []) values[`aws:ResourceTag/${tag.Key}`] = tag.Value;
+    }
+    const request = {
+      principal: view.principal,
+      action,
+      resource: target === "*" ? "*" : target.arn,
+      context: values,
+      identityPolicies: view.policies,
+      resourcePolicy: target === "*" ? undefined : this.resourcePolicyOf(target.resourcePolicy),
+    };
+    return { request, result: evaluate(request) };
+  }
+
+  /** Called after a principal's policies or tags change on this node. */
+  forget(principalArn?: string): void {
+    if (principalArn === undefined) this.principals.clear();
+    else this.principals.delete(principalArn);
+  }
+
+  private async principalView(arn: string): Promise<PrincipalView> {
+    const cached = this.principals.get(arn);
+    const now = this.deps.now();
+    if (cached && now - cached.checkedAt < recheckAfterMs) return cached;
+    const record = await this.deps.identity.getPrincipal(arn);
+    const policies = record ? await this.deps.identity.listPolicies(arn) : [];
+    const view: PrincipalView = {
+      principal: {
+        arn,
+        accountId: this.deps.accountId,
+        tags: Object.fromEntries((record?.tags ?? []).map((tag) => [tag.Key, tag.Value])),
+      },
+      // Stored documents were validated when attached; a document that no longer parses grants nothing.
+      policies: policies.flatMap((p) => {
+        try {
+          return [parsePolicy(p.document, { kind: "identity", name: p.policyName })];
+        } catch {
+          return [];
+        }
+      }),
+      checkedAt: now,
+    };
+    if (this.principals.size > 10_000) this.principals.clear();
+    this.principals.set(arn, view);
+    return view;
+  }
+
+  private resourcePolicyOf(document: string | undefined): Policy | undefined {
+    if (document === undefined) return undefined;
+    let policy = this.resourcePolicies.get(document);
+    if (!policy) {
+      try {
+        policy = parsePolicy(document, { kind: "resource" });
+      } catch {
+        return undefined;
+      }
+      if (this.resourcePolicies.size >= maxCachedResourcePolicies) this.resourcePolicies.clear();
+      this.resourcePolicies.set(document, policy);
+    }
+    return policy;
+  }
+}

@@ -1,0 +1,216 @@
+import { randomBytes } from "node:crypto";
+import {
+  type AccessKey,
+  type AccessKeyRegistry,
+  generateAccessKey,
+  hashSessionToken,
+} from "../../auth/access-keys.js";
+import {
+  type AccessKeyRecord,
+  type IdentityStore,
+  PrincipalExistsError,
+  type PrincipalPolicyRecord,
+  type PrincipalRecord,
+} from "../../storage/identity-port.js";
+import {
+  InvalidParameterException,
+  LimitExceededException,
+  ResourceExistsException,
+  ResourceNotFoundException,
+} from "../errors.js";
+import type { Tag } from "../secrets/records.js";
+import { mergeTags, removeTags } from "../secrets/tags.js";
+import { assertPolicyName, assertUserName, userArn } from "./names.js";
+
+export interface IdentityDeps {
+  store: IdentityStore;
+  accessKeys: Pick<AccessKeyRegistry, "save" | "forget">;
+  accountId: string;
+  now: () => number;
+  /** Parses and checks a policy document; throws MalformedPolicyDocumentException. */
+  validatePolicy: (document: string) => void;
+  /** Told when a principal's policies or tags change, so cached authorization data is dropped. */
+  principalChanged: (principalArn: string) => void;
+}
+
+export const adminUserName = "admin";
+export const administratorPolicyName = "AdministratorAccess";
+export const administratorPolicy = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Sid: "BootstrapAdministrator", Effect: "Allow", Action: "*", Resource: "*" }],
+});
+
+const maxAccessKeysPerUser = 10;
+const sessionDuration = { min: 900, max: 43_200, default: 3_600 };
+
+export interface SessionCredentials extends AccessKey {
+  sessionToken: string;
+  expiresAt: number;
+}
+
+/** Users, their access keys, identity policies and short-lived session credentials. */
+export class IdentityService {
+  constructor(private readonly deps: IdentityDeps) {}
+
+  /** The bootstrap administrator: a user with full access, the owner of the first access key. */
+  async ensureAdmin(): Promise<PrincipalRecord> {
+    const existing = await this.deps.store.getPrincipalByName(adminUserName);
+    if (existing) return existing;
+    const admin = await this.createUser(adminUserName, []);
+    await this.putUserPolicy(adminUserName, administratorPolicyName, administratorPolicy);
+    return admin;
+  }
+
+  async createUser(name: string, tags: Tag[]): Promise<PrincipalRecord> {
+    assertUserName(name);
+    const principal: PrincipalRecord = {
+      arn: userArn(this.deps.accountId, name),
+      name,
+      kind: "user",
+      tags: mergeTags([], tags),
+      createdAt: this.deps.now(),
+    };
+    try {
+      await this.deps.store.createPrincipal(principal);
+    } catch (error) {
+      if (error instanceof PrincipalExistsError)
+        throw new ResourceExistsException(`User ${name} already exists.`);
+      throw error;
+    }
+    return principal;
+  }
+
+  async getUser(name: string): Promise<PrincipalRecord> {
+    const principal = await this.deps.store.getPrincipalByName(name);
+    if (!principal) throw new ResourceNotFoundException(`User ${name} does not exist.`);
+    return principal;
+  }
+
+  listUsers(): Promise<PrincipalRecord[]> {
+    return this.deps.store.listPrincipals();
+  }
+
+  async deleteUser(name: string): Promise<void> {
+    const principal = await this.getUser(name);
+    const keys = await this.deps.store.listAccessKeys(principal.arn);
+    await this.deps.store.deletePrincipal(principal.arn);
+    for (const key of keys) this.deps.accessKeys.forget(key.accessKeyId);
+    this.deps.principalChanged(principal.arn);
+  }
+
+  async tagUser(name: string, tags: Tag[]): Promise<void> {
+    const principal = await this.getUser(name);
+    await this.deps.store.updatePrincipalTags(principal.arn, mergeTags(principal.tags, tags));
+    this.deps.principalChanged(principal.arn);
+  }
+
+  async untagUser(name: string, keys: string[]): Promise<void> {
+    const principal = await this.getUser(name);
+    await this.deps.store.updatePrincipalTags(principal.arn, removeTags(principal.tags, keys));
+    this.deps.principalChanged(principal.arn);
+  }
+
+  async createAccessKey(
+    userName: string,
+    options: { expiresInSeconds?: number | undefined } = {},
+  ): Promise<AccessKey & { expiresAt: number | undefined; createdAt: number }> {
+    const principal = await this.getUser(userName);
+    const existing = await this.deps.store.listAccessKeys(principal.arn);
+    if (existing.filter((k) => k.sessionTokenHash === undefined).length >= maxAccessKeysPerUser) {
+      throw new LimitExceededException(
+        `User ${userName} already has ${maxAccessKeysPerUser} access keys; delete one before creating another.`,
+      );
+    }
+    if (options.expiresInSeconds !== undefined && options.expiresInSeconds < 60) {
+      throw new InvalidParameterException("ExpiresInSeconds must be at least 60.");
+    }
+    const key = generateAccessKey(principal.arn);
+    const expiresAt =
+      options.expiresInSeconds === undefined ? undefined : this.deps.now() + options.expiresInSeconds * 1000;
+    await this.deps.accessKeys.save(key, { expiresAt });
+    return { ...key, expiresAt, createdAt: this.deps.now() };
+  }
+
+  async listAccessKeys(userName: string): Promise<AccessKeyRecord[]> {
+    const principal = await this.getUser(userName);
+    return this.deps.store.listAccessKeys(principal.arn);
+  }
+
+  async setAccessKeyStatus(accessKeyId: string, status: AccessKeyRecord["status"]): Promise<void> {
+    if (!(await this.deps.store.setAccessKeyStatus(accessKeyId, status))) {
+      throw new ResourceNotFoundException(`Access key ${accessKeyId} does not exist.`);
+    }
+    this.deps.accessKeys.forget(accessKeyId);
+  }
+
+  async deleteAccessKey(accessKeyId: string): Promise<void> {
+    if (!(await this.deps.store.deleteAccessKey(accessKeyId))) {
+      throw new ResourceNotFoundException(`Access key ${accessKeyId} does not exist.`);
+    }
+    this.deps.accessKeys.forget(accessKeyId);
+  }
+
+  async putUserPolicy(userName: string, policyName: string, document: string): Promise<void> {
+    assertPolicyName(policyName);
+    const principal = await this.getUser(userName);
+    this.deps.validatePolicy(document);
+    await this.deps.store.putPolicy({
+      principalArn: principal.arn,
+      policyName,
+      document,
+      updatedAt: this.deps.now(),
+    });
+    this.deps.principalChanged(principal.arn);
+  }
+
+  async getUserPolicy(userName: string, policyName: string): Promise<PrincipalPolicyRecord> {
+    const principal = await this.getUser(userName);
+    const policy = (await this.deps.store.listPolicies(principal.arn)).find(
+      (p) => p.policyName === policyName,
+    );
+    if (!policy) throw new ResourceNotFoundException(`User ${userName} has no policy named ${policyName}.`);
+    return policy;
+  }
+
+  async deleteUserPolicy(userName: string, policyName: string): Promise<void> {
+    const principal = await this.getUser(userName);
+    if (!(await this.deps.store.deletePolicy(principal.arn, policyName))) {
+      throw new ResourceNotFoundException(`User ${userName} has no policy named ${policyName}.`);
+    }
+    this.deps.principalChanged(principal.arn);
+  }
+
+  async listUserPolicies(userName: string): Promise<PrincipalPolicyRecord[]> {
+    const principal = await this.getUser(userName);
+    return this.deps.store.listPolicies(principal.arn);
+  }
+
+  /**
+   * Temporary credentials (ASIA… key, secret and session token) for a principal, valid for a bounded
+   * time: what a platform gets instead of a long-term key, so a leaked credential dies on its own.
+   */
+  async createSessionCredentials(
+    principalArn: string,
+    durationSeconds?: number,
+  ): Promise<SessionCredentials> {
+    const seconds = durationSeconds ?? sessionDuration.default;
+    if (!Number.isInteger(seconds) || seconds < sessionDuration.min || seconds > sessionDuration.max) {
+      throw new InvalidParameterException(
+        `DurationSeconds must be between ${sessionDuration.min} and ${sessionDuration.max} seconds.`,
+      );
+    }
+    if (!(await this.deps.store.getPrincipal(principalArn))) {
+      throw new ResourceNotFoundException(`Principal ${principalArn} does not exist.`);
+    }
+    const key = generateAccessKey(principalArn, "ASIA");
+    const sessionToken = randomBytes(48).toString("base64");
+    const expiresAt = this.deps.now() + seconds * 1000;
+    await this.deps.accessKeys.save(key, { expiresAt, sessionTokenHash: hashSessionToken(sessionToken) });
+    return { ...key, sessionToken, expiresAt };
+  }
+
+  /** Removes session credentials and keys past their expiry; returns how many. */
+  purgeExpiredKeys(): Promise<number> {
+    return this.deps.store.deleteExpiredAccessKeys(this.deps.now());
+  }
+}

@@ -1,0 +1,24 @@
+import { InvalidParameterException } from "../errors.js";
+
+const userName = /^[\w+=,.@-]{1,64}$/;
+const policyName = /^[\w+=,.@-]{1,128}$/;
+
+export function assertUserName(name: string): void {
+  if (!userName.test(name)) {
+    throw new InvalidParameterException(
+      "Invalid user name: use 1 to 64 letters, digits or any of _+=,.@- (as in IAM).",
+    );
+  }
+}
+
+export function assertPolicyName(name: string): void {
+  if (!policyName.test(name)) {
+    throw new InvalidParameterException(
+      "Invalid policy name: use 1 to 128 letters, digits or any of _+=,.@-.",
+    );
+  }
+}
+
+export function userArn(accountId: string, name: string): string {
+  return `arn:aws:iam::${accountId}:user/${name}`;
+}

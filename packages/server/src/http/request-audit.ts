@@ -1,0 +1,21 @@
+/** What the request handler tells the audit trail about every request, allowed or not. */
+export interface RequestRecord {
+  /** The operation as named by the client (`GetSecretValue`, `CreateUser`, `SubscribeToChanges`), if known. */
+  operation: string | undefined;
+  /** `secretsmanager` or `coffer`. */
+  api: string;
+  region: string | undefined;
+  caller: { principal: string; accessKeyId: string } | undefined;
+  /** The access key id a failed authentication claimed, if it could be read. */
+  claimedAccessKeyId: string | undefined;
+  sourceIp: string;
+  userAgent: string | undefined;
+  requestId: string;
+  time: number;
+  input: Record<string, unknown> | undefined;
+  output: object | undefined;
+  error: { awsName: string; message: string } | undefined;
+}
+
+/** Resolves once the record is durable; rejects if it could not be written (the request then fails). */
+export type RequestAudit = (record: RequestRecord) => Promise<void>;

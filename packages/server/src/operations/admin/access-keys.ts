@@ -1,0 +1,83 @@
+import { isTemporaryKey } from "../../auth/access-keys.js";
+import { AccessDeniedException } from "../../domain/errors.js";
+import type { Operation } from "../operation.js";
+import { compact, epochSeconds, optionalEpochSeconds } from "../wire.js";
+
+export const createAccessKey: Operation = async (raw, _context, { identity }) => {
+  const input = raw as unknown as { UserName: string; ExpiresInSeconds?: number };
+  const key = await identity.createAccessKey(input.UserName, { expiresInSeconds: input.ExpiresInSeconds });
+  return {
+    AccessKey: compact({
+      UserName: input.UserName,
+      AccessKeyId: key.accessKeyId,
+      SecretAccessKey: key.secretAccessKey,
+      Status: "Active",
+      CreateDate: epochSeconds(key.createdAt),
+      Expiration: optionalEpochSeconds(key.expiresAt),
+    }),
+  };
+};
+
+export const listAccessKeys: Operation = async (raw, _context, { identity }) => {
+  const input = raw as unknown as { UserName: string };
+  const keys = await identity.listAccessKeys(input.UserName);
+  return {
+    AccessKeyMetadata: keys.map((key) =>
+      compact({
+        UserName: input.UserName,
+        AccessKeyId: key.accessKeyId,
+        Status: key.status === "active" ? "Active" : "Inactive",
+        CreateDate: epochSeconds(key.createdAt),
+        Expiration: optionalEpochSeconds(key.expiresAt),
+        LastUsedDate: optionalEpochSeconds(key.lastUsedAt),
+        LastUsedSourceIp: key.lastUsedIp,
+        Temporary: key.sessionTokenHash !== undefined,
+      }),
+    ),
+  };
+};
+
+export const updateAccessKey: Operation = async (raw, _context, { identity }) => {
+  const input = raw as unknown as { AccessKeyId: string; Status: "Active" | "Inactive" };
+  await identity.setAccessKeyStatus(input.AccessKeyId, input.Status === "Active" ? "active" : "inactive");
+  return {};
+};
+
+export const deleteAccessKey: Operation = async (raw, _context, { identity }) => {
+  await identity.deleteAccessKey((raw as unknown as { AccessKeyId: string }).AccessKeyId);
+  return {};
+};
+
+function credentialsToWire(credentials: {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiresAt: number;
+}) {
+  return {
+    Credentials: {
+      AccessKeyId: credentials.accessKeyId,
+      SecretAccessKey: credentials.secretAccessKey,
+      SessionToken: credentials.sessionToken,
+      Expiration: epochSeconds(credentials.expiresAt),
+    },
+  };
+}
+
+/** Temporary credentials for the caller itself, as STS GetSessionToken. */
+export const getSessionToken: Operation = async (raw, { caller }, { identity }) => {
+  const input = raw as unknown as { DurationSeconds?: number };
+  if (isTemporaryKey(caller.accessKeyId)) {
+    throw new AccessDeniedException(
+      "GetSessionToken can't be called with session credentials; use a long-term access key.",
+    );
+  }
+  return credentialsToWire(await identity.createSessionCredentials(caller.principal, input.DurationSeconds));
+};
+
+/** Temporary credentials for another user: how an administrator hands a platform a self-expiring credential. */
+export const createSessionCredentials: Operation = async (raw, _context, { identity }) => {
+  const input = raw as unknown as { UserName: string; DurationSeconds?: number };
+  const user = await identity.getUser(input.UserName);
+  return credentialsToWire(await identity.createSessionCredentials(user.arn, input.DurationSeconds));
+};

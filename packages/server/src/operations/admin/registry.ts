@@ -1,0 +1,43 @@
+import { userArn } from "../../domain/identity/names.js";
+import type { Operation } from "../operation.js";
+import {
+  createAccessKey,
+  createSessionCredentials,
+  deleteAccessKey,
+  getSessionToken,
+  listAccessKeys,
+  updateAccessKey,
+} from "./access-keys.js";
+import { deleteUserPolicy, getUserPolicy, listUserPolicies, putUserPolicy } from "./policies.js";
+import { createUser, deleteUser, getUser, listUsers, tagUser, untagUser } from "./users.js";
+
+/** Coffer's admin API, by its `X-Amz-Target` name (`coffer.<Operation>`), authorized as `coffer:<Operation>`. */
+export const adminOperations: Record<string, Operation> = {
+  CreateUser: createUser,
+  GetUser: getUser,
+  ListUsers: listUsers,
+  DeleteUser: deleteUser,
+  TagUser: tagUser,
+  UntagUser: untagUser,
+  CreateAccessKey: createAccessKey,
+  ListAccessKeys: listAccessKeys,
+  UpdateAccessKey: updateAccessKey,
+  DeleteAccessKey: deleteAccessKey,
+  PutUserPolicy: putUserPolicy,
+  GetUserPolicy: getUserPolicy,
+  DeleteUserPolicy: deleteUserPolicy,
+  ListUserPolicies: listUserPolicies,
+  GetSessionToken: getSessionToken,
+  CreateSessionCredentials: createSessionCredentials,
+};
+
+/**
+ * Admin operations act on the named user (`arn:aws:iam::<account>:user/<name>`), or on `*`.
+ * GetSessionToken needs no permission, as in AWS STS: it only narrows the caller's own credential.
+ */
+export function adminResource(accountId: string) {
+  return (operation: string, input: Record<string, unknown>): string | undefined => {
+    if (operation === "GetSessionToken") return undefined;
+    return typeof input.UserName === "string" ? userArn(accountId, input.UserName) : "*";
+  };
+}

@@ -1,0 +1,38 @@
+import type { Tag } from "../../domain/secrets/records.js";
+import type { PrincipalRecord } from "../../storage/identity-port.js";
+import type { Operation } from "../operation.js";
+import { epochSeconds } from "../wire.js";
+
+export function userToWire(user: PrincipalRecord) {
+  return { UserName: user.name, Arn: user.arn, CreateDate: epochSeconds(user.createdAt), Tags: user.tags };
+}
+
+export const createUser: Operation = async (raw, _context, { identity }) => {
+  const input = raw as unknown as { UserName: string; Tags?: Tag[] };
+  return { User: userToWire(await identity.createUser(input.UserName, input.Tags ?? [])) };
+};
+
+export const getUser: Operation = async (raw, _context, { identity }) => ({
+  User: userToWire(await identity.getUser((raw as unknown as { UserName: string }).UserName)),
+});
+
+export const listUsers: Operation = async (_raw, _context, { identity }) => ({
+  Users: (await identity.listUsers()).map(userToWire),
+});
+
+export const deleteUser: Operation = async (raw, _context, { identity }) => {
+  await identity.deleteUser((raw as unknown as { UserName: string }).UserName);
+  return {};
+};
+
+export const tagUser: Operation = async (raw, _context, { identity }) => {
+  const input = raw as unknown as { UserName: string; Tags: Tag[] };
+  await identity.tagUser(input.UserName, input.Tags);
+  return {};
+};
+
+export const untagUser: Operation = async (raw, _context, { identity }) => {
+  const input = raw as unknown as { UserName: string; TagKeys: string[] };
+  await identity.untagUser(input.UserName, input.TagKeys);
+  return {};
+};

@@ -1,0 +1,83 @@
+import { createHash, createHmac } from "node:crypto";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { SourceData } from "@smithy/types";
+import { testAdmin, testRegion } from "./server-process.js";
+
+class Sha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
+  }
+  update(chunk: SourceData): void {
+    this.hash.update(toBytes(chunk));
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.hash.digest();
+  }
+}
+
+export class AdminCallError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(`${type}: ${message}`);
+    this.name = type;
+  }
+}
+
+/** Calls Coffer's admin API (`coffer.<Operation>`) signed with the given credentials (default: the test admin). */
+export async function adminCall(
+  url: string,
+  operation: string,
+  input: object,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = testAdmin,
+  target = `coffer.${operation}`,
+): Promise<Record<string, unknown>> {
+  const { host, hostname, port } = new URL(url);
+  const body = JSON.stringify(input);
+  const signer = new SignatureV4({
+    service: "secretsmanager",
+    region: testRegion,
+    credentials,
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: "POST",
+    protocol: "http:",
+    hostname,
+    port: Number(port),
+    path: "/",
+    headers: { host, "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+    body,
+  });
+  const response = await fetch(url, { method: "POST", headers: signed.headers, body });
+  const text = await response.text();
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  if (!response.ok) throw new AdminCallError(String(parsed.__type), String(parsed.message), response.status);
+  return parsed;
+}
+
+/** A user with one inline policy and an access key, ready for SDK clients. */
+export async function createUserWithPolicy(url: string, name: string, policy: object | undefined) {
+  await adminCall(url, "CreateUser", { UserName: name });
+  if (policy !== undefined) {
+    await adminCall(url, "PutUserPolicy", {
+      UserName: name,
+      PolicyName: "inline",
+      PolicyDocument: JSON.stringify(policy),
+    });
+  }
+  const { AccessKey } = (await adminCall(url, "CreateAccessKey", { UserName: name })) as {
+    AccessKey: { AccessKeyId: string; SecretAccessKey: string };
+  };
+  return { accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey };
+}
+
+function toBytes(data: SourceData): string | Uint8Array {
+  if (typeof data === "string" || data instanceof Uint8Array) return data;
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
+}
