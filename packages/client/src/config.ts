@@ -1,0 +1,117 @@
+import { CofferClientError } from "./errors.js";
+import type { SourceKind, SourceSpec } from "./types.js";
+
+/**
+ * Configuration from the environment. This module is the only reader of `process.env`; the
+ * process's configuration is parsed once, on first use, by `processConfig()`.
+ */
+
+export const DEFAULT_COFFER_ENDPOINT = "http://127.0.0.1:7373";
+export const DEFAULT_FILES_DIR = "/run/secrets";
+export const DEFAULT_DOTENV_PATH = ".env";
+export const DEFAULT_AGENT_URL = "http://127.0.0.1:2773";
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+export interface ClientConfig {
+  /** COFFER_SOURCE as set, if set (parsed by `configuredSources`). */
+  sourceList: string | undefined;
+  /** COFFER_ENDPOINT, AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL (the first set), if any. */
+  cofferEndpoint: string | undefined;
+  /** AWS_REGION or AWS_DEFAULT_REGION, if set (the JS SDK alone ignores AWS_DEFAULT_REGION). */
+  region: string | undefined;
+  /** COFFER_AGENT_TOKEN or AWS_TOKEN, if set (may be `file://…`). */
+  agentToken: string | undefined;
+  /** The variables the `env` source reads: the process environment itself. */
+  env: Environment;
+}
+
+const kinds: readonly SourceKind[] = ["coffer", "aws", "env", "files", "dotenv", "agent"];
+
+/** Parses a configuration from the given variables (pure; tests pass their own). */
+export function parseConfig(env: Environment): ClientConfig {
+  const cofferEndpoint = configuredEndpoint(env);
+  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  const agentToken = nonEmpty(env.COFFER_AGENT_TOKEN) ?? nonEmpty(env.AWS_TOKEN);
+  return { sourceList: nonEmpty(env.COFFER_SOURCE), cofferEndpoint, region, agentToken, env };
+}
+
+/** The sources to use when the code names none: COFFER_SOURCE, else ["coffer"] when an endpoint is configured, else ["aws"]. */
+export function configuredSources(config: ClientConfig): SourceSpec[] {
+  if (config.sourceList !== undefined) return parseSourceList(config.sourceList);
+  return config.cofferEndpoint !== undefined ? [{ kind: "coffer" }] : [{ kind: "aws" }];
+}
+
+/**
+ * COFFER_SOURCE: comma-separated `kind[:argument]` in order, e.g. `env,files:/etc/app,coffer`.
+ * Arguments: coffer → endpoint URL, aws → region, files → folder, dotenv → file, agent → URL.
+ */
+export function parseSourceList(list: string): SourceSpec[] {
+  const specs: SourceSpec[] = [];
+  for (const raw of list.split(",")) {
+    const token = raw.trim();
+    if (token === "") continue;
+    const colon = token.indexOf(":");
+    const kind = (colon === -1 ? token : token.slice(0, colon)).trim().toLowerCase();
+    const argument = colon === -1 ? undefined : nonEmpty(token.slice(colon + 1).trim());
+    specs.push(sourceSpec(kind, argument, token));
+  }
+  if (specs.length === 0) throw new CofferClientError("COFFER_SOURCE names no source.");
+  return specs;
+}
+
+function sourceSpec(kind: string, argument: string | undefined, token: string): SourceSpec {
+  switch (kind) {
+    case "coffer":
+      return argument === undefined ? { kind } : { kind, endpoint: checkedUrl(argument, token) };
+    case "aws":
+      return argument === undefined ? { kind } : { kind, region: argument };
+    case "env":
+      if (argument !== undefined)
+        throw new CofferClientError(`COFFER_SOURCE: "env" takes no argument (got "${token}").`);
+      return { kind };
+    case "files":
+      return argument === undefined ? { kind } : { kind, dir: argument };
+    case "dotenv":
+      return argument === undefined ? { kind } : { kind, path: argument };
+    case "agent":
+      return argument === undefined ? { kind } : { kind, url: checkedUrl(argument, token) };
+    default:
+      throw new CofferClientError(
+        `COFFER_SOURCE: unknown source "${kind}" in "${token}"; expected one of ${kinds.join(", ")}.`,
+      );
+  }
+}
+
+function configuredEndpoint(env: Environment): string | undefined {
+  const fromCoffer = nonEmpty(env.COFFER_ENDPOINT);
+  if (fromCoffer !== undefined) return checkedUrl(fromCoffer, "COFFER_ENDPOINT");
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return undefined;
+  const fromAws = nonEmpty(env.AWS_ENDPOINT_URL_SECRETS_MANAGER) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+  return fromAws === undefined ? undefined : checkedUrl(fromAws, "AWS_ENDPOINT_URL");
+}
+
+function checkedUrl(url: string, where: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CofferClientError(`${where}: "${url}" is not a URL.`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new CofferClientError(`${where}: "${url}" must be an http:// or https:// URL.`);
+  }
+  return url;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+let cached: ClientConfig | undefined;
+
+/** The process's configuration, parsed from `process.env` once, on first use. */
+export function processConfig(): ClientConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}
