@@ -1,5 +1,7 @@
+import { createSecrets } from "@coffer/client";
 import { Command, CommanderError } from "commander";
 import type { Connect, Connection, ConnectionOptions } from "./client.js";
+import { AGENT_HELP, type AgentCommandOptions, runAgent } from "./commands/agent.js";
 import { type DeleteOptions, runDelete } from "./commands/delete.js";
 import { type DescribeOptions, runDescribe } from "./commands/describe.js";
 import { type GetOptions, runGet } from "./commands/get.js";
@@ -8,6 +10,7 @@ import { runKeysRotate } from "./commands/keys-rotate.js";
 import { type ListOptions, runList } from "./commands/list.js";
 import { type PutOptions, runPut } from "./commands/put.js";
 import { runRestore } from "./commands/restore.js";
+import { RUN_HELP, type RunOptions, runRun } from "./commands/run.js";
 import { runServe } from "./commands/serve.js";
 import type { CommandContext, InteractiveContext, Output } from "./context.js";
 import { DEFAULT_ENDPOINT } from "./endpoint.js";
@@ -44,9 +47,12 @@ us-east-1.
 
 Messages go to stderr, data to stdout; only \`coffer get\` prints secret values.`;
 
-/** Parses `args` (without the node and script paths), runs the command and returns the exit code. */
-export async function runCli(args: readonly string[], deps: CliDependencies): Promise<ExitCode> {
-  let exitCode: ExitCode = ExitCode.Ok;
+/**
+ * Parses `args` (without the node and script paths), runs the command and returns the exit code:
+ * an {@link ExitCode}, or for `coffer run` the child's own.
+ */
+export async function runCli(args: readonly string[], deps: CliDependencies): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
   const program = buildProgram(deps, (code) => {
     exitCode = code;
   });
@@ -60,7 +66,7 @@ export async function runCli(args: readonly string[], deps: CliDependencies): Pr
   return exitCode;
 }
 
-function buildProgram(deps: CliDependencies, setExitCode: (code: ExitCode) => void): Command {
+function buildProgram(deps: CliDependencies, setExitCode: (code: number) => void): Command {
   const program = new Command("coffer");
   program
     .description("Client for Coffer, a self-hosted secrets manager speaking the AWS Secrets Manager API.")
@@ -82,6 +88,13 @@ function buildProgram(deps: CliDependencies, setExitCode: (code: ExitCode) => vo
   };
   const localCommand = async (action: () => Promise<void>) => {
     setExitCode(await runReportingFailure(deps.stderr, undefined, action));
+  };
+  const childCommand = async (action: () => Promise<number>) => {
+    let childExitCode: number = ExitCode.Ok;
+    const failure = await runReportingFailure(deps.stderr, undefined, async () => {
+      childExitCode = await action();
+    });
+    setExitCode(failure === ExitCode.Ok ? childExitCode : failure);
   };
 
   program
@@ -176,6 +189,60 @@ Examples:
     .description("cancel a scheduled deletion")
     .argument("<name>", "secret name or ARN")
     .action((name: string) => clientCommand((context) => runRestore(context, name)));
+
+  program
+    .command("run")
+    .description("run a command with secrets in its environment, masked in its output")
+    .argument("<command...>", "the command and its arguments, after --")
+    .option(
+      "--env <NAME=REFERENCE>",
+      "set NAME to a secret, e.g. DB_PASSWORD=prod/db#password (repeatable)",
+      collect,
+    )
+    .option("--env-json <id>", "set one variable per top-level key of a JSON secret (repeatable)", collect)
+    .option("--prefix <text>", "put before every --env-json variable name")
+    .option("--env-file <path>", "read variables from a dotenv file; coffer:// values in it are resolved")
+    .option(
+      "--source <list>",
+      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path], agent[:url]",
+    )
+    .option("--no-mask", "pass the command's output through unmasked (keeps its terminal)")
+    .addHelpText("after", RUN_HELP)
+    .action((command: string[], options: RunOptions) =>
+      childCommand(() =>
+        runRun(command, options, {
+          ...deps,
+          connection: program.opts<ConnectionOptions>(),
+          openSecrets: createSecrets,
+        }),
+      ),
+    );
+
+  program
+    .command("agent")
+    .description("serve secrets on localhost with the AWS Secrets Manager Agent protocol, for any language")
+    .option("--port <port>", "port on 127.0.0.1 (0 picks a free one)", "2773")
+    .option("--host <address>", "127.0.0.1 or ::1 (never a network address)")
+    .option(
+      "--token-file <path>",
+      "file holding the token callers send (default: COFFER_AGENT_TOKEN or AWS_TOKEN)",
+    )
+    .option("--ttl <seconds>", "how long a value is cached (0: no cache; default: the client library's, 300)")
+    .option("--max-size <count>", "most secrets cached (default: the client library's, 1000)")
+    .option(
+      "--source <list>",
+      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path]",
+    )
+    .addHelpText("after", AGENT_HELP)
+    .action((options: AgentCommandOptions) =>
+      localCommand(() =>
+        runAgent(options, {
+          ...deps,
+          connection: program.opts<ConnectionOptions>(),
+          openSecrets: createSecrets,
+        }),
+      ),
+    );
 
   return program;
 }

@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const cli = fileURLToPath(new URL("../main.js", import.meta.url));
+
+/** A `coffer` process for end-to-end tests, with its output collected as it arrives. */
+export interface CofferProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once stdout contains `text`; rejects if the process exits first. */
+  waitForStdout(text: string | RegExp): Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function startCoffer(args: readonly string[], env: Record<string, string>): CofferProcess {
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const listeners: Array<() => void> = [];
+  child.stdout?.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString("utf8");
+    for (const listener of listeners) listener();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString("utf8");
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("close", (code, signal) => resolve({ code, signal })),
+  );
+  return {
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    waitForStdout: (text) =>
+      new Promise((resolve, reject) => {
+        const check = () => {
+          const match =
+            typeof text === "string" ? (stdout.includes(text) ? text : null) : text.exec(stdout)?.[0];
+          if (match) resolve(match);
+        };
+        listeners.push(check);
+        check();
+        void exited.then(() =>
+          reject(new Error(`coffer exited before printing ${text}:\n${stdout}\n${stderr}`)),
+        );
+      }),
+  };
+}
