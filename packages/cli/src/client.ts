@@ -1,4 +1,5 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { type AdminCall, createAdminCaller } from "./admin/admin-client.js";
 import type { SecretsClient } from "./context.js";
 import { chooseEndpoint, DEFAULT_REGION, explicitRegion } from "./endpoint.js";
 
@@ -10,6 +11,8 @@ export interface ConnectionOptions {
 
 export interface Connection {
   client: SecretsClient;
+  /** Coffer's admin API (`coffer.<Operation>`), signed with the same credentials and region. */
+  admin: AdminCall;
   /** Shown in "cannot reach" messages. */
   endpoint: string;
   close(): void;
@@ -62,5 +65,10 @@ export const connect: Connect = async (options) => {
     maxAttempts: MAX_ATTEMPTS,
     requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
   });
-  return { client, endpoint: endpoint.url, close: () => client.destroy() };
+  const admin = createAdminCaller({
+    endpoint: endpoint.url,
+    region: resolvedRegion,
+    credentials: client.config.credentials,
+  });
+  return { client, admin, endpoint: endpoint.url, close: () => client.destroy() };
 };

@@ -9,6 +9,7 @@ export const ExitCode = {
   AccessDenied: 3,
   Unreachable: 4,
   ServiceError: 5,
+  AuditTampered: 6,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -20,6 +21,10 @@ const meanings: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.AccessDenied, "access denied, bad signature, unknown access key, or no credentials"],
   [ExitCode.Unreachable, "cannot reach the server (connection refused, host not found, timeout)"],
   [ExitCode.ServiceError, 'any other error; service errors print as "<AwsErrorName>: <message>"'],
+  [
+    ExitCode.AuditTampered,
+    "coffer audit verify found the audit trail modified, with events deleted, inserted or reordered",
+  ],
 ];
 
 export const EXIT_CODES_HELP = [

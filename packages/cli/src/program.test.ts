@@ -35,7 +35,12 @@ function harness(respond?: Responder): Harness {
     version: "0.1.0",
     connect: async (options) => {
       connections.push(options);
-      return { client, endpoint: "http://127.0.0.1:7373", close: () => closed.push(1) };
+      return {
+        client,
+        admin: async () => ({}),
+        endpoint: "http://127.0.0.1:7373",
+        close: () => closed.push(1),
+      };
     },
     loadServer: async (name) => async (callEnv) => {
       serverCalls.push([name, callEnv]);

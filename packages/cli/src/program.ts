@@ -1,5 +1,8 @@
 import { createSecrets } from "@coffer/client";
 import { Command, CommanderError } from "commander";
+import type { AdminCall } from "./admin/admin-client.js";
+import { openLocalAuditTrail } from "./admin/audit.js";
+import { registerAdminCommands } from "./admin/register.js";
 import type { Connect, Connection, ConnectionOptions } from "./client.js";
 import { AGENT_HELP, type AgentCommandOptions, runAgent } from "./commands/agent.js";
 import { type DeleteOptions, runDelete } from "./commands/delete.js";
@@ -29,7 +32,7 @@ export interface CliDependencies extends InteractiveContext {
   version: string;
 }
 
-type ClientCommandContext = CommandContext & InteractiveContext;
+type ClientCommandContext = CommandContext & InteractiveContext & { admin: AdminCall };
 
 const ENVIRONMENT_HELP = `Endpoint, the first one set:
   --endpoint-url URL
@@ -244,6 +247,13 @@ Examples:
       ),
     );
 
+  registerAdminCommands(program, {
+    client: clientCommand,
+    local: localCommand,
+    openAudit: openLocalAuditTrail(deps.env),
+    stdout: deps.stdout,
+    stderr: deps.stderr,
+  });
   return program;
 }
 
@@ -259,7 +269,7 @@ async function runWithClient(
       () => connection?.endpoint,
       async () => {
         connection = await deps.connect(options);
-        await action({ ...deps, client: connection.client });
+        await action({ ...deps, client: connection.client, admin: connection.admin });
       },
     );
   } finally {

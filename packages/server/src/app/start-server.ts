@@ -1,8 +1,10 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CofferConfig } from "../config/config.js";
+import { AccessReview } from "../domain/access/access-review.js";
 import type { CanReadChange } from "../http/change-feed/can-read.js";
 import { createChangeFeed } from "../http/change-feed/change-feed.js";
+import type { RequestAudit } from "../http/request-audit.js";
 import { createRequestHandler } from "../http/request-handler.js";
 import { createSigV4Verifier } from "../http/sigv4/index.js";
 import { adminOperations, adminResource } from "../operations/admin/registry.js";
@@ -36,7 +38,15 @@ export interface ChangeFeedTuning {
 export async function startServer(
   config: CofferConfig,
   logger: Logger = createLogger(config.logLevel),
-  options: { changeFeed?: ChangeFeedTuning } = {},
+  options: {
+    changeFeed?: ChangeFeedTuning;
+    /**
+     * Replaces the audit trail (`coffer.audit`) in the request handler. For benchmarks and tests
+     * only (`bench/coffer-server-no-audit.mjs` measures the audit's cost with it): deliberately
+     * programmatic, never reachable from configuration — no environment variable turns auditing off.
+     */
+    audit?: RequestAudit;
+  } = {},
 ): Promise<RunningServer> {
   const coffer = await openCoffer(config);
   const now = Date.now;
@@ -69,11 +79,21 @@ export async function startServer(
         globalResource: adminResource(coffer.accountId),
       },
     ],
-    services: { reader: coffer.reader, writer: coffer.writer, identity: coffer.identity },
+    services: {
+      reader: coffer.reader,
+      writer: coffer.writer,
+      identity: coffer.identity,
+      review: new AccessReview({
+        identity: coffer.store.identity,
+        authorizer: coffer.authorizer,
+        queryAudit: (query) => coffer.auditLog.query(query),
+        now,
+      }),
+    },
     verifier: createSigV4Verifier({ service: "secretsmanager" }),
     accessKeys: coffer.accessKeys,
     authorizer: coffer.authorizer,
-    audit: coffer.audit,
+    audit: options.audit ?? coffer.audit,
     logger,
     maxBodyBytes,
     now,

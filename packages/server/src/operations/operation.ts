@@ -1,3 +1,4 @@
+import type { AccessReview } from "../domain/access/access-review.js";
 import type { IdentityService } from "../domain/identity/identity-service.js";
 import type { RequestScope } from "../domain/secrets/deps.js";
 import type { SecretReader } from "../domain/secrets/secret-reader.js";
@@ -21,6 +22,7 @@ export interface OperationServices {
   reader: SecretReader;
   writer: SecretWriter;
   identity: IdentityService;
+  review: AccessReview;
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   listAccessKeys,
   updateAccessKey,
 } from "./access-keys.js";
+import { lintPolicies, whoCanAccess } from "./access-review.js";
 import { deleteUserPolicy, getUserPolicy, listUserPolicies, putUserPolicy } from "./policies.js";
 import { createUser, deleteUser, getUser, listUsers, tagUser, untagUser } from "./users.js";
 
@@ -29,6 +30,8 @@ export const adminOperations: Record<string, Operation> = {
   ListUserPolicies: listUserPolicies,
   GetSessionToken: getSessionToken,
   CreateSessionCredentials: createSessionCredentials,
+  WhoCanAccess: whoCanAccess,
+  LintPolicies: lintPolicies,
 };
 
 /**

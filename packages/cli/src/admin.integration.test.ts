@@ -1,0 +1,228 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type ServerProcess, startServerProcess } from "@coffer/server/testing";
+import Database from "better-sqlite3";
+
+const cli = fileURLToPath(new URL("./main.js", import.meta.url));
+const canary = "CANARY-admin-cli-41f2";
+let server: ServerProcess;
+let scratch: string;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function coffer(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: scratch,
+        COFFER_HOME: server.home,
+        ...server.clientEnv,
+        ...env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function credentialsFrom(exports: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const match of exports.matchAll(/export (\w+)=(\S+)/g)) env[match[1] as string] = match[2] as string;
+  return env;
+}
+
+before(async () => {
+  server = await startServerProcess();
+  scratch = mkdtempSync(join(tmpdir(), "coffer-admin-cli-"));
+});
+after(async () => {
+  await server.stop();
+  server.cleanup();
+});
+
+describe("coffer admin, access, policy and audit against a live server", () => {
+  let reader: Record<string, string>;
+
+  test("an administrator creates a read-only user whose key reads one secret and nothing else", async () => {
+    assert.equal((await coffer(["put", "team/one", `password=${canary}`, "--quiet"])).code, 0);
+    assert.equal((await coffer(["put", "team/two", "password=other", "--quiet"])).code, 0);
+    const created = await coffer(["admin", "user", "create", "reader", "--tag", "team=data"]);
+    assert.equal(created.code, 0, created.stderr);
+    const policyFile = join(scratch, "read-one.json");
+    writeFileSync(
+      policyFile,
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "ReadTeamOne",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            Resource: "arn:aws:secretsmanager:*:*:secret:team/one-*",
+          },
+        ],
+      }),
+    );
+    const put = await coffer(["admin", "policy", "put", "reader", "read-one", "--file", policyFile]);
+    assert.equal(put.code, 0, put.stderr);
+    const key = await coffer(["admin", "key", "create", "reader"]);
+    assert.equal(key.code, 0, key.stderr);
+    reader = credentialsFrom(key.stdout);
+    assert.match(reader.AWS_ACCESS_KEY_ID ?? "", /^AKIA/);
+
+    const allowed = await coffer(["get", "team/one", "--field", "password"], reader);
+    assert.equal(allowed.stdout.trim(), canary);
+    const denied = await coffer(["get", "team/two"], reader);
+    assert.equal(denied.code, 3, denied.stderr);
+    assert.match(
+      denied.stderr,
+      /AccessDeniedException: User: arn:aws:iam::123456789012:user\/reader is not authorized/,
+    );
+    assert.equal((await coffer(["put", "team/one", "password=x", "--quiet"], reader)).code, 3);
+
+    const keys = await coffer(["admin", "key", "list", "reader"]);
+    assert.match(keys.stdout, new RegExp(reader.AWS_ACCESS_KEY_ID ?? "-"));
+  });
+
+  test("who-can lists every principal that can read a secret and through which statement", async () => {
+    const answer = await coffer(["access", "who-can", "team/one", "--json"]);
+    assert.equal(answer.code, 0, answer.stderr);
+    const { Principals } = JSON.parse(answer.stdout) as {
+      Principals: Array<{ Principal: string; PolicyName?: string; Sid?: string }>;
+    };
+    const byPrincipal = Object.fromEntries(Principals.map((p) => [p.Principal.split("/").pop(), p]));
+    assert.equal(byPrincipal.reader?.Sid, "ReadTeamOne");
+    assert.equal(byPrincipal.admin?.PolicyName, "AdministratorAccess");
+    const other = JSON.parse((await coffer(["access", "who-can", "team/two", "--json"])).stdout) as {
+      Principals: Array<{ Principal: string }>;
+    };
+    assert.ok(!other.Principals.some((p) => p.Principal.endsWith("/reader")));
+  });
+
+  test("policy lint flags the super-user and grants nobody used", async () => {
+    await coffer(["admin", "user", "create", "idle"]);
+    const idlePolicy = join(scratch, "idle.json");
+    writeFileSync(
+      idlePolicy,
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Sid: "NeverUsed", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" },
+        ],
+      }),
+    );
+    await coffer(["admin", "policy", "put", "idle", "p", "--file", idlePolicy]);
+    const lint = await coffer(["policy", "lint", "--json"]);
+    assert.equal(lint.code, 0, lint.stderr);
+    const findings = JSON.parse(lint.stdout) as Array<{ Code: string; Principal: string; Statement: string }>;
+    assert.ok(findings.some((f) => f.Code === "SUPER_USER_GRANT" && f.Principal.endsWith("/admin")));
+    assert.ok(
+      findings.some(
+        (f) => f.Code === "UNUSED_GRANT" && f.Principal.endsWith("/idle") && f.Statement === "NeverUsed",
+      ),
+    );
+    assert.ok(!findings.some((f) => f.Code === "UNUSED_GRANT" && f.Principal.endsWith("/reader")));
+  });
+
+  test("the audit trail shows who did what, denied and failed authentication included, and never a value", async () => {
+    await coffer(["get", "team/one"], {
+      ...reader,
+      AWS_SECRET_ACCESS_KEY: "wrong-secret-key-for-reader-0000",
+    });
+    const query = await coffer([
+      "audit",
+      "query",
+      "--principal",
+      "arn:aws:iam::123456789012:user/reader",
+      "--json",
+    ]);
+    assert.equal(query.code, 0, query.stderr);
+    const events = query.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const summary = events.map((e) => `${e.eventName}:${e.errorCode ?? "OK"}`);
+    assert.ok(summary.includes("GetSecretValue:OK"), summary.join());
+    assert.ok(summary.includes("GetSecretValue:AccessDeniedException"), summary.join());
+    const failedAuth = await coffer([
+      "audit",
+      "query",
+      "--principal",
+      reader.AWS_ACCESS_KEY_ID ?? "",
+      "--outcome",
+      "denied",
+      "--json",
+    ]);
+    assert.match(failedAuth.stdout, /InvalidSignatureException/);
+    const exported = await coffer(["audit", "export"]);
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.ok(exported.stdout.split("\n").filter(Boolean).length >= events.length);
+    assert.ok(!exported.stdout.includes(canary), "a secret value reached the audit trail");
+    const tail = await coffer(["audit", "tail", "--last", "3"]);
+    assert.equal(tail.stdout.trim().split("\n").length, 3);
+  });
+
+  test("audit verify detects an edited, a deleted and a reordered event, and says where", async () => {
+    const intact = await coffer(["audit", "verify"]);
+    assert.equal(intact.code, 0, intact.stderr);
+    assert.match(intact.stdout, /audit trail intact: \d+ events/);
+    await server.stop();
+    const path = join(server.home, "audit.db");
+    const tamper = (sql: string) => {
+      const db = new Database(path);
+      db.exec(sql);
+      db.close();
+    };
+    const snapshot = new Database(path)
+      .prepare("SELECT seq, event FROM audit_events ORDER BY seq")
+      .all() as Array<{ seq: number; event: string }>;
+    const restore = () => {
+      const db = new Database(path);
+      const update = db.prepare("UPDATE audit_events SET event = ? WHERE seq = ?");
+      for (const row of snapshot) update.run(row.event, row.seq);
+      db.close();
+    };
+    tamper(
+      "UPDATE audit_events SET event = replace(event, 'secretsmanager.amazonaws.com', 'secretsmanager.example.org') WHERE seq = 3",
+    );
+    const edited = await coffer(["audit", "verify"]);
+    assert.equal(edited.code, 6, edited.stderr);
+    assert.match(edited.stderr, /modified at event 3/);
+    restore();
+    const seqs = snapshot.map((r) => r.seq);
+    const [a, b] = [seqs[4] as number, seqs[5] as number];
+    tamper(
+      `UPDATE audit_events SET seq = -1 WHERE seq = ${a}; UPDATE audit_events SET seq = ${a} WHERE seq = ${b}; UPDATE audit_events SET seq = ${b} WHERE seq = -1;`,
+    );
+    const swapped = await coffer(["audit", "verify"]);
+    assert.equal(swapped.code, 6);
+    assert.match(swapped.stderr, new RegExp(`(reordered|modified) at event ${a}`));
+    tamper(
+      `UPDATE audit_events SET seq = -1 WHERE seq = ${b}; UPDATE audit_events SET seq = ${b} WHERE seq = ${a}; UPDATE audit_events SET seq = ${a} WHERE seq = -1;`,
+    );
+    assert.equal((await coffer(["audit", "verify"])).code, 0);
+    tamper("DELETE FROM audit_events WHERE seq = 7");
+    const deleted = await coffer(["audit", "verify"]);
+    assert.equal(deleted.code, 6);
+    assert.match(deleted.stderr, /deleted at event 7/);
+  });
+});

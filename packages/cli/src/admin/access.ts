@@ -1,0 +1,62 @@
+import { formatTable, toJson } from "../output.js";
+import type { AdminContext } from "./context.js";
+
+interface Grant {
+  Principal: string;
+  Source: string;
+  PolicyName?: string;
+  Sid?: string;
+}
+
+export async function runWhoCan(
+  context: AdminContext,
+  secret: string,
+  options: { action?: string; json?: boolean },
+) {
+  const answer = (await context.admin("WhoCanAccess", { SecretId: secret, Action: options.action })) as {
+    Action: string;
+    Principals: Grant[];
+  };
+  if (options.json) {
+    context.stdout.write(toJson(answer));
+    return;
+  }
+  context.stderr.write(`Principals allowed ${answer.Action} on ${secret}:\n`);
+  context.stdout.write(
+    formatTable(
+      ["Principal", "Through", "Policy", "Statement"],
+      answer.Principals.map((g) => [
+        g.Principal,
+        g.Source === "resource" ? "resource policy" : "identity policy",
+        g.PolicyName ?? "-",
+        g.Sid ?? "-",
+      ]),
+    ),
+  );
+}
+
+interface Finding {
+  Code: string;
+  Principal: string;
+  PolicyName: string;
+  Statement: string;
+  Message: string;
+}
+
+/** Exits 0 with no findings, else prints them and exits with a service error code, so CI can gate on it. */
+export async function runPolicyLint(context: AdminContext, options: { unusedDays?: string; json?: boolean }) {
+  const unusedDays = options.unusedDays === undefined ? undefined : Number(options.unusedDays);
+  const { Findings } = (await context.admin("LintPolicies", { UnusedDays: unusedDays })) as {
+    Findings: Finding[];
+  };
+  if (options.json) context.stdout.write(toJson(Findings));
+  else if (Findings.length > 0) {
+    context.stdout.write(
+      formatTable(
+        ["Finding", "Principal", "Policy", "Statement", "Detail"],
+        Findings.map((f) => [f.Code, f.Principal, f.PolicyName, f.Statement, f.Message]),
+      ),
+    );
+  } else context.stderr.write("No findings.\n");
+  return Findings.length;
+}

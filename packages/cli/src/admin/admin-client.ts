@@ -1,0 +1,98 @@
+import { createHash, createHmac } from "node:crypto";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { SignatureV4 } from "@smithy/signature-v4";
+import type { AwsCredentialIdentity, SourceData } from "@smithy/types";
+
+/** Calls one operation of Coffer's admin API (`X-Amz-Target: coffer.<Operation>`), SigV4-signed. */
+export type AdminCall = (operation: string, input: object) => Promise<Record<string, unknown>>;
+
+/** The hash the signer needs, on node:crypto. */
+class Sha256 {
+  private readonly hash;
+  constructor(secret?: SourceData) {
+    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
+  }
+  update(chunk: SourceData): void {
+    this.hash.update(toBytes(chunk));
+  }
+  async digest(): Promise<Uint8Array> {
+    return this.hash.digest();
+  }
+}
+
+/** An error shaped like the SDK's service exceptions, so the CLI's error mapping treats both alike. */
+function serviceError(status: number, body: string): Error {
+  let type = "UnknownError";
+  let message = `HTTP ${status}`;
+  try {
+    const parsed = JSON.parse(body) as { __type?: string; message?: string; Message?: string };
+    type = parsed.__type?.split("#").pop() ?? type;
+    message = parsed.message ?? parsed.Message ?? message;
+  } catch {
+    // Not JSON: keep the status as the message.
+  }
+  return Object.assign(new Error(message), { name: type, $metadata: { httpStatusCode: status } });
+}
+
+export function createAdminCaller(options: {
+  endpoint: string;
+  region: string;
+  credentials: () => Promise<AwsCredentialIdentity>;
+}): AdminCall {
+  const url = new URL(options.endpoint);
+  const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  return async (operation, input) => {
+    const body = JSON.stringify(input);
+    const signer = new SignatureV4({
+      service: "secretsmanager",
+      region: options.region,
+      credentials: options.credentials,
+      sha256: Sha256,
+    });
+    const signed = await signer.sign({
+      method: "POST",
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: "/",
+      headers: {
+        host: url.host,
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": `coffer.${operation}`,
+      },
+      body,
+    });
+    return new Promise((resolve, reject) => {
+      const req = send(
+        {
+          hostname: url.hostname,
+          port: url.port,
+          method: "POST",
+          path: "/",
+          headers: signed.headers,
+          timeout: 30_000,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            if (res.statusCode === 200) resolve(JSON.parse(text) as Record<string, unknown>);
+            else reject(serviceError(res.statusCode ?? 0, text));
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+      req.on("error", reject);
+      req.end(body);
+    });
+  };
+}
+
+function toBytes(data: SourceData): string | Uint8Array {
+  if (typeof data === "string" || data instanceof Uint8Array) return data;
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
+}
