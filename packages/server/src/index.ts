@@ -1,8 +1,8 @@
+export { openAuditTrail } from "./app/audit-trail.js";
 export { createLogger, type Logger } from "./app/logger.js";
 export { rotateMasterKey } from "./app/rotate-master-key.js";
 export { serveFromEnvironment } from "./app/serve.js";
 export { type RunningServer, startServer } from "./app/start-server.js";
-export { type CofferConfig, ConfigError, defaultPort, loadConfig } from "./config/config.js";
-export { openAuditTrail } from "./app/audit-trail.js";
 export type { AuditLog } from "./audit/audit-log.js";
-export type { StoredAuditEvent, AuditFilter } from "./audit/audit-query.js";
+export type { AuditFilter, StoredAuditEvent } from "./audit/audit-query.js";
+export { type CofferConfig, ConfigError, defaultPort, loadConfig } from "./config/config.js";

@@ -20,8 +20,8 @@ function credentialExports(id: string, secret: string, token?: string): string {
 
 export async function runKeyCreate(context: AdminContext, user: string, options: { expiresIn?: string }) {
   const expires = options.expiresIn === undefined ? undefined : Number(options.expiresIn);
-  if (expires !== undefined && (!Number.isInteger(expires) || expires < 60)) {
-    throw new UsageError("--expires-in takes a whole number of seconds, at least 60");
+  if (expires !== undefined && (!Number.isInteger(expires) || expires < 1)) {
+    throw new UsageError("--expires-in takes a whole number of seconds, at least 1");
   }
   const { AccessKey } = (await context.admin("CreateAccessKey", {
     UserName: user,

@@ -12,6 +12,7 @@ import {
   SecretsManagerClient,
   ValidateResourcePolicyCommand,
 } from "@aws-sdk/client-secrets-manager";
+import { openChangeStream } from "../http/change-feed/sse-reader.test.helper.js";
 import { adminCall, createUserWithPolicy } from "../testing/admin-call.js";
 import {
   type ServerProcess,
@@ -337,5 +338,45 @@ describe("least privilege", () => {
       ),
       "AccessDeniedException",
     );
+  });
+
+  test("an access key with an expiry stops working when it expires", async () => {
+    await createUserWithPolicy(server.url, "temporary", readOnlyAppOne);
+    const { AccessKey } = (await adminCall(server.url, "CreateAccessKey", {
+      UserName: "temporary",
+      ExpiresInSeconds: 2,
+    })) as {
+      AccessKey: { AccessKeyId: string; SecretAccessKey: string; Expiration: number };
+    };
+    const client = clientWith({
+      accessKeyId: AccessKey.AccessKeyId,
+      secretAccessKey: AccessKey.SecretAccessKey,
+    });
+    assert.equal((await client.send(new GetSecretValueCommand({ SecretId: "app/one" }))).SecretString, "one");
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, AccessKey.Expiration * 1000 - Date.now()) + 100),
+    );
+    await rejectsWith(
+      client.send(new GetSecretValueCommand({ SecretId: "app/one" })),
+      "ExpiredTokenException",
+    );
+    client.destroy();
+  });
+
+  test("the change feed only tells a caller about secrets it may read", async () => {
+    const credentials = await createUserWithPolicy(server.url, "watcher", readOnlyAppOne);
+    const stream = await openChangeStream({ baseUrl: server.url, region: testRegion, ...credentials });
+    try {
+      assert.equal(stream.response.statusCode, 200);
+      await admin.send(new PutSecretValueCommand({ SecretId: "app/two", SecretString: "two-b" }));
+      await admin.send(new PutSecretValueCommand({ SecretId: "app/one", SecretString: "one-b" }));
+      const frame = await stream.reader.next(2_000);
+      assert.equal(frame.event, "secret-changed");
+      assert.equal((JSON.parse(frame.data) as { Name: string }).Name, "app/one");
+      assert.doesNotMatch(stream.reader.raw, /app\/two|one-b|two-b/);
+    } finally {
+      stream.close();
+    }
+    await admin.send(new PutSecretValueCommand({ SecretId: "app/one", SecretString: "one" }));
   });
 });

@@ -12,12 +12,7 @@ import {
   type PrincipalPolicyRecord,
   type PrincipalRecord,
 } from "../../storage/identity-port.js";
-import {
-  InvalidParameterException,
-  LimitExceededException,
-  ResourceExistsException,
-  ResourceNotFoundException,
-} from "../errors.js";
+import { InvalidParameterException, ResourceExistsException, ResourceNotFoundException } from "../errors.js";
 import type { Tag } from "../secrets/records.js";
 import { mergeTags, removeTags } from "../secrets/tags.js";
 import { assertPolicyName, assertUserName, userArn } from "./names.js";
@@ -40,7 +35,6 @@ export const administratorPolicy = JSON.stringify({
   Statement: [{ Sid: "BootstrapAdministrator", Effect: "Allow", Action: "*", Resource: "*" }],
 });
 
-const maxAccessKeysPerUser = 10;
 const sessionDuration = { min: 900, max: 43_200, default: 3_600 };
 
 export interface SessionCredentials extends AccessKey {
@@ -115,14 +109,8 @@ export class IdentityService {
     options: { expiresInSeconds?: number | undefined } = {},
   ): Promise<AccessKey & { expiresAt: number | undefined; createdAt: number }> {
     const principal = await this.getUser(userName);
-    const existing = await this.deps.store.listAccessKeys(principal.arn);
-    if (existing.filter((k) => k.sessionTokenHash === undefined).length >= maxAccessKeysPerUser) {
-      throw new LimitExceededException(
-        `User ${userName} already has ${maxAccessKeysPerUser} access keys; delete one before creating another.`,
-      );
-    }
-    if (options.expiresInSeconds !== undefined && options.expiresInSeconds < 60) {
-      throw new InvalidParameterException("ExpiresInSeconds must be at least 60.");
+    if (options.expiresInSeconds !== undefined && options.expiresInSeconds < 1) {
+      throw new InvalidParameterException("ExpiresInSeconds must be at least 1.");
     }
     const key = generateAccessKey(principal.arn);
     const expiresAt =
