@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { type ServerProcess, startServerProcess } from "@coffer/server/testing";
-import Database from "better-sqlite3";
 
 const cli = fileURLToPath(new URL("./main.js", import.meta.url));
 const canary = "CANARY-admin-cli-41f2";
@@ -186,43 +185,36 @@ describe("coffer admin, access, policy and audit against a live server", () => {
     assert.equal(intact.code, 0, intact.stderr);
     assert.match(intact.stdout, /audit trail intact: \d+ events/);
     await server.stop();
-    const path = join(server.home, "audit.db");
-    const tamper = (sql: string) => {
-      const db = new Database(path);
-      db.exec(sql);
-      db.close();
-    };
-    const snapshot = new Database(path)
-      .prepare("SELECT seq, event FROM audit_events ORDER BY seq")
-      .all() as Array<{ seq: number; event: string }>;
-    const restore = () => {
-      const db = new Database(path);
-      const update = db.prepare("UPDATE audit_events SET event = ? WHERE seq = ?");
-      for (const row of snapshot) update.run(row.event, row.seq);
-      db.close();
-    };
-    tamper(
-      "UPDATE audit_events SET event = replace(event, 'secretsmanager.amazonaws.com', 'secretsmanager.example.org') WHERE seq = 3",
-    );
-    const edited = await coffer(["audit", "verify"]);
-    assert.equal(edited.code, 6, edited.stderr);
-    assert.match(edited.stderr, /modified at event 3/);
-    restore();
-    const seqs = snapshot.map((r) => r.seq);
-    const [a, b] = [seqs[4] as number, seqs[5] as number];
-    tamper(
-      `UPDATE audit_events SET seq = -1 WHERE seq = ${a}; UPDATE audit_events SET seq = ${a} WHERE seq = ${b}; UPDATE audit_events SET seq = ${b} WHERE seq = -1;`,
-    );
-    const swapped = await coffer(["audit", "verify"]);
-    assert.equal(swapped.code, 6);
-    assert.match(swapped.stderr, new RegExp(`(reordered|modified) at event ${a}`));
-    tamper(
-      `UPDATE audit_events SET seq = -1 WHERE seq = ${b}; UPDATE audit_events SET seq = ${b} WHERE seq = ${a}; UPDATE audit_events SET seq = ${a} WHERE seq = -1;`,
-    );
-    assert.equal((await coffer(["audit", "verify"])).code, 0);
-    tamper("DELETE FROM audit_events WHERE seq = 7");
+    const path = join(server.home, "audit.log");
+    const original = readFileSync(path, "utf8");
+    const lines = original.split("\n").filter(Boolean);
+    const rewrite = (edited: string[]) => writeFileSync(path, `${edited.join("\n")}\n`);
+
+    const edited = [...lines];
+    edited[2] = (edited[2] as string).replace("secretsmanager.amazonaws.com", "secretsmanager.example.org");
+    rewrite(edited);
+    const modified = await coffer(["audit", "verify"]);
+    assert.equal(modified.code, 6, modified.stderr);
+    assert.match(modified.stderr, /modified at event 3/);
+
+    const swapped = [...lines];
+    [swapped[4], swapped[5]] = [swapped[5] as string, swapped[4] as string];
+    rewrite(swapped);
+    const reordered = await coffer(["audit", "verify"]);
+    assert.equal(reordered.code, 6);
+    assert.match(reordered.stderr, /(reordered|inserted|deleted) at event 5/);
+
+    rewrite(lines.filter((_, index) => index !== 6));
     const deleted = await coffer(["audit", "verify"]);
     assert.equal(deleted.code, 6);
     assert.match(deleted.stderr, /deleted at event 7/);
+
+    rewrite(lines.slice(0, -2));
+    const truncated = await coffer(["audit", "verify"]);
+    assert.equal(truncated.code, 6);
+    assert.match(truncated.stderr, /truncated/);
+
+    writeFileSync(path, original);
+    assert.equal((await coffer(["audit", "verify"])).code, 0);
   });
 });

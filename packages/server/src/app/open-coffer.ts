@@ -14,7 +14,7 @@ import type { SecretDomainDeps } from "../domain/secrets/deps.js";
 import { SecretReader } from "../domain/secrets/secret-reader.js";
 import { SecretWriter } from "../domain/secrets/secret-writer.js";
 import type { RequestAudit } from "../http/request-audit.js";
-import { SqliteAuditStore } from "../storage/sqlite/audit/sqlite-audit-store.js";
+import { JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
 import { createRequestAudit } from "./request-audit-log.js";
 
@@ -77,7 +77,9 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
   }
   // Ids start from the clock (microsecond-sized steps), so they keep growing across restarts and a
   // subscriber resuming with an id from an earlier run is told to reset rather than skip events.
-  const auditLog = new AuditLog(SqliteAuditStore.inDataFolder(config.home));
+  const auditLog = new AuditLog(
+    JournaledAuditStore.openForWriting(config.home, { fsyncIntervalMs: config.auditFsyncIntervalMs }),
+  );
   const changes = new ChangeEventBus({ firstId: now() * 1000 });
   const deps: SecretDomainDeps = {
     store,

@@ -9,8 +9,10 @@ import type { VerifyOptions, VerifyResult } from "./verify-chain.js";
  */
 export interface AuditStore {
   /**
-   * Appends the records in order as ONE transaction and resolves once it is durable (survives
-   * kill -9 and power loss). All or nothing: on rejection none of the records were stored.
+   * Appends the records in order as ONE transaction and resolves once it is durable: it survives
+   * kill -9 of the server, and power loss too where the engine flushes before resolving (the
+   * journal with `fsyncIntervalMs: 0`, SQLite with `synchronous=FULL`). On rejection the caller
+   * must treat the records as not stored.
    */
   appendBatch(records: readonly PreparedAuditRecord[]): Promise<AppendedRange>;
   /** Stored events with seq ≥ fromSeq, in seq order, at most `limit`. */

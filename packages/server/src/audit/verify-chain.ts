@@ -57,6 +57,11 @@ export interface ChainSource {
   seqOfHash(hash: string): Maybe<number | undefined>;
   /** The lowest seq greater than `afterSeq` of a row whose prevHash is this one. */
   firstLinkTo(prevHash: string, afterSeq: number): Maybe<number | undefined>;
+  /**
+   * For engines that keep rows in write order (a journal file) rather than sorted by seq: whether a
+   * row with this seq is stored anywhere, so a seq seen out of place is told apart from a missing one.
+   */
+  hasSeq?(seq: number): Maybe<boolean>;
 }
 
 type Problem = Extract<VerifyResult, { ok: false }>;
@@ -91,6 +96,21 @@ export async function verifyChain(source: ChainSource, options: VerifyOptions = 
     }
     const contentProblem = checkContent(row);
     if (contentProblem !== undefined) return contentProblem;
+    if (row.seq < prevSeq) {
+      const again = row.seq >= 1 && (await source.hasSeq?.(row.seq));
+      return problem(
+        row.seq,
+        again ? "inserted" : "reordered",
+        `Event ${row.seq} is stored after event ${prevSeq}: ${again ? "it was added a second time" : "events were moved"}.`,
+      );
+    }
+    if (row.seq !== prevSeq + 1 && (await source.hasSeq?.(prevSeq + 1))) {
+      return problem(
+        prevSeq + 1,
+        "reordered",
+        `Event ${prevSeq + 1} is stored after event ${row.seq}: events were moved.`,
+      );
+    }
     if (row.seq !== prevSeq + 1) {
       const missing = row.seq - 1 === prevSeq + 1 ? `${prevSeq + 1}` : `${prevSeq + 1}–${row.seq - 1}`;
       return problem(

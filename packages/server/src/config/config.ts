@@ -12,6 +12,8 @@ export interface CofferConfig {
   previousMasterKeysBase64: string[];
   logLevel: LogLevel;
   purgeIntervalMs: number;
+  /** How often audit events are flushed to disk; 0 flushes each batch before it is answered. */
+  auditFsyncIntervalMs: number;
   defaultRegion: string;
 }
 
@@ -68,6 +70,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logLevel,
     purgeIntervalMs:
       parsePositiveInt(env.COFFER_PURGE_INTERVAL_SECONDS, "COFFER_PURGE_INTERVAL_SECONDS", 60) * 1000,
+    auditFsyncIntervalMs: parseNonNegativeInt(env.COFFER_AUDIT_FSYNC_MS, "COFFER_AUDIT_FSYNC_MS", 100),
     defaultRegion: env.COFFER_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
   });
 }
@@ -79,6 +82,14 @@ function parsePort(value: string | undefined): number {
     throw new ConfigError("COFFER_PORT must be a port number from 0 to 65535 (0 picks a free port).");
   }
   return port;
+}
+
+function parseNonNegativeInt(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0)
+    throw new ConfigError(`${name} must be a whole number, 0 or more.`);
+  return parsed;
 }
 
 function parsePositiveInt(value: string | undefined, name: string, fallback: number): number {

@@ -199,6 +199,21 @@ export class SqliteAuditStore implements AuditStore {
     return head;
   }
 
+  /**
+   * Appends what `missingFrom(head + 1)` returns, reading the head under the write lock: several
+   * processes can bring one index up to date from the same source without appending an event twice.
+   * Returns how many events were appended.
+   */
+  appendMissing(missingFrom: (fromSeq: number) => readonly PreparedAuditRecord[]): number {
+    return this.db
+      .transaction(() => {
+        const records = missingFrom(this.readHead().seq + 1);
+        if (records.length > 0) this.appendInTransaction(records);
+        return records.length;
+      })
+      .immediate();
+  }
+
   async appendBatch(records: readonly PreparedAuditRecord[]): Promise<AppendedRange> {
     if (records.length === 0) {
       const head = this.readHead();

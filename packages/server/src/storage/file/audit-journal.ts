@@ -1,0 +1,119 @@
+import {
+  closeSync,
+  existsSync,
+  fdatasync,
+  fdatasyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  writeSync,
+} from "node:fs";
+import { dirname } from "node:path";
+import type { ChainHead } from "../../audit/audit-query.js";
+import type { PreparedAuditRecord } from "../../audit/audit-record.js";
+import { chainHash, GENESIS_HASH } from "../../audit/chain-hash.js";
+import type { AppendedRange } from "../../audit/port.js";
+import { completeLength, formatJournalLine, lastJournalLine } from "./journal-lines.js";
+
+export interface AuditJournalOptions {
+  /**
+   * How often written events are also flushed to the disk (fdatasync). 0 flushes every batch
+   * before it is acknowledged: durable across power loss, at a throughput cost. Otherwise an
+   * acknowledged event has been handed to the operating system — it survives a crash or kill -9 of
+   * the server — and reaches the disk within this many milliseconds. Default 100.
+   */
+  fsyncIntervalMs?: number | undefined;
+}
+
+/**
+ * The audit trail's system of record: an append-only file of hash-chained JSON lines, one event a
+ * line. A batch is one write(2) of all its lines, so appending costs about the bytes of the events
+ * themselves — no pages, indexes or checkpoints on the request path. A head file records the last
+ * seq and hash, so a truncated tail is detected.
+ */
+export class AuditJournal {
+  private readonly fd: number;
+  private readonly headFd: number;
+  private seq: number;
+  private hash: string;
+  private broken: Error | undefined;
+  private unsynced = false;
+  private readonly syncTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly options: AuditJournalOptions = {},
+  ) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    const fresh = !existsSync(path);
+    this.fd = openSync(path, "a+", 0o600);
+    // A line cut short by a crash was never acknowledged: drop it so the next line starts clean.
+    if (!fresh) ftruncateSync(this.fd, completeLength(path));
+    const last = fresh ? undefined : lastJournalLine(path);
+    this.seq = last?.seq ?? 0;
+    this.hash = last?.hash ?? GENESIS_HASH;
+    this.headFd = openSync(headPathOf(path), "w", 0o600);
+    this.writeHead();
+    const interval = options.fsyncIntervalMs ?? 100;
+    if (interval > 0) {
+      this.syncTimer = setInterval(() => this.flushInBackground(), interval);
+      this.syncTimer.unref();
+    }
+  }
+
+  head(): ChainHead {
+    return { seq: this.seq, hash: this.hash };
+  }
+
+  /** Appends the batch in order, all or nothing; throws if it could not be written. */
+  append(records: readonly PreparedAuditRecord[]): AppendedRange {
+    if (this.broken) throw this.broken;
+    let seq = this.seq;
+    let hash = this.hash;
+    let text = "";
+    for (const record of records) {
+      const next = chainHash(hash, record.json);
+      seq++;
+      text += formatJournalLine(seq, hash, next, record.json);
+      hash = next;
+    }
+    const firstSeq = this.seq + 1;
+    try {
+      const bytes = Buffer.from(text, "utf8");
+      let written = 0;
+      while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+      if ((this.options.fsyncIntervalMs ?? 100) === 0) fdatasyncSync(this.fd);
+      else this.unsynced = true;
+    } catch (error) {
+      // The file may hold part of the batch: refuse further appends until a restart recovers it.
+      this.broken = error instanceof Error ? error : new Error(String(error));
+      throw this.broken;
+    }
+    this.seq = seq;
+    this.hash = hash;
+    this.writeHead();
+    return { firstSeq, lastSeq: seq, hash };
+  }
+
+  private writeHead(): void {
+    const text = Buffer.from(`${JSON.stringify({ seq: this.seq, hash: this.hash })}\n`);
+    writeSync(this.headFd, text, 0, text.length, 0);
+  }
+
+  private flushInBackground(): void {
+    if (!this.unsynced || this.broken) return;
+    this.unsynced = false;
+    fdatasync(this.fd, () => {});
+  }
+
+  close(): void {
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    if (!this.broken) fdatasyncSync(this.fd);
+    closeSync(this.fd);
+    closeSync(this.headFd);
+  }
+}
+
+export function headPathOf(journalPath: string): string {
+  return `${journalPath}.head`;
+}

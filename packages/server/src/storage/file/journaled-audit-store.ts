@@ -1,0 +1,104 @@
+import { join } from "node:path";
+import type { AuditPage, AuditQuery, ChainHead, StoredAuditEvent } from "../../audit/audit-query.js";
+import { type PreparedAuditRecord, prepareAuditRecord } from "../../audit/audit-record.js";
+import { GENESIS_HASH } from "../../audit/chain-hash.js";
+import type { AuditEvent } from "../../audit/event.js";
+import type { AppendedRange, AuditStore } from "../../audit/port.js";
+import type { VerifyOptions, VerifyResult } from "../../audit/verify-chain.js";
+import { SqliteAuditStore } from "../sqlite/audit/sqlite-audit-store.js";
+import { AuditJournal, type AuditJournalOptions } from "./audit-journal.js";
+import { acquireJournalLock } from "./journal-lock.js";
+import { JournalReader } from "./journal-reader.js";
+
+export const auditJournalFileName = "audit.log";
+const indexChunk = 5_000;
+
+/**
+ * The audit trail as two files: `audit.log`, the hash-chained journal every event is written to
+ * before its request is answered (the system of record, what `verify` checks), and `audit.db`, a
+ * SQLite index of the same events for queries. The index is brought up to date from the journal
+ * when it is queried (by the server or by `coffer audit` beside it), in large transactions: no
+ * index work sits on the request path, which is what keeps auditing cheap.
+ */
+export class JournaledAuditStore implements AuditStore {
+  private readonly reader: JournalReader;
+
+  private constructor(
+    journalPath: string,
+    private readonly index: SqliteAuditStore,
+    private journal: AuditJournal | undefined,
+    private releaseLock: (() => void) | undefined,
+  ) {
+    this.reader = new JournalReader(journalPath);
+  }
+
+  /** The server's trail: it alone appends (a lock file guards that). */
+  static openForWriting(home: string, options: AuditJournalOptions = {}): JournaledAuditStore {
+    const journalPath = join(home, auditJournalFileName);
+    const release = acquireJournalLock(journalPath);
+    try {
+      const journal = new AuditJournal(journalPath, options);
+      return new JournaledAuditStore(journalPath, SqliteAuditStore.inDataFolder(home), journal, release);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** A reader, beside a running server or not (`coffer audit …`). */
+  static openForReading(home: string): JournaledAuditStore {
+    return new JournaledAuditStore(
+      join(home, auditJournalFileName),
+      SqliteAuditStore.inDataFolder(home),
+      undefined,
+      undefined,
+    );
+  }
+
+  async appendBatch(records: readonly PreparedAuditRecord[]): Promise<AppendedRange> {
+    if (!this.journal) throw new Error("This audit trail was opened for reading.");
+    return this.journal.append(records);
+  }
+
+  /** Copies journaled events the index lacks into it. */
+  private catchUpIndex(): void {
+    for (;;) {
+      const appended = this.index.appendMissing((fromSeq) => {
+        const records: PreparedAuditRecord[] = [];
+        for (const line of this.reader.lines(fromSeq)) {
+          records.push(prepareAuditRecord(JSON.parse(line.json) as AuditEvent));
+          if (records.length >= indexChunk) break;
+        }
+        return records;
+      });
+      if (appended < indexChunk) return;
+    }
+  }
+
+  async readFrom(fromSeq: number, limit: number): Promise<StoredAuditEvent[]> {
+    return this.reader.readFrom(fromSeq, limit);
+  }
+
+  async query(query: AuditQuery): Promise<AuditPage> {
+    this.catchUpIndex();
+    return this.index.query(query);
+  }
+
+  async head(): Promise<ChainHead> {
+    return this.journal?.head() ?? this.reader.recordedHead() ?? { seq: 0, hash: GENESIS_HASH };
+  }
+
+  verify(options?: VerifyOptions): Promise<VerifyResult> {
+    return this.reader.verify(options);
+  }
+
+  async close(): Promise<void> {
+    if (this.journal) {
+      this.journal.close();
+      this.journal = undefined;
+    }
+    await this.index.close();
+    this.releaseLock?.();
+    this.releaseLock = undefined;
+  }
+}
