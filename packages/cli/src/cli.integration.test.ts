@@ -1,43 +1,20 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { type ServerProcess, startServerProcess } from "@coffer/server/testing";
+import { runCoffer } from "./testing/coffer-process.js";
 
-const cli = fileURLToPath(new URL("./main.js", import.meta.url));
 let server: ServerProcess;
 let scratch: string;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function coffer(
-  args: string[],
-  options: { input?: string; env?: Record<string, string> } = {},
-): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: scratch, ...server.clientEnv, ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(options.input ?? "");
-  });
+function coffer(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  return runCoffer(
+    args,
+    { PATH: process.env.PATH ?? "", HOME: scratch, ...server.clientEnv, ...options.env },
+    options.input,
+  );
 }
 
 before(async () => {

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type ServerProcess, startServerProcess, testAdmin, testRegion } from "@coffer/server/testing";
 import { ExitCode } from "../exit-codes.js";
-import { startCoffer } from "../run/coffer-process.js";
+import { startCoffer } from "../testing/coffer-process.js";
 
 const TOKEN = "e2e-agent-token-TOKEN-31c9";
 const VALUE = JSON.stringify({ password: "agent-e2e-CANARY" });

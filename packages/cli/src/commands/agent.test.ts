@@ -3,8 +3,8 @@ import { request } from "node:http";
 import { describe, it } from "node:test";
 import type { SecretsOptions } from "@coffer/client";
 import { UsageError } from "../errors.js";
-import { CollectingOutput } from "../run/collecting-output.js";
-import { fakeSecretsClient } from "../run/fake-secrets-client.js";
+import { CollectingOutput } from "../testing/collecting-output.js";
+import { fakeSecretsClient } from "../testing/fake-secrets-client.js";
 import { type AgentCommandDependencies, type AgentCommandOptions, runAgent } from "./agent.js";
 
 const TOKEN = "agent-TOKEN-never-printed";

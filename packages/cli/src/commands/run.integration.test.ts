@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type ServerProcess, startServerProcess, testAdmin, testRegion } from "@coffer/server/testing";
 import { ExitCode } from "../exit-codes.js";
-import { startCoffer } from "../run/coffer-process.js";
+import { startCoffer } from "../testing/coffer-process.js";
 
 const PASSWORD = "run-e2e-password-CANARY";
 const API_KEY = "run-e2e-apikey-CANARY";

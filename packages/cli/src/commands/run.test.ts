@@ -8,8 +8,8 @@ import { AccessDeniedError, BackendUnavailableError, type SecretsOptions } from 
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
 import { type CliDependencies, runCli } from "../program.js";
-import { CollectingOutput } from "../run/collecting-output.js";
-import { fakeSecretsClient } from "../run/fake-secrets-client.js";
+import { CollectingOutput } from "../testing/collecting-output.js";
+import { fakeSecretsClient } from "../testing/fake-secrets-client.js";
 import { inputOf, MemoryOutput, ScriptedPrompter } from "../testing/memory-io.js";
 import { type RunDependencies, type RunOptions, runRun } from "./run.js";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../errors.js";
-import { fakeSecretsClient } from "./fake-secrets-client.js";
+import { fakeSecretsClient } from "../testing/fake-secrets-client.js";
 import { needsSecrets, resolveEnvironment } from "./resolve-environment.js";
 
 const secrets = {

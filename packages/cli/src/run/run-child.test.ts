@@ -4,7 +4,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { CollectingOutput } from "./collecting-output.js";
+import { CollectingOutput } from "../testing/collecting-output.js";
 import { type ChildIo, runChild, type SignalSource } from "./run-child.js";
 
 const SECRET = "CANARY-0123456789-secret";

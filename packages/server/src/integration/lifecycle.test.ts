@@ -20,7 +20,9 @@ test("first start creates a 0600 master key and an admin key printed once; the s
     const secret = /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(first.output())?.[1];
     assert.ok(id && secret, first.output());
     assert.match(first.output(), /aws --endpoint-url http:\/\/127\.0\.0\.1:\d+ secretsmanager/);
-    assert.equal(statSync(join(first.home, "master.keys")).mode & 0o777, 0o600);
+    for (const file of ["master.keys", "coffer.db", "audit.log", "audit.db"]) {
+      assert.equal(statSync(join(first.home, file)).mode & 0o777, 0o600, file);
+    }
     const client = clientOf(first.url, { accessKeyId: id, secretAccessKey: secret });
     await client.send(new CreateSecretCommand({ Name: "kept", SecretString: "across restarts" }));
     client.destroy();

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { SecretState, VersionRecord } from "../../domain/secrets/records.js";
@@ -41,7 +41,11 @@ export class SqliteStore implements SecretStore, SettingsStore {
   private readonly statements;
 
   constructor(path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    if (path !== ":memory:") {
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      // Owner-only before SQLite opens it; SQLite gives the -wal and -shm files the same mode.
+      closeSync(openSync(path, "a", 0o600));
+    }
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
