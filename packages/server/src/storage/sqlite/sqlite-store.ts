@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { SecretState, VersionRecord } from "../../domain/secrets/records.js";
@@ -45,6 +45,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       // Owner-only before SQLite opens it; SQLite gives the -wal and -shm files the same mode.
       closeSync(openSync(path, "a", 0o600));
+      chmodSync(path, 0o600);
     }
     this.db = new Database(path);
     this.db.pragma("journal_mode = WAL");
