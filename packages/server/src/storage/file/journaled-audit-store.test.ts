@@ -124,7 +124,7 @@ describe("the audit journal", () => {
   test("every event whose append resolved survives kill -9", async () => {
     const child = spawn(
       process.execPath,
-      [fileURLToPath(new URL("./journal-kill-child.test-helper.js", import.meta.url)), home],
+      [fileURLToPath(new URL("../sqlite/audit/kill-child.test-helper.js", import.meta.url)), home, "journal"],
       {
         stdio: ["ignore", "pipe", "inherit"],
       },
