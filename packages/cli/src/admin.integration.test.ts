@@ -117,6 +117,13 @@ describe("coffer admin, access, policy and audit against a live server", () => {
       ),
     );
     assert.ok(!findings.some((f) => f.Code === "UNUSED_GRANT" && f.Principal.endsWith("/reader")));
+    // The reader may also DescribeSecret but never did: its grant is broader than its use.
+    assert.ok(
+      findings.some(
+        (f) =>
+          f.Code === "BROADER_THAN_USE" && f.Principal.endsWith("/reader") && f.Statement === "ReadTeamOne",
+      ),
+    );
   });
 
   test("the audit trail shows who did what, denied and failed authentication included, and never a value", async () => {
