@@ -1,19 +1,7 @@
 // Signs one AWS JSON 1.1 request with the AWS SDK's own signer, to be replayed by the load generator
 // (valid for the server's ±5 minute clock-skew window).
-import { createHash, createHmac } from "node:crypto";
+import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-
-class Sha256 {
-  constructor(secret) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", Buffer.from(secret));
-  }
-  update(chunk) {
-    this.hash.update(chunk);
-  }
-  async digest() {
-    return this.hash.digest();
-  }
-}
 
 export async function signedGetSecretValue(url, credentials, operation, input) {
   const { host } = new URL(url);
@@ -22,7 +10,7 @@ export async function signedGetSecretValue(url, credentials, operation, input) {
     service: "secretsmanager",
     region: "us-east-1",
     credentials,
-    sha256: Sha256,
+    sha256: Hash.bind(null, "sha256"),
   });
   const signed = await signer.sign({
     method: "POST",

@@ -1,25 +1,11 @@
-import { createHash, createHmac } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { AwsCredentialIdentity, SourceData } from "@smithy/types";
+import type { AwsCredentialIdentity } from "@smithy/types";
 
 /** Calls one operation of Coffer's admin API (`X-Amz-Target: coffer.<Operation>`), SigV4-signed. */
 export type AdminCall = (operation: string, input: object) => Promise<Record<string, unknown>>;
-
-/** The hash the signer needs, on node:crypto. */
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
-  }
-  update(chunk: SourceData): void {
-    this.hash.update(toBytes(chunk));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
 
 /** An error shaped like the SDK's service exceptions, so the CLI's error mapping treats both alike. */
 function serviceError(status: number, body: string): Error {
@@ -48,7 +34,7 @@ export function createAdminCaller(options: {
       service: "secretsmanager",
       region: options.region,
       credentials: options.credentials,
-      sha256: Sha256,
+      sha256: Hash.bind(null, "sha256"),
     });
     const signed = await signer.sign({
       method: "POST",
@@ -88,11 +74,4 @@ export function createAdminCaller(options: {
       req.end(body);
     });
   };
-}
-
-function toBytes(data: SourceData): string | Uint8Array {
-  if (typeof data === "string" || data instanceof Uint8Array) return data;
-  return ArrayBuffer.isView(data)
-    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-    : new Uint8Array(data);
 }

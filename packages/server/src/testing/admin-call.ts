@@ -1,20 +1,6 @@
-import { createHash, createHmac } from "node:crypto";
+import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import type { SourceData } from "@smithy/types";
 import { testAdmin, testRegion } from "./server-process.js";
-
-class Sha256 {
-  private readonly hash;
-  constructor(secret?: SourceData) {
-    this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", toBytes(secret));
-  }
-  update(chunk: SourceData): void {
-    this.hash.update(toBytes(chunk));
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.hash.digest();
-  }
-}
 
 export class AdminCallError extends Error {
   constructor(
@@ -41,7 +27,7 @@ export async function adminCall(
     service: "secretsmanager",
     region: testRegion,
     credentials,
-    sha256: Sha256,
+    sha256: Hash.bind(null, "sha256"),
   });
   const signed = await signer.sign({
     method: "POST",
@@ -73,11 +59,4 @@ export async function createUserWithPolicy(url: string, name: string, policy: ob
     AccessKey: { AccessKeyId: string; SecretAccessKey: string };
   };
   return { accessKeyId: AccessKey.AccessKeyId, secretAccessKey: AccessKey.SecretAccessKey };
-}
-
-function toBytes(data: SourceData): string | Uint8Array {
-  if (typeof data === "string" || data instanceof Uint8Array) return data;
-  return ArrayBuffer.isView(data)
-    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-    : new Uint8Array(data);
 }

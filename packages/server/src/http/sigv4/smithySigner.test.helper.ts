@@ -3,41 +3,9 @@
  * implementation independent of ours, and turns the result into what our server would receive.
  * Named `*.test.helper.ts` so it is neither run as a test nor shipped (the package excludes `*.test.*`).
  */
-import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { IncomingSignedRequest } from "./types.js";
-
-/** The hash class smithy needs, on node:crypto, as `@smithy/hash-node` does it. */
-class NodeSha256 {
-  private hash: Hash | Hmac;
-
-  constructor(private readonly secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = this.fresh();
-  }
-
-  update(chunk: Uint8Array | string): void {
-    this.hash.update(chunk);
-  }
-
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.hash.digest());
-  }
-
-  reset(): void {
-    this.hash = this.fresh();
-  }
-
-  private fresh(): Hash | Hmac {
-    if (this.secret === undefined) return createHash("sha256");
-    const key =
-      typeof this.secret === "string"
-        ? this.secret
-        : ArrayBuffer.isView(this.secret)
-          ? Buffer.from(this.secret.buffer, this.secret.byteOffset, this.secret.byteLength)
-          : Buffer.from(this.secret);
-    return createHmac("sha256", key);
-  }
-}
 
 /** The SDK's URI escaping (`escapeUri`): encodeURIComponent plus the characters it leaves alone. */
 export function sdkEscapeUri(value: string): string {
@@ -85,7 +53,7 @@ export async function signWithSmithy(input: SmithySigningInput): Promise<Incomin
       secretAccessKey: input.secretAccessKey,
       ...(input.sessionToken === undefined ? {} : { sessionToken: input.sessionToken }),
     },
-    sha256: NodeSha256,
+    sha256: Hash.bind(null, "sha256"),
     applyChecksum: input.applyChecksum ?? true,
   });
   const query = input.query ?? {};
