@@ -11,13 +11,13 @@ import type { SecretStore } from "../storage/port.js";
 export function canReadWithAccessControl(deps: {
   accessKeys: Pick<AccessKeyRegistry, "lookup">;
   authorizer: Authorizer;
-  store: Pick<SecretStore, "findByArn">;
+  store: Pick<SecretStore, "findRecordByArn">;
   now: () => number;
 }): CanReadChange {
   return async (caller, event) => {
     const key = await deps.accessKeys.lookup(caller.accessKeyId);
     if (!key || (key.expiresAt !== undefined && key.expiresAt <= deps.now())) return false;
-    const secret = (await deps.store.findByArn(event.arn))?.secret;
+    const secret = await deps.store.findRecordByArn(event.arn);
     const target = secret
       ? { arn: secret.arn, name: secret.name, tags: secret.tags, resourcePolicy: secret.resourcePolicy }
       : { arn: event.arn, name: event.name };

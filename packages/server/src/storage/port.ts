@@ -14,6 +14,9 @@ import type {
 export interface SecretStore {
   findByName(region: string, name: string): Promise<SecretState | undefined>;
   findByArn(arn: string): Promise<SecretState | undefined>;
+  /** The secret alone, without its versions: what a read of one value needs. */
+  findRecordByName(region: string, name: string): Promise<SecretRecord | undefined>;
+  findRecordByArn(arn: string): Promise<SecretRecord | undefined>;
   /** The version with this id, or holding this stage, with its sealed value. */
   readVersion(
     arn: string,

@@ -6,23 +6,49 @@ import type { SecretRecord, SecretState } from "./records.js";
 
 export const notFoundMessage = "Secrets Manager can't find the specified secret.";
 
+interface Lookup<T> {
+  byName(region: string, name: string): Promise<T | undefined>;
+  byArn(arn: string): Promise<T | undefined>;
+  recordOf(found: T): SecretRecord;
+}
+
 /** Finds a secret by name, full ARN or partial ARN, within the request's region and account. */
-export async function findSecret(
+async function locate<T>(
   deps: SecretDomainDeps,
   scope: RequestScope,
   secretId: string,
-): Promise<SecretState | undefined> {
+  lookup: Lookup<T>,
+): Promise<T | undefined> {
   const id = parseSecretId(secretId);
-  let state: SecretState | undefined;
+  let found: T | undefined;
   if (id.kind === "name") {
-    state = await deps.store.findByName(scope.region, id.name);
+    found = await lookup.byName(scope.region, id.name);
   } else {
     if (id.region !== scope.region || id.accountId !== deps.accountId) return undefined;
-    state = (await deps.store.findByArn(id.arn)) ?? (await deps.store.findByName(scope.region, id.resource));
+    found = (await lookup.byArn(id.arn)) ?? (await lookup.byName(scope.region, id.resource));
   }
   // A secret whose recovery window has ended is gone, even before the purge sweep removes it.
-  if (state?.secret.deletionDate !== undefined && state.secret.deletionDate <= deps.now()) return undefined;
-  return state;
+  const deletionDate = found === undefined ? undefined : lookup.recordOf(found).deletionDate;
+  if (deletionDate !== undefined && deletionDate <= deps.now()) return undefined;
+  return found;
+}
+
+/** The secret with the metadata of all its versions: what a change needs. */
+export function findSecret(deps: SecretDomainDeps, scope: RequestScope, secretId: string) {
+  return locate(deps, scope, secretId, {
+    byName: (region, name) => deps.store.findByName(region, name),
+    byArn: (arn) => deps.store.findByArn(arn),
+    recordOf: (state: SecretState) => state.secret,
+  });
+}
+
+/** The secret alone: what reading one value needs (one row, not every version). */
+export function findSecretRecord(deps: SecretDomainDeps, scope: RequestScope, secretId: string) {
+  return locate(deps, scope, secretId, {
+    byName: (region, name) => deps.store.findRecordByName(region, name),
+    byArn: (arn) => deps.store.findRecordByArn(arn),
+    recordOf: (record: SecretRecord) => record,
+  });
 }
 
 /**
@@ -40,6 +66,20 @@ export async function requireSecret(
   await authorizeOn(deps, scope, action, state?.secret, secretId, context);
   if (!state) throw new ResourceNotFoundException(notFoundMessage);
   return state;
+}
+
+/** {@link requireSecret} for reads of one value: the secret's row only. */
+export async function requireSecretRecord(
+  deps: SecretDomainDeps,
+  scope: RequestScope,
+  secretId: string,
+  action: string,
+  context: Record<string, string | undefined> = {},
+): Promise<SecretRecord> {
+  const secret = await findSecretRecord(deps, scope, secretId);
+  await authorizeOn(deps, scope, action, secret, secretId, context);
+  if (!secret) throw new ResourceNotFoundException(notFoundMessage);
+  return secret;
 }
 
 export async function authorizeOn(
@@ -69,8 +109,9 @@ function arnForMissing(deps: SecretDomainDeps, scope: RequestScope, secretId: st
 }
 
 /** Reading or changing a secret that is scheduled for deletion is refused, as in AWS. */
-export function assertNotScheduledForDeletion(state: SecretState): void {
-  if (state.secret.deletedAt !== undefined) {
+export function assertNotScheduledForDeletion(state: SecretState | SecretRecord): void {
+  const secret = "secret" in state ? state.secret : state;
+  if (secret.deletedAt !== undefined) {
     throw new InvalidRequestException(
       "You can't perform this operation on the secret because it was marked for deletion. Restore it with RestoreSecret first.",
     );

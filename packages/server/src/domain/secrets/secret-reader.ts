@@ -14,7 +14,7 @@ import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { matchesFilters, type SecretFilter } from "./filters.js";
 import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
 import type { SecretRecord, SecretState, VersionMeta } from "./records.js";
-import { assertNotScheduledForDeletion, authorizeOn, requireSecret } from "./resolve.js";
+import { assertNotScheduledForDeletion, authorizeOn, requireSecret, requireSecretRecord } from "./resolve.js";
 import { openValue, type SecretValue } from "./secret-value.js";
 import { CURRENT } from "./stages.js";
 
@@ -52,20 +52,19 @@ export class SecretReader {
     scope: RequestScope,
     input: { secretId: string; versionId?: string | undefined; versionStage?: string | undefined },
   ): Promise<ReadValue> {
-    const state = await requireSecret(this.deps, scope, input.secretId, "GetSecretValue", {
+    const secret = await requireSecretRecord(this.deps, scope, input.secretId, "GetSecretValue", {
       "secretsmanager:VersionStage": input.versionStage,
       "secretsmanager:VersionId": input.versionId,
     });
-    assertNotScheduledForDeletion(state);
-    return this.readValueOf(state, input.versionId, input.versionStage);
+    assertNotScheduledForDeletion(secret);
+    return this.readValueOf(secret, input.versionId, input.versionStage);
   }
 
   private async readValueOf(
-    state: SecretState,
+    secret: SecretRecord,
     versionId?: string,
     versionStage?: string,
   ): Promise<ReadValue> {
-    const { secret } = state;
     const selector = versionId !== undefined ? { versionId } : { stage: versionStage ?? CURRENT };
     const version = await this.deps.store.readVersion(secret.arn, selector);
     if (!version || (versionStage !== undefined && !version.stages.includes(versionStage))) {
@@ -127,8 +126,9 @@ export class SecretReader {
     });
     for (const secret of page.secrets) {
       try {
-        const state = await requireSecret(this.deps, scope, secret.arn, "GetSecretValue");
-        values.push(await this.readValueOf(state));
+        values.push(
+          await this.readValueOf(await requireSecretRecord(this.deps, scope, secret.arn, "GetSecretValue")),
+        );
       } catch (error) {
         if (!isCofferError(error)) throw error;
         errors.push({ secretId: secret.arn, error });

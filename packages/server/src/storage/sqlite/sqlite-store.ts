@@ -1,7 +1,7 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { SecretState, VersionRecord } from "../../domain/secrets/records.js";
+import type { SecretRecord, SecretState, VersionRecord } from "../../domain/secrets/records.js";
 import {
   type SealedValueRow,
   type SecretChange,
@@ -131,6 +131,16 @@ export class SqliteStore implements SecretStore, SettingsStore {
 
   async findByArn(arn: string): Promise<SecretState | undefined> {
     return this.stateOf(this.statements.secretByArn.get(arn));
+  }
+
+  async findRecordByName(region: string, name: string): Promise<SecretRecord | undefined> {
+    const row = this.statements.secretByName.get(region, name);
+    return row ? toSecretRecord(row) : undefined;
+  }
+
+  async findRecordByArn(arn: string): Promise<SecretRecord | undefined> {
+    const row = this.statements.secretByArn.get(arn);
+    return row ? toSecretRecord(row) : undefined;
   }
 
   private stateOf(row: SecretRow | undefined): SecretState | undefined {
