@@ -1,6 +1,8 @@
 import type { LogLevel } from "../config/config.js";
 
 export interface Logger {
+  /** Whether a level is logged, so callers skip building fields nobody will read. */
+  enabled(level: LogLevel): boolean;
   debug(message: string, fields?: Record<string, unknown>): void;
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -21,7 +23,13 @@ export function createLogger(
     if (rank[at] < rank[level]) return;
     write(`${JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields })}\n`);
   };
-  return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+  return {
+    enabled: (at) => rank[at] >= rank[level],
+    debug: log("debug"),
+    info: log("info"),
+    warn: log("warn"),
+    error: log("error"),
+  };
 }
 
 /** The stack frames of an unexpected error without its message, which might quote input. */

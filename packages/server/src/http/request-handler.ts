@@ -108,6 +108,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
         send(response, failed.status, requestId, failed.body, failed.awsName);
       })
       .finally(() => {
+        if (!deps.logger.enabled("debug")) return;
         deps.logger.debug("request", {
           requestId,
           target: request.headers["x-amz-target"],

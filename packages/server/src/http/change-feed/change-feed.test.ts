@@ -17,6 +17,7 @@ import { SseReader } from "./sse-reader.test.helper.js";
 
 const warnings: string[] = [];
 const logger: Logger = {
+  enabled: () => true,
   debug: () => {},
   info: () => {},
   warn: (message) => warnings.push(message),
