@@ -55,9 +55,8 @@ export class SecretValidationError extends CofferClientError {
   }
 }
 
-/** The source could not be reached or answered with a server fault (network, timeout, 5xx, throttling). */
-export class BackendUnavailableError extends CofferClientError {
-  override name = "BackendUnavailableError";
+/** A failure that names the source it came from, and the secret when there was one. */
+abstract class SourceError extends CofferClientError {
   readonly source: string;
   readonly secretId: string | undefined;
 
@@ -71,20 +70,14 @@ export class BackendUnavailableError extends CofferClientError {
   }
 }
 
-/** The source refused the caller: bad or missing credentials, or no permission to read the secret. */
-export class AccessDeniedError extends CofferClientError {
-  override name = "AccessDeniedError";
-  readonly source: string;
-  readonly secretId: string | undefined;
+/** The source could not be reached or answered with a server fault (network, timeout, 5xx, throttling). */
+export class BackendUnavailableError extends SourceError {
+  override name = "BackendUnavailableError";
+}
 
-  constructor(source: string, message: string, options: { secretId?: string; cause?: unknown } = {}) {
-    super(
-      `${source}: ${message}${options.secretId === undefined ? "" : ` (secret '${options.secretId}')`}`,
-      options.cause === undefined ? undefined : { cause: options.cause },
-    );
-    this.source = source;
-    this.secretId = options.secretId;
-  }
+/** The source refused the caller: bad or missing credentials, or no permission to read the secret. */
+export class AccessDeniedError extends SourceError {
+  override name = "AccessDeniedError";
 }
 
 /** One reference of `resolve()` that could not be resolved, and why. */

@@ -14,6 +14,3 @@ export interface ChangeFeedCaller {
  * as "no".
  */
 export type CanReadChange = (caller: ChangeFeedCaller, event: ChangeEvent) => boolean | Promise<boolean>;
-
-/** For tests of the stream alone: every event goes to every caller of its region. */
-export const allowEveryCaller: CanReadChange = () => true;
