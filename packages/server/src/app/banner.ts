@@ -33,7 +33,7 @@ export function startBanner({
 }: BannerInput & { configuredAdmin: boolean }): string {
   const keys = configuredAdmin
     ? "The admin access key comes from COFFER_ADMIN_ACCESS_KEY_ID / COFFER_ADMIN_SECRET_ACCESS_KEY."
-    : "Using the admin access key created on the first start (its secret was printed then).";
+    : "Using the admin access key created on the first start (its secret was printed then; if it is lost, stop the server and run `coffer admin recover` where the data folder is).";
   return `Coffer is listening on ${url} (data folder: ${home}, default region ${region})
 ${keys}
   aws --endpoint-url ${url} secretsmanager list-secrets

@@ -68,18 +68,24 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     principalChanged: (arn) => authorizer.forget(arn),
   });
   const admin = await identity.ensureAdmin();
+  if (config.admin) await accessKeys.save({ ...config.admin, principal: admin.arn });
+  // The trail before the admin key: if another process holds the data folder, nothing is created.
+  let auditLog: AuditLog;
+  try {
+    auditLog = new AuditLog(
+      JournaledAuditStore.openForWriting(config.home, { fsyncIntervalMs: config.auditFsyncIntervalMs }),
+    );
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   let generatedAdminKey: AccessKey | undefined;
-  if (config.admin) {
-    await accessKeys.save({ ...config.admin, principal: admin.arn });
-  } else if ((await store.identity.countAccessKeys()) === 0) {
+  if (!config.admin && (await store.identity.countAccessKeys()) === 0) {
     generatedAdminKey = generateAccessKey(admin.arn);
     await accessKeys.save(generatedAdminKey);
   }
   // Ids start from the clock (microsecond-sized steps), so they keep growing across restarts and a
   // subscriber resuming with an id from an earlier run is told to reset rather than skip events.
-  const auditLog = new AuditLog(
-    JournaledAuditStore.openForWriting(config.home, { fsyncIntervalMs: config.auditFsyncIntervalMs }),
-  );
   const changes = new ChangeEventBus({ firstId: now() * 1000 });
   const deps: SecretDomainDeps = {
     store,

@@ -4,17 +4,21 @@ import { type RunningServer, startServer } from "./start-server.js";
 
 /** `coffer serve` / `npm start`: run until SIGINT or SIGTERM. */
 export async function serveFromEnvironment(env: Record<string, string | undefined>): Promise<RunningServer> {
+  let server: RunningServer;
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(env);
+    for (const warning of config.warnings) process.stderr.write(`coffer: warning: ${warning}\n`);
+    server = await startServer(config);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`coffer: ${error.message}\n`);
-      process.exit(1);
+    // A start that cannot serve says why in one line (the stack only at COFFER_LOG_LEVEL=debug).
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`coffer: ${message.replace(/\s*\n\s*/g, " ")}\n`);
+    if (!(error instanceof ConfigError) && env.COFFER_LOG_LEVEL === "debug" && error instanceof Error) {
+      process.stderr.write(`${error.stack ?? ""}\n`);
     }
-    throw error;
+    process.exit(1);
   }
-  const server = await startServer(config);
   const region = config.defaultRegion;
   const generated = server.coffer.generatedAdminKey;
   process.stdout.write(

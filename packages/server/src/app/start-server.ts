@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CofferConfig } from "../config/config.js";
 import { AccessReview } from "../domain/access/access-review.js";
@@ -12,6 +12,7 @@ import { operations, secretsManagerGlobalResource } from "../operations/registry
 import { loadAdminModel, loadServiceModel } from "../protocol/model.js";
 import { createInputValidator } from "../protocol/validate.js";
 import { canReadWithAccessControl } from "./change-feed-access.js";
+import { listen } from "./listen.js";
 import { createLogger, type Logger } from "./logger.js";
 import { type Coffer, openCoffer } from "./open-coffer.js";
 
@@ -48,7 +49,27 @@ export async function startServer(
     audit?: RequestAudit;
   } = {},
 ): Promise<RunningServer> {
-  const coffer = await openCoffer(config);
+  // The port first: a start that cannot serve must not create the data folder, the master key or
+  // an admin key whose one-time secret would then never be shown (docs/adr/0003).
+  let dispatch: RequestListener | undefined;
+  const early: Array<[IncomingMessage, ServerResponse]> = [];
+  const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => {
+    if (dispatch) dispatch(request, response);
+    else early.push([request, response]);
+  });
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  });
+  await listen(server, config.port, config.host);
+  let coffer: Coffer;
+  try {
+    coffer = await openCoffer(config);
+  } catch (error) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  }
   const now = Date.now;
   const {
     canRead = canReadWithAccessControl({
@@ -99,12 +120,8 @@ export async function startServer(
     now,
     changeFeed,
   });
-  const server = createServer({ keepAliveTimeout: 65_000 }, handler);
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable)
-      socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
-  });
-  await listen(server, config.port, config.host);
+  dispatch = handler;
+  for (const [request, response] of early.splice(0)) handler(request, response);
   const port = (server.address() as AddressInfo).port;
 
   const purge = async () => {
@@ -136,14 +153,4 @@ export async function startServer(
       await coffer.close();
     },
   };
-}
-
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
 }

@@ -1,5 +1,11 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import {
+  declaredKeyIdProblem,
+  declaredSecretProblem,
+  isLoopbackHost,
+  isWeakDeclaredKey,
+} from "./declared-key.js";
 
 /** Everything configurable, read once from the environment and frozen. No other module reads process.env. */
 export interface CofferConfig {
@@ -15,6 +21,8 @@ export interface CofferConfig {
   /** How often audit events are flushed to disk; 0 flushes each batch before it is answered. */
   auditFsyncIntervalMs: number;
   defaultRegion: string;
+  /** Start-up warnings (one line each) about settings that work but are risky. */
+  warnings: string[];
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -37,14 +45,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       "Set both COFFER_ADMIN_ACCESS_KEY_ID and COFFER_ADMIN_SECRET_ACCESS_KEY, or neither (then Coffer generates an admin key).",
     );
   }
-  if (adminId !== undefined && !/^[A-Z0-9]{16,128}$/.test(adminId)) {
-    throw new ConfigError(
-      "COFFER_ADMIN_ACCESS_KEY_ID must be 16 to 128 upper-case letters and digits, like AKIA…",
-    );
-  }
-  if (adminSecret !== undefined && adminSecret.length < 16) {
-    throw new ConfigError("COFFER_ADMIN_SECRET_ACCESS_KEY must be at least 16 characters long.");
-  }
+  const keyProblem =
+    (adminId !== undefined ? declaredKeyIdProblem(adminId) : undefined) ??
+    (adminSecret !== undefined ? declaredSecretProblem(adminSecret) : undefined);
+  if (keyProblem !== undefined) throw new ConfigError(keyProblem);
   const accountId = env.COFFER_ACCOUNT_ID;
   if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
     throw new ConfigError("COFFER_ACCOUNT_ID must be 12 digits, like an AWS account id.");
@@ -53,9 +57,21 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`COFFER_LOG_LEVEL must be one of ${logLevels.join(", ")}.`);
   }
+  const host = env.COFFER_HOST ?? "127.0.0.1";
+  const warnings: string[] = [];
+  if (
+    adminId !== undefined &&
+    adminSecret !== undefined &&
+    !isLoopbackHost(host) &&
+    isWeakDeclaredKey(adminId, adminSecret)
+  ) {
+    warnings.push(
+      `the declared admin key (COFFER_ADMIN_ACCESS_KEY_ID) is short or a well-known emulator pair, and COFFER_HOST=${host} lets other machines connect: anyone who guesses it administers Coffer. Declare a long random key, or listen on 127.0.0.1.`,
+    );
+  }
   return Object.freeze({
     home: resolve(env.COFFER_HOME ?? join(homedir(), ".coffer")),
-    host: env.COFFER_HOST ?? "127.0.0.1",
+    host,
     port: parsePort(env.COFFER_PORT),
     accountId,
     admin:
@@ -72,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       parsePositiveInt(env.COFFER_PURGE_INTERVAL_SECONDS, "COFFER_PURGE_INTERVAL_SECONDS", 60) * 1000,
     auditFsyncIntervalMs: parseNonNegativeInt(env.COFFER_AUDIT_FSYNC_MS, "COFFER_AUDIT_FSYNC_MS", 100),
     defaultRegion: env.COFFER_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    warnings,
   });
 }
 
