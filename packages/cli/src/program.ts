@@ -251,6 +251,8 @@ Examples:
     client: clientCommand,
     local: localCommand,
     openAudit: openLocalAuditTrail(deps.env),
+    loadServer: deps.loadServer,
+    env: deps.env,
     stdout: deps.stdout,
     stderr: deps.stderr,
   });

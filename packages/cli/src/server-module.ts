@@ -2,7 +2,7 @@ import { CliError } from "./errors.js";
 import { ExitCode } from "./exit-codes.js";
 
 /** The server entry points the CLI starts; each prints its own banner or progress. */
-export type ServerFunctionName = "serveFromEnvironment" | "rotateMasterKey";
+export type ServerFunctionName = "serveFromEnvironment" | "rotateMasterKey" | "recoverAdminAccess";
 export type ServerFunction = (env: NodeJS.ProcessEnv) => Promise<unknown>;
 export type ServerFunctionLoader = (name: ServerFunctionName) => Promise<ServerFunction>;
 

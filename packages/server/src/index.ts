@@ -1,5 +1,6 @@
 export { openAuditTrail } from "./app/audit-trail.js";
 export { createLogger, type Logger } from "./app/logger.js";
+export { recoverAdminAccess } from "./app/recover-admin.js";
 export { rotateMasterKey } from "./app/rotate-master-key.js";
 export { serveFromEnvironment } from "./app/serve.js";
 export { type RunningServer, startServer } from "./app/start-server.js";

@@ -59,13 +59,22 @@ export async function runKeyList(context: AdminContext, user: string, options: {
   );
 }
 
-export async function runKeySetStatus(context: AdminContext, id: string, status: "Active" | "Inactive") {
-  await context.admin("UpdateAccessKey", { AccessKeyId: id, Status: status });
+export async function runKeySetStatus(
+  context: AdminContext,
+  id: string,
+  status: "Active" | "Inactive",
+  options: { force?: boolean } = {},
+) {
+  await context.admin("UpdateAccessKey", {
+    AccessKeyId: id,
+    Status: status,
+    ...(options.force ? { Force: true } : {}),
+  });
   context.stderr.write(`Access key ${id} is now ${status.toLowerCase()}.\n`);
 }
 
-export async function runKeyDelete(context: AdminContext, id: string) {
-  await context.admin("DeleteAccessKey", { AccessKeyId: id });
+export async function runKeyDelete(context: AdminContext, id: string, options: { force?: boolean } = {}) {
+  await context.admin("DeleteAccessKey", { AccessKeyId: id, ...(options.force ? { Force: true } : {}) });
   context.stderr.write(`Deleted access key ${id}.\n`);
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { Output } from "../context.js";
 import { collect } from "../key-value.js";
+import type { ServerFunctionLoader } from "../server-module.js";
 import { runPolicyLint, runWhoCan } from "./access.js";
 import type { AdminCall } from "./admin-client.js";
 import {
@@ -12,6 +13,7 @@ import {
   runAuditVerify,
 } from "./audit.js";
 import { runKeyCreate, runKeyDelete, runKeyList, runKeySetStatus, runSession } from "./keys.js";
+import { runAdminRecover } from "./recover.js";
 import {
   runPolicyDelete,
   runPolicyGet,
@@ -29,6 +31,9 @@ interface Runners {
   ): Promise<void>;
   local(action: () => Promise<void>): Promise<void>;
   openAudit: AuditTrailOpener;
+  /** `coffer admin recover` runs in the server package, where the data folder is. */
+  loadServer: ServerFunctionLoader;
+  env: NodeJS.ProcessEnv;
   stdout: Output;
   stderr: Output;
 }
@@ -77,7 +82,10 @@ export function registerAdminCommands(program: Command, run: Runners): void {
   key
     .command("disable")
     .argument("<access-key-id>")
-    .action((id: string) => run.client((c) => runKeySetStatus(c, id, "Inactive")));
+    .option("--force", "even if it is the key you call with, or the last active key able to administer")
+    .action((id: string, options: { force?: boolean }) =>
+      run.client((c) => runKeySetStatus(c, id, "Inactive", options)),
+    );
   key
     .command("enable")
     .argument("<access-key-id>")
@@ -85,7 +93,15 @@ export function registerAdminCommands(program: Command, run: Runners): void {
   key
     .command("delete")
     .argument("<access-key-id>")
-    .action((id: string) => run.client((c) => runKeyDelete(c, id)));
+    .option("--force", "even if it is the key you call with, or the last active key able to administer")
+    .action((id: string, options: { force?: boolean }) => run.client((c) => runKeyDelete(c, id, options)));
+
+  admin
+    .command("recover")
+    .description(
+      "a new admin access key when every admin key is lost; run with the server stopped, where its data folder is (COFFER_HOME, COFFER_MASTER_KEY), audited",
+    )
+    .action(() => run.local(() => runAdminRecover(run.loadServer, run.env)));
 
   admin
     .command("session")

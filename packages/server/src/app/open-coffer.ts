@@ -1,13 +1,12 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { AuditLog } from "../audit/audit-log.js";
-import { type AccessKey, AccessKeyRegistry, generateAccessKey } from "../auth/access-keys.js";
+import { type AccessKey, type AccessKeyRegistry, generateAccessKey } from "../auth/access-keys.js";
 import type { CofferConfig } from "../config/config.js";
 import { createEnvelope, type Envelope } from "../crypto/envelope.js";
 import { type Keyring, openKeyring } from "../crypto/keyring.js";
-import { Authorizer } from "../domain/access/authorizer.js";
-import { IdentityService } from "../domain/identity/identity-service.js";
-import { parsePolicy } from "../domain/policy/index.js";
+import type { Authorizer } from "../domain/access/authorizer.js";
+import type { IdentityService } from "../domain/identity/identity-service.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import { ChangeEventBus } from "../domain/secrets/change-events.js";
 import type { SecretDomainDeps } from "../domain/secrets/deps.js";
@@ -16,6 +15,7 @@ import { SecretWriter } from "../domain/secrets/secret-writer.js";
 import type { RequestAudit } from "../http/request-audit.js";
 import { JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
+import { createIdentityServices } from "./identity-services.js";
 import { createRequestAudit } from "./request-audit-log.js";
 
 export interface Coffer {
@@ -55,17 +55,11 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
       `COFFER_ACCOUNT_ID is ${config.accountId} but the data folder ${config.home} belongs to account ${accountId}; ARNs would not match.`,
     );
   }
-  const accessKeys = new AccessKeyRegistry(store.identity, envelope, now);
-  const authorizer = new Authorizer({ identity: store.identity, accountId, now });
-  const identity = new IdentityService({
+  const { accessKeys, authorizer, identity } = createIdentityServices({
     store: store.identity,
-    accessKeys,
+    envelope,
     accountId,
     now,
-    validatePolicy: (document) => {
-      parsePolicy(document, { kind: "identity" });
-    },
-    principalChanged: (arn) => authorizer.forget(arn),
   });
   const admin = await identity.ensureAdmin();
   if (config.admin) await accessKeys.save({ ...config.admin, principal: admin.arn });

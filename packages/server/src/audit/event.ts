@@ -17,7 +17,8 @@ export const REDACTED = "HIDDEN_DUE_TO_SECURITY_REASONS";
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-export type UserIdentityType = "IAMUser" | "AssumedRole" | "Unknown";
+/** `LocalOperator`: someone at the server's data folder (`coffer admin recover`), named by OS user. */
+export type UserIdentityType = "IAMUser" | "AssumedRole" | "LocalOperator" | "Unknown";
 
 export interface AuditUserIdentity {
   type: UserIdentityType;

@@ -15,6 +15,7 @@ import {
 import { InvalidParameterException, ResourceExistsException, ResourceNotFoundException } from "../errors.js";
 import type { Tag } from "../secrets/records.js";
 import { mergeTags, removeTags } from "../secrets/tags.js";
+import { type AdminCaller, assertNoLockout } from "./lockout-guard.js";
 import { assertPolicyName, assertUserName, userArn } from "./names.js";
 
 export interface IdentityDeps {
@@ -26,6 +27,16 @@ export interface IdentityDeps {
   validatePolicy: (document: string) => void;
   /** Told when a principal's policies or tags change, so cached authorization data is dropped. */
   principalChanged: (principalArn: string) => void;
+  /** Whether the policy evaluator lets a principal administer Coffer (see `lockout-guard.ts`). */
+  canAdminister: (principalArn: string) => Promise<boolean>;
+}
+
+/** How a change that could lock the administrators out is made. */
+export interface GuardedChange {
+  /** Who asks; their own key or user is protected too. */
+  caller?: AdminCaller | undefined;
+  /** Make the change even if it leaves no key able to administer Coffer. */
+  force?: boolean | undefined;
 }
 
 export const adminUserName = "admin";
@@ -53,6 +64,28 @@ export class IdentityService {
     const admin = await this.createUser(adminUserName, []);
     await this.putUserPolicy(adminUserName, administratorPolicyName, administratorPolicy);
     return admin;
+  }
+
+  /**
+   * `coffer admin recover`: the bootstrap administrator back (re-created with its
+   * AdministratorAccess policy if either was deleted or changed) with a new access key.
+   */
+  async restoreAdministrator(): Promise<{
+    user: PrincipalRecord;
+    key: AccessKey;
+    recreatedUser: boolean;
+    restoredPolicy: boolean;
+  }> {
+    const existing = await this.deps.store.getPrincipalByName(adminUserName);
+    const user = existing ?? (await this.createUser(adminUserName, []));
+    const policy = (await this.deps.store.listPolicies(user.arn)).find(
+      (p) => p.policyName === administratorPolicyName,
+    );
+    const restoredPolicy = policy?.document !== administratorPolicy;
+    if (restoredPolicy) await this.putUserPolicy(adminUserName, administratorPolicyName, administratorPolicy);
+    const key = generateAccessKey(user.arn);
+    await this.deps.accessKeys.save(key);
+    return { user, key, recreatedUser: existing === undefined, restoredPolicy };
   }
 
   async createUser(name: string, tags: Tag[]): Promise<PrincipalRecord> {
@@ -84,8 +117,15 @@ export class IdentityService {
     return this.deps.store.listPrincipals();
   }
 
-  async deleteUser(name: string): Promise<void> {
+  async deleteUser(name: string, options: GuardedChange = {}): Promise<void> {
     const principal = await this.getUser(name);
+    if (!options.force) {
+      await assertNoLockout(this.deps, {
+        removal: { principalArn: principal.arn },
+        what: `delete user ${name}`,
+        caller: options.caller,
+      });
+    }
     const keys = await this.deps.store.listAccessKeys(principal.arn);
     await this.deps.store.deletePrincipal(principal.arn);
     for (const key of keys) this.deps.accessKeys.forget(key.accessKeyId);
@@ -124,14 +164,34 @@ export class IdentityService {
     return this.deps.store.listAccessKeys(principal.arn);
   }
 
-  async setAccessKeyStatus(accessKeyId: string, status: AccessKeyRecord["status"]): Promise<void> {
+  async setAccessKeyStatus(
+    accessKeyId: string,
+    status: AccessKeyRecord["status"],
+    options: GuardedChange = {},
+  ): Promise<void> {
+    if (status === "inactive" && !options.force) {
+      await assertNoLockout(this.deps, {
+        removal: { accessKeyId },
+        what: `disable access key ${accessKeyId}`,
+        command: "coffer admin key disable",
+        caller: options.caller,
+      });
+    }
     if (!(await this.deps.store.setAccessKeyStatus(accessKeyId, status))) {
       throw new ResourceNotFoundException(`Access key ${accessKeyId} does not exist.`);
     }
     this.deps.accessKeys.forget(accessKeyId);
   }
 
-  async deleteAccessKey(accessKeyId: string): Promise<void> {
+  async deleteAccessKey(accessKeyId: string, options: GuardedChange = {}): Promise<void> {
+    if (!options.force) {
+      await assertNoLockout(this.deps, {
+        removal: { accessKeyId },
+        what: `delete access key ${accessKeyId}`,
+        command: "coffer admin key delete",
+        caller: options.caller,
+      });
+    }
     if (!(await this.deps.store.deleteAccessKey(accessKeyId))) {
       throw new ResourceNotFoundException(`Access key ${accessKeyId} does not exist.`);
     }

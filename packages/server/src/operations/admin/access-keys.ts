@@ -37,14 +37,18 @@ export const listAccessKeys: Operation = async (raw, _context, { identity }) => 
   };
 };
 
-export const updateAccessKey: Operation = async (raw, _context, { identity }) => {
-  const input = raw as unknown as { AccessKeyId: string; Status: "Active" | "Inactive" };
-  await identity.setAccessKeyStatus(input.AccessKeyId, input.Status === "Active" ? "active" : "inactive");
+export const updateAccessKey: Operation = async (raw, { caller }, { identity }) => {
+  const input = raw as unknown as { AccessKeyId: string; Status: "Active" | "Inactive"; Force?: boolean };
+  await identity.setAccessKeyStatus(input.AccessKeyId, input.Status === "Active" ? "active" : "inactive", {
+    caller,
+    force: input.Force === true,
+  });
   return {};
 };
 
-export const deleteAccessKey: Operation = async (raw, _context, { identity }) => {
-  await identity.deleteAccessKey((raw as unknown as { AccessKeyId: string }).AccessKeyId);
+export const deleteAccessKey: Operation = async (raw, { caller }, { identity }) => {
+  const input = raw as unknown as { AccessKeyId: string; Force?: boolean };
+  await identity.deleteAccessKey(input.AccessKeyId, { caller, force: input.Force === true });
   return {};
 };
 

@@ -20,8 +20,9 @@ export const listUsers: Operation = async (_raw, _context, { identity }) => ({
   Users: (await identity.listUsers()).map(userToWire),
 });
 
-export const deleteUser: Operation = async (raw, _context, { identity }) => {
-  await identity.deleteUser((raw as unknown as { UserName: string }).UserName);
+export const deleteUser: Operation = async (raw, { caller }, { identity }) => {
+  const input = raw as unknown as { UserName: string; Force?: boolean };
+  await identity.deleteUser(input.UserName, { caller, force: input.Force === true });
   return {};
 };
 
