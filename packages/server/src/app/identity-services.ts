@@ -2,7 +2,7 @@ import { AccessKeyRegistry } from "../auth/access-keys.js";
 import type { Envelope } from "../crypto/envelope.js";
 import { Authorizer } from "../domain/access/authorizer.js";
 import { IdentityService } from "../domain/identity/identity-service.js";
-import { administeringActions } from "../domain/identity/lockout-guard.js";
+import { administeringActions, type PolicyDocument } from "../domain/identity/lockout-guard.js";
 import { parsePolicy } from "../domain/policy/index.js";
 import type { IdentityStore } from "../storage/identity-port.js";
 
@@ -25,15 +25,26 @@ export function createIdentityServices(deps: {
       parsePolicy(document, { kind: "identity" });
     },
     principalChanged: (arn) => authorizer.forget(arn),
-    canAdminister: (arn) => canAdminister(authorizer, arn),
+    canAdminister: (arn, policies) => canAdminister(authorizer, arn, policies),
   });
   return { accessKeys, authorizer, identity };
 }
 
-/** Able to mint access keys and attach policies (to itself, at least): the rest follows from those. */
-export async function canAdminister(authorizer: Authorizer, principalArn: string): Promise<boolean> {
+/**
+ * Able to mint access keys and attach policies (to itself, at least): the rest follows from those.
+ * With `policies`, as if those were the principal's identity policies.
+ */
+export async function canAdminister(
+  authorizer: Authorizer,
+  principalArn: string,
+  policies?: readonly PolicyDocument[],
+): Promise<boolean> {
   for (const action of administeringActions) {
-    const { result } = await authorizer.evaluate(principalArn, action, { arn: principalArn });
+    const target = { arn: principalArn };
+    const { result } =
+      policies === undefined
+        ? await authorizer.evaluate(principalArn, action, target)
+        : await authorizer.evaluateWithPolicies(principalArn, policies, action, target);
     if (result.decision !== "allow") return false;
   }
   return true;

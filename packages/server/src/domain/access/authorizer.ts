@@ -66,7 +66,29 @@ export class Authorizer {
     target: AccessTarget | "*",
     context: Record<string, string | undefined> = {},
   ) {
+    return this.evaluateView(await this.principalView(principalArn), action, target, context);
+  }
+
+  /**
+   * As {@link evaluate}, with the principal's identity policies replaced by `documents`: what the
+   * principal could do after a policy change (the lockout guard asks before PutUserPolicy).
+   */
+  async evaluateWithPolicies(
+    principalArn: string,
+    documents: ReadonlyArray<{ policyName: string; document: string }>,
+    action: string,
+    target: AccessTarget | "*",
+  ) {
     const view = await this.principalView(principalArn);
+    return this.evaluateView({ ...view, policies: parsedPolicies(documents) }, action, target, {});
+  }
+
+  private evaluateView(
+    view: PrincipalView,
+    action: string,
+    target: AccessTarget | "*",
+    context: Record<string, string | undefined>,
+  ) {
     const now = this.deps.now();
     const values: Record<string, string | undefined> = {
       "aws:CurrentTime": new Date(now).toISOString(),
@@ -107,14 +129,7 @@ export class Authorizer {
         accountId: this.deps.accountId,
         tags: Object.fromEntries((record?.tags ?? []).map((tag) => [tag.Key, tag.Value])),
       },
-      // Stored documents were validated when attached; a document that no longer parses grants nothing.
-      policies: policies.flatMap((p) => {
-        try {
-          return [parsePolicy(p.document, { kind: "identity", name: p.policyName })];
-        } catch {
-          return [];
-        }
-      }),
+      policies: parsedPolicies(policies),
       checkedAt: now,
     };
     if (this.principals.size > 10_000) this.principals.clear();
@@ -136,4 +151,15 @@ export class Authorizer {
     }
     return policy;
   }
+}
+
+/** Stored documents were validated when attached; a document that no longer parses grants nothing. */
+function parsedPolicies(documents: ReadonlyArray<{ policyName: string; document: string }>): Policy[] {
+  return documents.flatMap((p) => {
+    try {
+      return [parsePolicy(p.document, { kind: "identity", name: p.policyName })];
+    } catch {
+      return [];
+    }
+  });
 }

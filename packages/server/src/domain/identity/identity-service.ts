@@ -15,7 +15,12 @@ import {
 import { InvalidParameterException, ResourceExistsException, ResourceNotFoundException } from "../errors.js";
 import type { Tag } from "../secrets/records.js";
 import { mergeTags, removeTags } from "../secrets/tags.js";
-import { type AdminCaller, assertNoLockout } from "./lockout-guard.js";
+import {
+  type AdminCaller,
+  assertNoLockout,
+  type LockoutGuardDeps,
+  type PolicyDocument,
+} from "./lockout-guard.js";
 import { assertPolicyName, assertUserName, userArn } from "./names.js";
 
 export interface IdentityDeps {
@@ -28,7 +33,7 @@ export interface IdentityDeps {
   /** Told when a principal's policies or tags change, so cached authorization data is dropped. */
   principalChanged: (principalArn: string) => void;
   /** Whether the policy evaluator lets a principal administer Coffer (see `lockout-guard.ts`). */
-  canAdminister: (principalArn: string) => Promise<boolean>;
+  canAdminister: LockoutGuardDeps["canAdminister"];
 }
 
 /** How a change that could lock the administrators out is made. */
@@ -62,7 +67,7 @@ export class IdentityService {
     const existing = await this.deps.store.getPrincipalByName(adminUserName);
     if (existing) return existing;
     const admin = await this.createUser(adminUserName, []);
-    await this.putUserPolicy(adminUserName, administratorPolicyName, administratorPolicy);
+    await this.putUserPolicy(adminUserName, administratorPolicyName, administratorPolicy, { force: true });
     return admin;
   }
 
@@ -82,7 +87,9 @@ export class IdentityService {
       (p) => p.policyName === administratorPolicyName,
     );
     const restoredPolicy = policy?.document !== administratorPolicy;
-    if (restoredPolicy) await this.putUserPolicy(adminUserName, administratorPolicyName, administratorPolicy);
+    if (restoredPolicy) {
+      await this.putUserPolicy(adminUserName, administratorPolicyName, administratorPolicy, { force: true });
+    }
     const key = generateAccessKey(user.arn);
     await this.deps.accessKeys.save(key);
     return { user, key, recreatedUser: existing === undefined, restoredPolicy };
@@ -121,7 +128,7 @@ export class IdentityService {
     const principal = await this.getUser(name);
     if (!options.force) {
       await assertNoLockout(this.deps, {
-        removal: { principalArn: principal.arn },
+        effect: { principalArn: principal.arn },
         what: `delete user ${name}`,
         caller: options.caller,
       });
@@ -171,7 +178,7 @@ export class IdentityService {
   ): Promise<void> {
     if (status === "inactive" && !options.force) {
       await assertNoLockout(this.deps, {
-        removal: { accessKeyId },
+        effect: { accessKeyId },
         what: `disable access key ${accessKeyId}`,
         command: "coffer admin key disable",
         caller: options.caller,
@@ -186,7 +193,7 @@ export class IdentityService {
   async deleteAccessKey(accessKeyId: string, options: GuardedChange = {}): Promise<void> {
     if (!options.force) {
       await assertNoLockout(this.deps, {
-        removal: { accessKeyId },
+        effect: { accessKeyId },
         what: `delete access key ${accessKeyId}`,
         command: "coffer admin key delete",
         caller: options.caller,
@@ -198,10 +205,24 @@ export class IdentityService {
     this.deps.accessKeys.forget(accessKeyId);
   }
 
-  async putUserPolicy(userName: string, policyName: string, document: string): Promise<void> {
+  async putUserPolicy(
+    userName: string,
+    policyName: string,
+    document: string,
+    options: GuardedChange = {},
+  ): Promise<void> {
     assertPolicyName(policyName);
     const principal = await this.getUser(userName);
     this.deps.validatePolicy(document);
+    if (!options.force) {
+      const others = (await this.deps.store.listPolicies(principal.arn)).filter(
+        (p) => p.policyName !== policyName,
+      );
+      await this.assertPoliciesKeepAdministrators(principal.arn, [...others, { policyName, document }], {
+        what: `put policy ${policyName} on user ${userName}`,
+        caller: options.caller,
+      });
+    }
     await this.deps.store.putPolicy({
       principalArn: principal.arn,
       policyName,
@@ -220,12 +241,29 @@ export class IdentityService {
     return policy;
   }
 
-  async deleteUserPolicy(userName: string, policyName: string): Promise<void> {
+  async deleteUserPolicy(userName: string, policyName: string, options: GuardedChange = {}): Promise<void> {
     const principal = await this.getUser(userName);
+    if (!options.force) {
+      const remaining = (await this.deps.store.listPolicies(principal.arn)).filter(
+        (p) => p.policyName !== policyName,
+      );
+      await this.assertPoliciesKeepAdministrators(principal.arn, remaining, {
+        what: `delete policy ${policyName} of user ${userName}`,
+        caller: options.caller,
+      });
+    }
     if (!(await this.deps.store.deletePolicy(principal.arn, policyName))) {
       throw new ResourceNotFoundException(`User ${userName} has no policy named ${policyName}.`);
     }
     this.deps.principalChanged(principal.arn);
+  }
+
+  private assertPoliciesKeepAdministrators(
+    principalArn: string,
+    policiesAfter: readonly PolicyDocument[],
+    change: { what: string; caller: AdminCaller | undefined },
+  ): Promise<void> {
+    return assertNoLockout(this.deps, { effect: { principalArn, policiesAfter }, ...change });
   }
 
   async listUserPolicies(userName: string): Promise<PrincipalPolicyRecord[]> {

@@ -9,7 +9,7 @@ import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
 import { Authorizer } from "../access/authorizer.js";
 import { parsePolicy } from "../policy/index.js";
 import { IdentityService } from "./identity-service.js";
-import { administeringActions } from "./lockout-guard.js";
+import { administeringActions, type PolicyDocument } from "./lockout-guard.js";
 
 const accountId = "123456789012";
 const allowAll = JSON.stringify({
@@ -33,19 +33,24 @@ async function identityDomain() {
       parsePolicy(document, { kind: "identity" });
     },
     principalChanged: (arn) => authorizer.forget(arn),
-    canAdminister: async (arn) => {
-      for (const action of administeringActions) {
-        const { result } = await authorizer.evaluate(arn, action, { arn });
-        if (result.decision !== "allow") return false;
-      }
-      return true;
-    },
+    canAdminister,
   });
+  async function canAdminister(arn: string, policies?: readonly PolicyDocument[]) {
+    for (const action of administeringActions) {
+      const { result } =
+        policies === undefined
+          ? await authorizer.evaluate(arn, action, { arn })
+          : await authorizer.evaluateWithPolicies(arn, policies, action, { arn });
+      if (result.decision !== "allow") return false;
+    }
+    return true;
+  }
   const admin = await identity.ensureAdmin();
   const adminKey = await identity.createAccessKey("admin");
   return {
     store,
     identity,
+    canAdminister,
     admin,
     adminKey,
     advance: (ms: number) => {
@@ -74,7 +79,10 @@ describe("the lockout guard", () => {
   test("the last key able to administer cannot be disabled or deleted, nor its user deleted, unless forced", async () => {
     const { identity, adminKey, store } = await identityDomain();
     const id = adminKey.accessKeyId;
-    await assert.rejects(identity.setAccessKeyStatus(id, "inactive"), refused(/no other active access key/));
+    await assert.rejects(
+      identity.setAccessKeyStatus(id, "inactive"),
+      refused(/no active access key could then administer/),
+    );
     await assert.rejects(identity.deleteAccessKey(id), refused(/coffer admin recover/));
     await assert.rejects(identity.deleteUser("admin"), refused(/delete user admin/));
     assert.equal((await store.identity.getAccessKey(id))?.status, "active");
@@ -104,7 +112,7 @@ describe("the lockout guard", () => {
     const { identity, adminKey } = domain;
     const second = await identity.createAccessKey("admin");
     await identity.setAccessKeyStatus(adminKey.accessKeyId, "inactive");
-    await assert.rejects(identity.deleteAccessKey(second.accessKeyId), refused(/no other/));
+    await assert.rejects(identity.deleteAccessKey(second.accessKeyId), refused(/no active access key/));
   });
 
   test("who administers comes from the policy evaluator, not from the user name", async () => {
@@ -132,12 +140,15 @@ describe("the lockout guard", () => {
         },
       ]),
     );
-    await assert.rejects(identity.setAccessKeyStatus(adminKey.accessKeyId, "inactive"), refused(/no other/));
+    await assert.rejects(
+      identity.setAccessKeyStatus(adminKey.accessKeyId, "inactive"),
+      refused(/no active access key/),
+    );
     // Any user name with a policy that grants coffer:* is an administrator.
     const ops = await domain.user("ops", policy([{ Effect: "Allow", Action: "coffer:*", Resource: "*" }]));
     await identity.setAccessKeyStatus(adminKey.accessKeyId, "inactive");
     await assert.rejects(identity.deleteUser("ops"), refused(/delete user ops/));
-    await assert.rejects(identity.deleteAccessKey(ops.accessKeyId), refused(/no other/));
+    await assert.rejects(identity.deleteAccessKey(ops.accessKeyId), refused(/no active access key/));
   });
 
   test("keys that cannot administer go freely, even when no administering key is left", async () => {
@@ -154,32 +165,65 @@ describe("the lockout guard", () => {
     await identity.deleteUser("reader");
   });
 
+  test("policy changes that would leave nobody able to administer are refused unless forced", async () => {
+    const domain = await identityDomain();
+    const { identity } = domain;
+    await assert.rejects(
+      identity.deleteUserPolicy("admin", "AdministratorAccess"),
+      refused(/delete policy AdministratorAccess of user admin: no active access key could then/),
+    );
+    const weaker = policy([{ Effect: "Allow", Action: "secretsmanager:*", Resource: "*" }]);
+    await assert.rejects(
+      identity.putUserPolicy("admin", "AdministratorAccess", weaker),
+      refused(/put policy/),
+    );
+    const deny = policy([{ Effect: "Deny", Action: "coffer:CreateAccessKey", Resource: "*" }]);
+    await assert.rejects(identity.putUserPolicy("admin", "deny-keys", deny), refused(/put policy deny-keys/));
+    // Harmless additions pass; with another administrator, the admin's policy may go.
+    await identity.putUserPolicy("admin", "extra", weaker);
+    await domain.user("ops", allowAll);
+    await identity.deleteUserPolicy("admin", "AdministratorAccess");
+    await assert.rejects(identity.deleteUserPolicy("ops", "p"), refused(/no active access key/));
+    await identity.deleteUserPolicy("ops", "p", { force: true });
+  });
+
   test("expired keys and session credentials do not count as a way back", async () => {
     const { identity, adminKey, admin, advance } = await identityDomain();
     await identity.createAccessKey("admin", { expiresInSeconds: 60 });
     await identity.createSessionCredentials(admin.arn, 3600);
     advance(61_000);
-    await assert.rejects(identity.setAccessKeyStatus(adminKey.accessKeyId, "inactive"), refused(/no other/));
+    await assert.rejects(
+      identity.setAccessKeyStatus(adminKey.accessKeyId, "inactive"),
+      refused(/no active access key/),
+    );
   });
 
   test("property: no sequence of unforced changes leaves no active key able to administer", async () => {
     type Step =
       | { op: "disable" | "delete" | "enable"; key: number }
-      | { op: "deleteUser"; user: number }
-      | { op: "createKey"; user: number };
+      | { op: "deleteUser" | "createKey" | "deletePolicy" | "denyPolicy" | "grantAll"; user: number };
     const users = ["admin", "ops", "reader"];
+    const denyAdmin = policy([{ Effect: "Deny", Action: "coffer:PutUserPolicy", Resource: "*" }]);
     const step = fc.oneof(
       fc.record({
         op: fc.constantFrom("disable" as const, "delete" as const, "enable" as const),
         key: fc.nat(7),
       }),
-      fc.record({ op: fc.constant("deleteUser" as const), user: fc.nat(2) }),
-      fc.record({ op: fc.constant("createKey" as const), user: fc.nat(2) }),
+      fc.record({
+        op: fc.constantFrom(
+          "deleteUser" as const,
+          "createKey" as const,
+          "deletePolicy" as const,
+          "denyPolicy" as const,
+          "grantAll" as const,
+        ),
+        user: fc.nat(2),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(step, { maxLength: 12 }), async (steps: Step[]) => {
         const domain = await identityDomain();
-        const { identity, store } = domain;
+        const { identity, store, canAdminister } = domain;
         await domain.user("ops", allowAll);
         await domain.user(
           "reader",
@@ -188,23 +232,32 @@ describe("the lockout guard", () => {
         for (const s of steps) {
           const keys = await store.identity.listAccessKeys();
           try {
-            if (s.op === "deleteUser") await identity.deleteUser(users[s.user] as string);
-            else if (s.op === "createKey") await identity.createAccessKey(users[s.user] as string);
-            else {
+            if ("key" in s) {
               const key = keys[s.key % Math.max(keys.length, 1)];
               if (!key) continue;
               if (s.op === "delete") await identity.deleteAccessKey(key.accessKeyId);
               else
                 await identity.setAccessKeyStatus(key.accessKeyId, s.op === "enable" ? "active" : "inactive");
+            } else {
+              const user = users[s.user] as string;
+              if (s.op === "deleteUser") await identity.deleteUser(user);
+              else if (s.op === "createKey") await identity.createAccessKey(user);
+              else if (s.op === "grantAll") await identity.putUserPolicy(user, "all", allowAll);
+              else if (s.op === "denyPolicy") await identity.putUserPolicy(user, "deny", denyAdmin);
+              else {
+                const names = (await identity.listUserPolicies(user)).map((p) => p.policyName);
+                if (names[0] !== undefined) await identity.deleteUserPolicy(user, names[0]);
+              }
             }
           } catch (error) {
             const name = (error as Error).name;
             assert.ok(name === "InvalidRequestException" || name === "ResourceNotFoundException", name);
           }
-          const administering = (await store.identity.listAccessKeys()).filter(
-            (k) => k.status === "active" && (k.principal.endsWith("/admin") || k.principal.endsWith("/ops")),
-          );
-          assert.ok(administering.length > 0, "an administering key must remain");
+          let administering = 0;
+          for (const key of await store.identity.listAccessKeys()) {
+            if (key.status === "active" && (await canAdminister(key.principal))) administering++;
+          }
+          assert.ok(administering > 0, "an administering key must remain");
         }
         await store.close();
       }),
@@ -224,7 +277,7 @@ describe("restoring the administrator (coffer admin recover)", () => {
     assert.equal(await store.identity.getAccessKey(adminKey.accessKeyId), undefined);
     assert.equal((await store.identity.getAccessKey(restored.key.accessKeyId))?.status, "active");
     // The new key is now the last administering one: guarded like any other.
-    await assert.rejects(identity.deleteAccessKey(restored.key.accessKeyId), refused(/no other/));
+    await assert.rejects(identity.deleteAccessKey(restored.key.accessKeyId), refused(/no active access key/));
   });
 
   test("puts back a weakened AdministratorAccess policy and keeps the user", async () => {
@@ -233,6 +286,7 @@ describe("restoring the administrator (coffer admin recover)", () => {
       "admin",
       "AdministratorAccess",
       policy([{ Effect: "Allow", Action: "secretsmanager:*", Resource: "*" }]),
+      { force: true },
     );
     const restored = await identity.restoreAdministrator();
     assert.equal(restored.recreatedUser, false);

@@ -6,9 +6,12 @@ interface UserPolicyInput {
   PolicyName: string;
 }
 
-export const putUserPolicy: Operation = async (raw, _context, { identity }) => {
-  const input = raw as unknown as UserPolicyInput & { PolicyDocument: string };
-  await identity.putUserPolicy(input.UserName, input.PolicyName, input.PolicyDocument);
+export const putUserPolicy: Operation = async (raw, { caller }, { identity }) => {
+  const input = raw as unknown as UserPolicyInput & { PolicyDocument: string; Force?: boolean };
+  await identity.putUserPolicy(input.UserName, input.PolicyName, input.PolicyDocument, {
+    caller,
+    force: input.Force === true,
+  });
   return {};
 };
 
@@ -23,9 +26,9 @@ export const getUserPolicy: Operation = async (raw, _context, { identity }) => {
   };
 };
 
-export const deleteUserPolicy: Operation = async (raw, _context, { identity }) => {
-  const input = raw as unknown as UserPolicyInput;
-  await identity.deleteUserPolicy(input.UserName, input.PolicyName);
+export const deleteUserPolicy: Operation = async (raw, { caller }, { identity }) => {
+  const input = raw as unknown as UserPolicyInput & { Force?: boolean };
+  await identity.deleteUserPolicy(input.UserName, input.PolicyName, { caller, force: input.Force === true });
   return {};
 };
 
