@@ -36,7 +36,7 @@ export interface AuditEventInput {
   eventId?: string | undefined;
 }
 
-const readOnlyOperation = /^(Get|Describe|List|BatchGet|Validate)/;
+const readOnlyOperation = /^(Get|Describe|List|BatchGet|Validate|QueryAudit|TailAudit|VerifyAudit)/;
 const secretArnPattern = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:(\d*):secret:.+$/;
 const MAX_MESSAGE_LENGTH = 1024;
 const MAX_SHORT_FIELD = 256;
