@@ -153,7 +153,8 @@ export async function runAuditVerify(context: AuditContext, options: { anchor?: 
  */
 export function secretOf(event: AuditRecord): string {
   const named = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
-  const request = event.requestParameters ?? {};
+  // An audit query's SecretId is a search filter, not a secret it touched (the server's rule too).
+  const request = event.eventName === "QueryAuditEvents" ? {} : (event.requestParameters ?? {});
   const list = Array.isArray(request.secretIdList) ? request.secretIdList.filter(named) : [];
   const first =
     list.length === 0 ? undefined : `${list[0]}${list.length > 1 ? ` (+${list.length - 1})` : ""}`;
