@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -241,6 +249,42 @@ describe("coffer audit --data-dir", () => {
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
+  });
+
+  test("verify and tail of a copied trail write nothing; only a query adds the derived index", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "coffer-audit-copy-"));
+    try {
+      for (const file of ["audit.log", "audit.log.head"])
+        copyFileSync(join(server.home, file), join(copy, file));
+      const env = { PATH: process.env.PATH ?? "", HOME: copy };
+      const verify = await runCoffer(["audit", "verify", "--data-dir", copy], env);
+      assert.equal(verify.code, 0, verify.stderr);
+      const tail = await runCoffer(["audit", "tail", "--last", "3", "--data-dir", copy], env);
+      assert.equal(tail.code, 0, tail.stderr);
+      assert.equal(lines(tail.stdout).length, 3);
+      assert.deepEqual(readdirSync(copy).sort(), ["audit.log", "audit.log.head"]);
+      const query = await runCoffer(["audit", "query", "--data-dir", copy], env);
+      assert.equal(query.code, 0, query.stderr);
+      assert.ok(readdirSync(copy).includes("audit.db"));
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  test("tail --follow of the data folder sees what the running server writes", async () => {
+    const tail = startCoffer(["audit", "tail", "--follow", "--last", "0", "--data-dir", server.home], {
+      PATH: process.env.PATH ?? "",
+      HOME: scratch,
+    });
+    try {
+      await tail.waitForStderr(/Following new events/);
+      assert.equal((await coffer(["describe", "audit/canary"])).code, 0);
+      await tail.waitForStdout(/DescribeSecret/);
+    } finally {
+      tail.child.kill("SIGINT");
+    }
+    const { code } = await tail.exited;
+    assert.equal(code, 0, tail.stderr());
   });
 
   test("--data-dir and --endpoint-url together are a usage error", async () => {

@@ -22,14 +22,21 @@ const indexChunk = 5_000;
  */
 export class JournaledAuditStore implements AuditStore {
   private readonly reader: JournalReader;
+  private openedIndex: SqliteAuditStore | undefined;
 
   private constructor(
     journalPath: string,
-    private readonly index: SqliteAuditStore,
+    /** Opened on the first query, so reading or verifying the journal alone creates no index file. */
+    private readonly openIndex: () => SqliteAuditStore,
     private journal: AuditJournal | undefined,
     private releaseLock: (() => void) | undefined,
   ) {
     this.reader = new JournalReader(journalPath);
+  }
+
+  private get index(): SqliteAuditStore {
+    this.openedIndex ??= this.openIndex();
+    return this.openedIndex;
   }
 
   /** The server's trail: it alone appends (a lock file guards that). */
@@ -38,18 +45,29 @@ export class JournaledAuditStore implements AuditStore {
     const release = acquireJournalLock(journalPath);
     try {
       const journal = new AuditJournal(journalPath, options);
-      return new JournaledAuditStore(journalPath, SqliteAuditStore.inDataFolder(home), journal, release);
+      const store = new JournaledAuditStore(
+        journalPath,
+        () => SqliteAuditStore.inDataFolder(home),
+        journal,
+        release,
+      );
+      // The server's index exists from the start (owner-only, like every file of the data folder).
+      store.openedIndex = SqliteAuditStore.inDataFolder(home);
+      return store;
     } catch (error) {
       release();
       throw error;
     }
   }
 
-  /** A reader, beside a running server or not (`coffer audit …`). */
+  /**
+   * A reader, beside a running server or not (`coffer audit --data-dir`). Writes nothing but the
+   * query index `audit.db`, and that only when queried.
+   */
   static openForReading(home: string): JournaledAuditStore {
     return new JournaledAuditStore(
       join(home, auditJournalFileName),
-      SqliteAuditStore.inDataFolder(home),
+      () => SqliteAuditStore.inDataFolder(home),
       undefined,
       undefined,
     );
@@ -97,7 +115,7 @@ export class JournaledAuditStore implements AuditStore {
       this.journal.close();
       this.journal = undefined;
     }
-    await this.index.close();
+    await this.openedIndex?.close();
     this.releaseLock?.();
     this.releaseLock = undefined;
   }
