@@ -116,6 +116,14 @@ describe("coffer audit through the API", () => {
       "--json",
     ]);
     assert.ok(lines(own.stdout).length >= 1, "the auditor's own reads are audited");
+    // Used coffer: grants count as used: no UNUSED_GRANT or BROADER_THAN_USE for the auditor.
+    const lint = await coffer(["policy", "lint", "--json"]);
+    const findings = JSON.parse(lint.stdout) as Array<{ Code: string; Principal: string }>;
+    assert.deepEqual(
+      findings.filter((f) => f.Principal.endsWith("/auditor")),
+      [],
+      lint.stdout,
+    );
   });
 
   test("a denied read shows the secret it asked for in the table", async () => {
