@@ -274,6 +274,15 @@ describe("coffer audit --data-dir", () => {
       const query = await runCoffer(["audit", "query", "--data-dir", copy], env);
       assert.equal(query.code, 0, query.stderr);
       assert.ok(readdirSync(copy).includes("audit.db"));
+      // Without its head file the trail fails verification, and its events can still be read.
+      rmSync(join(copy, "audit.log.head"));
+      rmSync(join(copy, "audit.db"));
+      const headless = await runCoffer(["audit", "verify", "--data-dir", copy], env);
+      assert.equal(headless.code, 6, headless.stderr);
+      assert.match(headless.stderr, /head is missing/);
+      const rows = await runCoffer(["audit", "query", "--action", "CreateUser", "--data-dir", copy], env);
+      assert.equal(rows.code, 0, rows.stderr);
+      assert.equal(lines(rows.stdout).length, 3, rows.stdout);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }

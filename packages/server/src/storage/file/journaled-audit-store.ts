@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AuditPage, AuditQuery, ChainHead, StoredAuditEvent } from "../../audit/audit-query.js";
 import { type PreparedAuditRecord, prepareAuditRecord } from "../../audit/audit-record.js";
@@ -7,6 +8,7 @@ import type { AppendedRange, AuditStore } from "../../audit/port.js";
 import type { VerifyOptions, VerifyResult } from "../../audit/verify-chain.js";
 import { SqliteAuditStore } from "../sqlite/audit/sqlite-audit-store.js";
 import { AuditJournal, type AuditJournalOptions } from "./audit-journal.js";
+import { lastJournalLine } from "./journal-lines.js";
 import { acquireJournalLock } from "./journal-lock.js";
 import { JournalReader } from "./journal-reader.js";
 
@@ -103,7 +105,12 @@ export class JournaledAuditStore implements AuditStore {
   }
 
   async head(): Promise<ChainHead> {
-    return this.journal?.head() ?? this.reader.recordedHead() ?? { seq: 0, hash: GENESIS_HASH };
+    if (this.journal) return this.journal.head();
+    // A reader goes by the journal itself: a copied or damaged trail may lack its head file (verify
+    // reports that), and its events must still be readable.
+    const last = existsSync(this.reader.path) ? lastJournalLine(this.reader.path) : undefined;
+    if (last) return { seq: last.seq, hash: last.hash };
+    return this.reader.recordedHead() ?? { seq: 0, hash: GENESIS_HASH };
   }
 
   verify(options?: VerifyOptions): Promise<VerifyResult> {
