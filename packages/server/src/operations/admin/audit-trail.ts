@@ -98,7 +98,8 @@ function eventToWire(stored: StoredAuditEvent, chain: boolean) {
 
 function dateOf(value: number | string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  return typeof value === "number" ? new Date(value * 1000) : new Date(value);
+  // Epoch seconds with a fraction: round, or 0.123 s could land on 122 ms.
+  return typeof value === "number" ? new Date(Math.round(value * 1000)) : new Date(value);
 }
 
 async function mapReaderErrors<T>(read: () => Promise<T>): Promise<T> {
