@@ -164,9 +164,9 @@ Where the trail is read:
     signed with your credentials; needs coffer:QueryAuditEvents (query, export),
     coffer:TailAuditEvents (tail) or coffer:VerifyAuditTrail (verify)
   --data-dir DIR, or --data-dir alone for COFFER_HOME (default ~/.coffer): the files
-    of a data folder, no server needed (offline, forensics, a tampered trail the server
-    refuses to serve). Creates nothing but the query index audit.db beside audit.log;
-    a folder without audit.log is refused (exit 1).
+    of a data folder, no server or credentials needed (offline, forensics, a server that
+    is down). Writes nothing but the query index audit.db beside audit.log, and only for
+    query and export; a folder without audit.log is refused (exit 1).
 The output is the same either way. Tails leave out their own polling (successful
 TailAuditEvents calls); query and export show them.`,
     );
