@@ -168,10 +168,10 @@ describe("coffer admin, access, policy and audit against a live server", () => {
     const tail = startCoffer(["audit", "tail", "--follow", "--last", "0"], {
       PATH: process.env.PATH ?? "",
       HOME: scratch,
-      COFFER_HOME: server.home,
+      ...server.clientEnv,
     });
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await tail.waitForStderr(/Following new events/);
       assert.equal((await coffer(["describe", "team/one"])).code, 0);
       await tail.waitForStdout(/DescribeSecret/);
     } finally {
@@ -185,7 +185,9 @@ describe("coffer admin, access, policy and audit against a live server", () => {
     const intact = await coffer(["audit", "verify"]);
     assert.equal(intact.code, 0, intact.stderr);
     assert.match(intact.stdout, /audit trail intact: \d+ events/);
+    // With the server stopped, the trail is read from its files (offline, forensic use).
     await server.stop();
+    const local = ["audit", "verify", "--data-dir", server.home];
     const path = join(server.home, "audit.log");
     const original = readFileSync(path, "utf8");
     const lines = original.split("\n").filter(Boolean);
@@ -194,28 +196,28 @@ describe("coffer admin, access, policy and audit against a live server", () => {
     const edited = [...lines];
     edited[2] = (edited[2] as string).replace("secretsmanager.amazonaws.com", "secretsmanager.example.org");
     rewrite(edited);
-    const modified = await coffer(["audit", "verify"]);
+    const modified = await coffer(local);
     assert.equal(modified.code, 6, modified.stderr);
     assert.match(modified.stderr, /modified at event 3/);
 
     const swapped = [...lines];
     [swapped[4], swapped[5]] = [swapped[5] as string, swapped[4] as string];
     rewrite(swapped);
-    const reordered = await coffer(["audit", "verify"]);
+    const reordered = await coffer(local);
     assert.equal(reordered.code, 6);
     assert.match(reordered.stderr, /(reordered|inserted|deleted) at event 5/);
 
     rewrite(lines.filter((_, index) => index !== 6));
-    const deleted = await coffer(["audit", "verify"]);
+    const deleted = await coffer(local);
     assert.equal(deleted.code, 6);
     assert.match(deleted.stderr, /deleted at event 7/);
 
     rewrite(lines.slice(0, -2));
-    const truncated = await coffer(["audit", "verify"]);
+    const truncated = await coffer(local);
     assert.equal(truncated.code, 6);
     assert.match(truncated.stderr, /truncated/);
 
     writeFileSync(path, original);
-    assert.equal((await coffer(["audit", "verify"])).code, 0);
+    assert.equal((await coffer(local)).code, 0);
   });
 });

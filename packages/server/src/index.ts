@@ -1,4 +1,4 @@
-export { openAuditTrail } from "./app/audit-trail.js";
+export { type LocalAuditApi, openAuditTrail, openLocalAuditApi } from "./app/audit-trail.js";
 export { createLogger, type Logger } from "./app/logger.js";
 export { recoverAdminAccess } from "./app/recover-admin.js";
 export { rotateMasterKey } from "./app/rotate-master-key.js";

@@ -4,8 +4,15 @@ import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity } from "@smithy/types";
 
-/** Calls one operation of Coffer's admin API (`X-Amz-Target: coffer.<Operation>`), SigV4-signed. */
-export type AdminCall = (operation: string, input: object) => Promise<Record<string, unknown>>;
+/**
+ * Calls one operation of Coffer's admin API (`X-Amz-Target: coffer.<Operation>`), SigV4-signed.
+ * `signal` abandons the call (a long-poll the user stopped).
+ */
+export type AdminCall = (
+  operation: string,
+  input: object,
+  options?: { signal?: AbortSignal | undefined },
+) => Promise<Record<string, unknown>>;
 
 /** An error shaped like the SDK's service exceptions, so the CLI's error mapping treats both alike. */
 function serviceError(status: number, body: string): Error {
@@ -28,7 +35,7 @@ export function createAdminCaller(options: {
 }): AdminCall {
   const url = new URL(options.endpoint);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
-  return async (operation, input) => {
+  return async (operation, input, callOptions = {}) => {
     const body = JSON.stringify(input);
     const signer = new SignatureV4({
       service: "secretsmanager",
@@ -58,6 +65,7 @@ export function createAdminCaller(options: {
           path: "/",
           headers: signed.headers,
           timeout: 30_000,
+          ...(callOptions.signal !== undefined ? { signal: callOptions.signal } : {}),
         },
         (res) => {
           const chunks: Buffer[] = [];

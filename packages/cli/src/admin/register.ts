@@ -4,16 +4,10 @@ import { collect } from "../key-value.js";
 import type { ServerFunctionLoader } from "../server-module.js";
 import { runPolicyLint, runWhoCan } from "./access.js";
 import type { AdminCall } from "./admin-client.js";
-import {
-  type AuditFilterOptions,
-  type AuditTrailOpener,
-  runAuditExport,
-  runAuditQuery,
-  runAuditTail,
-  runAuditVerify,
-} from "./audit.js";
+import type { LocalAuditOpener } from "./audit.js";
 import { runKeyCreate, runKeyDelete, runKeyList, runKeySetStatus, runSession } from "./keys.js";
 import { runAdminRecover } from "./recover.js";
+import { registerAuditCommands } from "./register-audit.js";
 import {
   runPolicyDelete,
   runPolicyGet,
@@ -30,7 +24,7 @@ interface Runners {
     action: (context: { admin: AdminCall; stdout: Output; stderr: Output }) => Promise<void>,
   ): Promise<void>;
   local(action: () => Promise<void>): Promise<void>;
-  openAudit: AuditTrailOpener;
+  openAudit: LocalAuditOpener;
   /** `coffer admin recover` runs in the server package, where the data folder is. */
   loadServer: ServerFunctionLoader;
   env: NodeJS.ProcessEnv;
@@ -165,52 +159,5 @@ export function registerAdminCommands(program: Command, run: Runners): void {
       }),
     );
 
-  const audit = program
-    .command("audit")
-    .description(
-      "the tamper-evident audit trail, read from the data folder (COFFER_HOME) where the server runs",
-    );
-  const context = { open: run.openAudit, stdout: run.stdout, stderr: run.stderr };
-  const withFilters = (command: Command) =>
-    command
-      .option("--secret <id>", "name or ARN")
-      .option("--principal <arn-or-key-id>")
-      .option("--action <operation>", "e.g. GetSecretValue")
-      .option("--outcome <outcome>", "allowed, denied, error or success")
-      .option("--since <time>", "ISO time or a duration back from now: 15m, 24h, 7d")
-      .option("--until <time>");
-  audit
-    .command("verify")
-    .description("check the hash chain; says where an event was modified, deleted, inserted or reordered")
-    .option("--anchor <seq:hash>", "a head printed by an earlier verify, to detect a rewritten tail")
-    .action((options: { anchor?: string }) => run.local(() => runAuditVerify(context, options)));
-  withFilters(audit.command("query").description("events, newest first"))
-    .option("--limit <n>", "1 to 1000 (default 100)")
-    .option("--json", "CloudTrail records, one per line")
-    .action((options: AuditFilterOptions & { limit?: string; json?: boolean }) =>
-      run.local(() => runAuditQuery(context, options)),
-    );
-  audit
-    .command("tail")
-    .description("the latest events; --follow keeps printing new ones")
-    .option("--follow")
-    .option("--last <n>", "how many past events to print first (default 20)")
-    .option("--json")
-    .action((options: { follow?: boolean; last?: string; json?: boolean }) =>
-      run.local(() => {
-        const stop = new AbortController();
-        const onSignal = () => stop.abort();
-        process.once("SIGINT", onSignal);
-        process.once("SIGTERM", onSignal);
-        return runAuditTail(context, options, stop.signal).finally(() => {
-          process.off("SIGINT", onSignal);
-          process.off("SIGTERM", onSignal);
-        });
-      }),
-    );
-  withFilters(audit.command("export").description("JSON Lines for a SIEM, oldest first"))
-    .option("--chain", "include seq and hashes so the receiver can check the chain")
-    .action((options: AuditFilterOptions & { chain?: boolean }) =>
-      run.local(() => runAuditExport(context, options)),
-    );
+  registerAuditCommands(program, run);
 }

@@ -10,6 +10,8 @@ export interface CofferProcess {
   stderr(): string;
   /** Resolves once stdout contains `text`; rejects if the process exits first. */
   waitForStdout(text: string | RegExp): Promise<string>;
+  /** Resolves once stderr contains `text`; rejects if the process exits first. */
+  waitForStderr(text: string | RegExp): Promise<string>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -27,6 +29,7 @@ export function startCoffer(args: readonly string[], env: Record<string, string>
   });
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr += chunk.toString("utf8");
+    for (const listener of listeners) listener();
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("close", (code, signal) => resolve({ code, signal })),
@@ -36,20 +39,24 @@ export function startCoffer(args: readonly string[], env: Record<string, string>
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    waitForStdout: (text) =>
-      new Promise((resolve, reject) => {
-        const check = () => {
-          const match =
-            typeof text === "string" ? (stdout.includes(text) ? text : null) : text.exec(stdout)?.[0];
-          if (match) resolve(match);
-        };
-        listeners.push(check);
-        check();
-        void exited.then(() =>
-          reject(new Error(`coffer exited before printing ${text}:\n${stdout}\n${stderr}`)),
-        );
-      }),
+    waitForStdout: (text) => waitFor(() => stdout, text),
+    waitForStderr: (text) => waitFor(() => stderr, text),
   };
+
+  function waitFor(output: () => string, text: string | RegExp): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const seen = output();
+        const match = typeof text === "string" ? (seen.includes(text) ? text : null) : text.exec(seen)?.[0];
+        if (match) resolve(match);
+      };
+      listeners.push(check);
+      check();
+      void exited.then(() =>
+        reject(new Error(`coffer exited before printing ${text}:\n${stdout}\n${stderr}`)),
+      );
+    });
+  }
 }
 
 /** Runs `coffer ARGS` to completion, with `input` on stdin, and returns what it printed. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AuditReader } from "../audit/audit-reader.js";
 import type { CofferConfig } from "../config/config.js";
 import { AccessReview } from "../domain/access/access-review.js";
 import type { CanReadChange } from "../http/change-feed/can-read.js";
@@ -83,6 +84,7 @@ export async function startServer(
   const changeFeed = createChangeFeed({ bus: coffer.changes, canRead, logger, ...feedLimits });
   const secretsManager = createInputValidator(loadServiceModel());
   const admin = createInputValidator(loadAdminModel());
+  const auditReader = new AuditReader(coffer.auditLog);
   const handler = createRequestHandler({
     apis: [
       {
@@ -110,6 +112,7 @@ export async function startServer(
         queryAudit: (query) => coffer.auditLog.query(query),
         now,
       }),
+      audit: auditReader,
     },
     verifier: createSigV4Verifier({ service: "secretsmanager" }),
     accessKeys: coffer.accessKeys,
@@ -146,6 +149,8 @@ export async function startServer(
       clearInterval(purgeTimer);
       // Change feed streams never end by themselves: end them, or close() would wait for them.
       changeFeed.close();
+      // Audit tails waiting for events answer now rather than hold close() for their wait.
+      auditReader.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -8,7 +8,7 @@
  * refuse to answer a request it could not audit.
  */
 import type { Writable } from "node:stream";
-import type { AuditFilter, AuditPage, AuditQuery, ChainHead } from "./audit-query.js";
+import type { AuditFilter, AuditPage, AuditQuery, ChainHead, StoredAuditEvent } from "./audit-query.js";
 import { type PreparedAuditRecord, prepareAuditRecord } from "./audit-record.js";
 import { AuditWriteError } from "./audit-write-error.js";
 import type { AuditEvent } from "./event.js";
@@ -138,16 +138,24 @@ export class AuditLog {
     return this.store.query(query);
   }
 
+  /** Stored events with seq ≥ fromSeq, in seq order (the order they were committed), at most `limit`. */
+  readFrom(fromSeq: number, limit: number): Promise<StoredAuditEvent[]> {
+    return this.store.readFrom(fromSeq, limit);
+  }
+
+  /** Told after every transaction this process commits; returns the unsubscribe. */
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Streams stored events, then (with `follow`) new ones as they are committed. */
   tail(options: TailOptions): AuditTail {
     const tail = tailAudit(
       {
         readFrom: (fromSeq, limit) => this.store.readFrom(fromSeq, limit),
         head: () => this.store.head(),
-        subscribe: (listener) => {
-          this.listeners.add(listener);
-          return () => this.listeners.delete(listener);
-        },
+        subscribe: (listener) => this.subscribe(listener),
       },
       options,
     );

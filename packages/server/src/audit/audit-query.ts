@@ -46,6 +46,11 @@ export interface AuditQuery extends AuditFilter {
    * strictly after that event in the query's order.
    */
   after?: number | undefined;
+  /**
+   * Only events with seq ≤ maxSeq: pins a paginated query to the trail as it was at its first page,
+   * so events appended while it pages (whatever their eventTime) neither shift nor join its pages.
+   */
+  maxSeq?: number | undefined;
 }
 
 export interface AuditPage {
@@ -64,6 +69,9 @@ export function checkAuditQuery(query: AuditQuery): void {
   }
   if (query.after !== undefined && (!Number.isInteger(query.after) || query.after < 0)) {
     throw new RangeError("after must be a non-negative integer (a seq)");
+  }
+  if (query.maxSeq !== undefined && (!Number.isInteger(query.maxSeq) || query.maxSeq < 0)) {
+    throw new RangeError("maxSeq must be a non-negative integer (a seq)");
   }
   if (query.outcome !== undefined && !outcomes.has(query.outcome)) {
     throw new RangeError("outcome must be one of allowed, denied, error, success");

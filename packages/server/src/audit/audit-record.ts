@@ -4,7 +4,14 @@
  * `verify` can check an engine's index columns against the event they came from.
  */
 import { canonicalJson } from "./canonical-json.js";
-import { type AuditEvent, type AuditOutcome, type JsonValue, outcomeOf, REDACTED } from "./event.js";
+import {
+  type AuditEvent,
+  type AuditOutcome,
+  type JsonValue,
+  namesSecrets,
+  outcomeOf,
+  REDACTED,
+} from "./event.js";
 
 export interface AuditIndexFields {
   /** Epoch milliseconds of `eventTime`. */
@@ -53,7 +60,7 @@ function secretKeysOf(event: AuditEvent): string[] {
     if (typeof value === "string" && value !== "" && value !== REDACTED && value.length <= 2048)
       keys.add(value);
   };
-  const request = event.requestParameters ?? {};
+  const request = namesSecrets(event.eventName) ? (event.requestParameters ?? {}) : {};
   add(request.secretId);
   add(request.name);
   if (Array.isArray(request.secretIdList)) request.secretIdList.forEach(add);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { loadServiceModel, parseServiceModel } from "../protocol/model.js";
+import { loadAdminModel, loadServiceModel, parseServiceModel } from "../protocol/model.js";
 import { type AuditEventInput, buildAuditEvent, createAuditEventBuilder } from "./build-event.js";
 import { canonicalJson } from "./canonical-json.js";
 import { REDACTED } from "./event.js";
@@ -233,5 +233,29 @@ describe("buildAuditEvent", () => {
     assert.ok(canonicalJson(long).length < 10_000);
     assert.equal(canonicalJson(buildAuditEvent(input())), canonicalJson(buildAuditEvent(input())));
     assert.equal(loadServiceModel().operations.GetSecretValue?.name, "GetSecretValue");
+  });
+});
+
+describe("an audit query naming a secret", () => {
+  it("is not recorded as touching it: no resource, no index key", async () => {
+    const { auditIndexFields } = await import("./audit-record.js");
+    const event = createAuditEventBuilder(loadAdminModel())(
+      input({
+        operation: "QueryAuditEvents",
+        request: { SecretId: arn },
+        result: { response: { Events: [] } },
+      }),
+    );
+    assert.equal(event.resources, undefined);
+    assert.deepEqual(event.requestParameters, { secretId: arn });
+    assert.deepEqual(auditIndexFields(event).secrets, []);
+    const read = buildAuditEvent(
+      input({
+        request: { SecretId: arn },
+        result: { error: { awsName: "AccessDeniedException", message: "no" } },
+      }),
+    );
+    assert.deepEqual(auditIndexFields(read).secrets, [arn]);
+    assert.equal(read.resources?.[0]?.ARN, arn);
   });
 });

@@ -9,6 +9,7 @@ import {
   AUDIT_EVENT_VERSION,
   type AuditEvent,
   type AuditResource,
+  namesSecrets,
   SECRET_RESOURCE_TYPE,
 } from "./event.js";
 import { createRequestRedactor, isPlainObject, responseElementsOf, truncate } from "./redact-request.js";
@@ -36,7 +37,7 @@ export interface AuditEventInput {
   eventId?: string | undefined;
 }
 
-const readOnlyOperation = /^(Get|Describe|List|BatchGet|Validate)/;
+const readOnlyOperation = /^(Get|Describe|List|BatchGet|Validate|QueryAudit|TailAudit|VerifyAudit)/;
 const secretArnPattern = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:(\d*):secret:.+$/;
 const MAX_MESSAGE_LENGTH = 1024;
 const MAX_SHORT_FIELD = 256;
@@ -50,7 +51,7 @@ export function createAuditEventBuilder(model: ServiceModel): AuditEventBuilder 
     const error = "error" in input.result ? input.result.error : undefined;
     const response = "response" in input.result ? input.result.response : undefined;
     const operation = truncate(input.operation, MAX_SHORT_FIELD);
-    const resources = resourcesOf(input.request, response);
+    const resources = resourcesOf(namesSecrets(operation) ? input.request : undefined, response);
     const event: AuditEvent = {
       eventVersion: AUDIT_EVENT_VERSION,
       userIdentity: userIdentityOf(input.caller, input.attemptedAccessKeyId),

@@ -89,3 +89,15 @@ export function outcomeOf(event: Pick<AuditEvent, "errorCode">): AuditOutcome {
   if (event.errorCode === undefined) return "success";
   return DENIED_ERROR_CODES.has(event.errorCode) ? "denied" : "error";
 }
+
+/**
+ * Operations whose SecretId filters the audit trail rather than naming a secret the call touched:
+ * searching the trail for a secret is not access to it, so such an event is not indexed or shown
+ * under that secret.
+ */
+const AUDIT_FILTER_OPERATIONS: ReadonlySet<string> = new Set(["QueryAuditEvents"]);
+
+/** Whether the request's SecretId / Name name a secret the call acts on. */
+export function namesSecrets(operation: string): boolean {
+  return !AUDIT_FILTER_OPERATIONS.has(operation);
+}

@@ -1,3 +1,4 @@
+import type { AuditReader } from "../audit/audit-reader.js";
 import type { AccessReview } from "../domain/access/access-review.js";
 import type { IdentityService } from "../domain/identity/identity-service.js";
 import type { RequestScope } from "../domain/secrets/deps.js";
@@ -23,6 +24,8 @@ export interface OperationServices {
   writer: SecretWriter;
   identity: IdentityService;
   review: AccessReview;
+  /** The audit trail, for the `coffer.*Audit*` operations. */
+  audit: AuditReader;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AuditPage, AuditQuery } from "../../audit/audit-query.js";
 import type { IdentityStore } from "../../storage/identity-port.js";
 import {
+  canonicalAction,
   compileGlobSet,
   isSuperUserGrant,
   type Policy,
@@ -139,7 +140,9 @@ export class AccessReview {
       });
       for (const { event } of page.events) {
         const resource = event.resources?.[0]?.ARN ?? "*";
-        calls.push({ action: `secretsmanager:${event.eventName}`, resource });
+        // Both APIs share the trail's eventSource: an operation Secrets Manager lacks is Coffer's own.
+        const action = canonicalAction(`secretsmanager:${event.eventName}`) ?? `coffer:${event.eventName}`;
+        calls.push({ action, resource });
       }
       after = page.nextAfter;
     } while (after !== undefined && calls.length < maxEventsReviewed);

@@ -33,6 +33,17 @@ export const SECRETS_MANAGER_ACTIONS = [
 
 export type SecretsManagerAction = (typeof SECRETS_MANAGER_ACTIONS)[number];
 
+/**
+ * Coffer's actions for reading the audit trail through the admin API (`coffer.<Operation>`, authorized
+ * as `coffer:<Operation>` on `*`), each separate so a policy can grant audit reading alone:
+ * QueryAuditEvents for `coffer audit query|export`, TailAuditEvents for `tail`, VerifyAuditTrail for `verify`.
+ */
+export const COFFER_AUDIT_ACTIONS = [
+  "coffer:QueryAuditEvents",
+  "coffer:TailAuditEvents",
+  "coffer:VerifyAuditTrail",
+] as const;
+
 /** Actions that act on no particular secret: IAM authorizes them against resource `*`. */
 export const ACCOUNT_LEVEL_ACTIONS: readonly SecretsManagerAction[] = [
   "secretsmanager:GetRandomPassword",

@@ -4,6 +4,7 @@
  */
 export {
   ACCOUNT_LEVEL_ACTIONS,
+  COFFER_AUDIT_ACTIONS,
   canonicalAction,
   isMultiValuedKey,
   knownConditionKey,

@@ -9,6 +9,7 @@ import {
   updateAccessKey,
 } from "./access-keys.js";
 import { lintPolicies, whoCanAccess } from "./access-review.js";
+import { queryAuditEvents, tailAuditEvents, verifyAuditTrail } from "./audit-trail.js";
 import { deleteUserPolicy, getUserPolicy, listUserPolicies, putUserPolicy } from "./policies.js";
 import { createUser, deleteUser, getUser, listUsers, tagUser, untagUser } from "./users.js";
 
@@ -32,6 +33,9 @@ export const adminOperations: Record<string, Operation> = {
   CreateSessionCredentials: createSessionCredentials,
   WhoCanAccess: whoCanAccess,
   LintPolicies: lintPolicies,
+  QueryAuditEvents: queryAuditEvents,
+  TailAuditEvents: tailAuditEvents,
+  VerifyAuditTrail: verifyAuditTrail,
 };
 
 /**

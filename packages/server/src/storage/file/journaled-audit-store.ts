@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { AuditPage, AuditQuery, ChainHead, StoredAuditEvent } from "../../audit/audit-query.js";
 import { type PreparedAuditRecord, prepareAuditRecord } from "../../audit/audit-record.js";
@@ -7,6 +8,7 @@ import type { AppendedRange, AuditStore } from "../../audit/port.js";
 import type { VerifyOptions, VerifyResult } from "../../audit/verify-chain.js";
 import { SqliteAuditStore } from "../sqlite/audit/sqlite-audit-store.js";
 import { AuditJournal, type AuditJournalOptions } from "./audit-journal.js";
+import { lastJournalLine } from "./journal-lines.js";
 import { acquireJournalLock } from "./journal-lock.js";
 import { JournalReader } from "./journal-reader.js";
 
@@ -22,14 +24,21 @@ const indexChunk = 5_000;
  */
 export class JournaledAuditStore implements AuditStore {
   private readonly reader: JournalReader;
+  private openedIndex: SqliteAuditStore | undefined;
 
   private constructor(
     journalPath: string,
-    private readonly index: SqliteAuditStore,
+    /** Opened on the first query, so reading or verifying the journal alone creates no index file. */
+    private readonly openIndex: () => SqliteAuditStore,
     private journal: AuditJournal | undefined,
     private releaseLock: (() => void) | undefined,
   ) {
     this.reader = new JournalReader(journalPath);
+  }
+
+  private get index(): SqliteAuditStore {
+    this.openedIndex ??= this.openIndex();
+    return this.openedIndex;
   }
 
   /** The server's trail: it alone appends (a lock file guards that). */
@@ -38,18 +47,29 @@ export class JournaledAuditStore implements AuditStore {
     const release = acquireJournalLock(journalPath);
     try {
       const journal = new AuditJournal(journalPath, options);
-      return new JournaledAuditStore(journalPath, SqliteAuditStore.inDataFolder(home), journal, release);
+      const store = new JournaledAuditStore(
+        journalPath,
+        () => SqliteAuditStore.inDataFolder(home),
+        journal,
+        release,
+      );
+      // The server's index exists from the start (owner-only, like every file of the data folder).
+      store.openedIndex = SqliteAuditStore.inDataFolder(home);
+      return store;
     } catch (error) {
       release();
       throw error;
     }
   }
 
-  /** A reader, beside a running server or not (`coffer audit …`). */
+  /**
+   * A reader, beside a running server or not (`coffer audit --data-dir`). Writes nothing but the
+   * query index `audit.db`, and that only when queried.
+   */
   static openForReading(home: string): JournaledAuditStore {
     return new JournaledAuditStore(
       join(home, auditJournalFileName),
-      SqliteAuditStore.inDataFolder(home),
+      () => SqliteAuditStore.inDataFolder(home),
       undefined,
       undefined,
     );
@@ -85,7 +105,12 @@ export class JournaledAuditStore implements AuditStore {
   }
 
   async head(): Promise<ChainHead> {
-    return this.journal?.head() ?? this.reader.recordedHead() ?? { seq: 0, hash: GENESIS_HASH };
+    if (this.journal) return this.journal.head();
+    // A reader goes by the journal itself: a copied or damaged trail may lack its head file (verify
+    // reports that), and its events must still be readable.
+    const last = existsSync(this.reader.path) ? lastJournalLine(this.reader.path) : undefined;
+    if (last) return { seq: last.seq, hash: last.hash };
+    return this.reader.recordedHead() ?? { seq: 0, hash: GENESIS_HASH };
   }
 
   verify(options?: VerifyOptions): Promise<VerifyResult> {
@@ -97,7 +122,7 @@ export class JournaledAuditStore implements AuditStore {
       this.journal.close();
       this.journal = undefined;
     }
-    await this.index.close();
+    await this.openedIndex?.close();
     this.releaseLock?.();
     this.releaseLock = undefined;
   }

@@ -68,6 +68,10 @@ export function auditQuerySql(
     conditions.push(`${keys}.event_time < ?`);
     params.push(query.to.getTime());
   }
+  if (query.maxSeq !== undefined) {
+    conditions.push(`${keys}.seq <= ?`);
+    params.push(query.maxSeq);
+  }
   const descending = query.order === "desc";
   if (query.after !== undefined && cursorTime !== undefined) {
     conditions.push(`(${keys}.event_time, ${keys}.seq) ${descending ? "<" : ">"} (?, ?)`);
