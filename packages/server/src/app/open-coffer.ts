@@ -7,7 +7,7 @@ import { createEnvelope, type Envelope } from "../crypto/envelope.js";
 import { type Keyring, openKeyring } from "../crypto/keyring.js";
 import { Authorizer } from "../domain/access/authorizer.js";
 import { IdentityService } from "../domain/identity/identity-service.js";
-import { parsePolicy } from "../domain/policy/index.js";
+import { assertKnownActions, parsePolicy } from "../domain/policy/index.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import { ChangeEventBus } from "../domain/secrets/change-events.js";
 import type { SecretDomainDeps } from "../domain/secrets/deps.js";
@@ -63,7 +63,8 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     accountId,
     now,
     validatePolicy: (document) => {
-      parsePolicy(document, { kind: "identity" });
+      // Only here, where a policy is put: stored policies load with parsePolicy alone.
+      assertKnownActions(parsePolicy(document, { kind: "identity" }));
     },
     principalChanged: (arn) => authorizer.forget(arn),
   });
