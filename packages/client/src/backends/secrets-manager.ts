@@ -89,7 +89,7 @@ export class SecretsManagerBackend implements Backend {
         }),
       );
     } catch (error) {
-      const failure = classifySdkError(this.name, error, request.id);
+      const failure = classifySdkError(this.name, error, request.id, this.endpoint);
       if (failure === undefined) return undefined;
       throw failure;
     }
@@ -115,7 +115,7 @@ export class SecretsManagerBackend implements Backend {
     try {
       output = await this.client.send(new BatchGetSecretValueCommand({ SecretIdList: ids }));
     } catch (error) {
-      const failure = classifySdkError(this.name, error, undefined);
+      const failure = classifySdkError(this.name, error, undefined, this.endpoint);
       if (failure instanceof BackendUnavailableError) {
         for (const id of ids) results.set(id, failure);
         return;
@@ -242,6 +242,7 @@ export function classifySdkError(
   source: string,
   error: unknown,
   secretId: string | undefined,
+  endpoint?: string,
 ): Error | undefined {
   const name = error instanceof Error ? error.name : "Error";
   const message = error instanceof Error ? error.message : String(error);
@@ -251,7 +252,10 @@ export function classifySdkError(
   const options = { secretId, cause: error };
   if (name === "ResourceNotFoundException") return undefined;
   const transport = classifyTransportFailure(error);
-  if (transport !== undefined) return new BackendUnavailableError(source, transport.reason, options);
+  if (transport !== undefined) {
+    const at = endpoint === undefined ? "" : ` (${endpoint})`;
+    return new BackendUnavailableError(source, `${transport.reason}${at}`, options);
+  }
   if (accessDenied.has(name) || status === 401 || status === 403) {
     return new AccessDeniedError(source, `${name}: ${message}`, options);
   }
