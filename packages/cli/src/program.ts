@@ -75,7 +75,8 @@ export async function runCli(args: readonly string[], deps: CliDependencies): Pr
   return exitCode;
 }
 
-function buildProgram(deps: CliDependencies, setExitCode: (code: number) => void): Command {
+/** The command tree (exported for tests that inspect it); `runCli` parses with it. */
+export function buildProgram(deps: CliDependencies, setExitCode: (code: number) => void): Command {
   const program = new Command("coffer");
   program
     .description("Client for Coffer, a self-hosted secrets manager speaking the AWS Secrets Manager API.")
