@@ -216,7 +216,7 @@ Examples:
     .option("--env-file <path>", "read variables from a dotenv file; coffer:// values in it are resolved")
     .option(
       "--source <list>",
-      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path], agent[:url]",
+      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path], agent[:url] (default: COFFER_SOURCE, else coffer at the endpoint of `coffer --help`)",
     )
     .option("--no-mask", "pass the command's output through unmasked (keeps its terminal)")
     .addHelpText("after", RUN_HELP)
@@ -243,7 +243,7 @@ Examples:
     .option("--max-size <count>", "most secrets cached (default: the client library's, 1000)")
     .option(
       "--source <list>",
-      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path]",
+      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path] (default: COFFER_SOURCE, else coffer at the endpoint of `coffer --help`)",
     )
     .addHelpText("after", AGENT_HELP)
     .action((options: AgentCommandOptions) =>
