@@ -97,6 +97,19 @@ test("prints the latest ten bars with the key read from the secret", async () =>
   assert.equal(request?.searchParams.get("interval"), "5min");
 });
 
+test("reading through the AWS SDK (source coffer) shows no SDK Node-version notice", async () => {
+  // Nothing listens on port 1: the SDK client is built (when the SDK would warn), then the read fails.
+  const run = await runMain([], {
+    COFFER_SOURCE: "coffer:http://127.0.0.1:1",
+    AWS_ACCESS_KEY_ID: "AKIAEXAMPLEEXAMPLE00",
+    AWS_SECRET_ACCESS_KEY: "not-a-real-key",
+    AWS_EC2_METADATA_DISABLED: "true",
+  });
+  assert.notEqual(run.code, 0);
+  assert.match(run.stderr, /connection refused/);
+  assert.doesNotMatch(run.stderr, /NodeVersionSupportWarning|AWS SDK for JavaScript/);
+});
+
 test("--bars, and SECRET_ID naming a Kubernetes-style secret folder", async () => {
   const run = await runMain(["--bars", "3"], { SECRET_ID: "k8s-alpha-vantage" });
   assert.equal(run.code, 0, run.stderr);

@@ -43,6 +43,7 @@ describe("coffer admin, access, policy and audit against a live server", () => {
     assert.equal((await coffer(["put", "team/two", "password=other", "--quiet"])).code, 0);
     const created = await coffer(["admin", "user", "create", "reader", "--tag", "team=data"]);
     assert.equal(created.code, 0, created.stderr);
+    assert.match(created.stderr, /^Created user reader \(arn:aws:iam::123456789012:user\/reader\)\./);
     const policyFile = join(scratch, "read-one.json");
     writeFileSync(
       policyFile,
@@ -60,8 +61,12 @@ describe("coffer admin, access, policy and audit against a live server", () => {
     );
     const put = await coffer(["admin", "policy", "put", "reader", "read-one", "--file", policyFile]);
     assert.equal(put.code, 0, put.stderr);
+    assert.equal(put.stderr, "Attached policy read-one to user reader.\n");
     const key = await coffer(["admin", "key", "create", "reader"]);
     assert.equal(key.code, 0, key.stderr);
+    // The message on stderr, the key (data) on stdout.
+    assert.match(key.stderr, /^Created access key AKIA\w+ for user reader\. Its secret is shown only now/);
+    assert.match(key.stdout, /^export AWS_ACCESS_KEY_ID=AKIA\w+\nexport AWS_SECRET_ACCESS_KEY=\S+\n$/);
     reader = credentialsFrom(key.stdout);
     assert.match(reader.AWS_ACCESS_KEY_ID ?? "", /^AKIA/);
 
@@ -92,6 +97,63 @@ describe("coffer admin, access, policy and audit against a live server", () => {
       Principals: Array<{ Principal: string }>;
     };
     assert.ok(!other.Principals.some((p) => p.Principal.endsWith("/reader")));
+  });
+
+  test("every other mutating admin command says what it did on stderr", async () => {
+    assert.equal((await coffer(["admin", "user", "create", "temp"])).code, 0);
+    const tagged = await coffer(["admin", "user", "tag", "temp", "team=ops", "tier=1"]);
+    assert.deepEqual(
+      [tagged.code, tagged.stderr, tagged.stdout],
+      [0, "Tagged user temp with team=ops, tier=1.\n", ""],
+    );
+    const policyFile = join(scratch, "temp.json");
+    writeFileSync(
+      policyFile,
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "secretsmanager:ListSecrets", Resource: "*" }],
+      }),
+    );
+    assert.equal((await coffer(["admin", "policy", "put", "temp", "list", "--file", policyFile])).code, 0);
+    const detached = await coffer(["admin", "policy", "delete", "temp", "list"]);
+    assert.deepEqual([detached.code, detached.stderr], [0, "Deleted policy list of user temp.\n"]);
+    const id = /AKIA\w+/.exec((await coffer(["admin", "key", "create", "temp"])).stdout)?.[0] ?? "";
+    const disabled = await coffer(["admin", "key", "disable", id]);
+    assert.match(disabled.stderr, new RegExp(`${id}.*inactive|[Dd]isabled.*${id}`));
+    const deletedKey = await coffer(["admin", "key", "delete", id]);
+    assert.match(deletedKey.stderr, new RegExp(`[Dd]eleted access key ${id}`));
+    const deletedUser = await coffer(["admin", "user", "delete", "temp"]);
+    assert.match(deletedUser.stderr, /^Deleted user temp/);
+  });
+
+  test("policy lint shows an unknown action as an error and another service's action as info", async () => {
+    await coffer(["admin", "user", "create", "pasted"]);
+    const typo = join(scratch, "typo.json");
+    writeFileSync(
+      typo,
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValu", Resource: "*" }],
+      }),
+    );
+    const rejected = await coffer(["admin", "policy", "put", "pasted", "p", "--file", typo]);
+    assert.equal(rejected.code, 5);
+    assert.equal(
+      rejected.stderr,
+      'error: MalformedPolicyDocumentException: Statement.Action: "secretsmanager:GetSecretValu" is not a Secrets Manager action; did you mean "secretsmanager:GetSecretValue"?\n',
+    );
+    writeFileSync(
+      typo,
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "kms:Decrypt"], Resource: "*" },
+        ],
+      }),
+    );
+    assert.equal((await coffer(["admin", "policy", "put", "pasted", "p", "--file", typo])).code, 0);
+    const lint = await coffer(["policy", "lint"]);
+    assert.match(lint.stdout, /info\s+OTHER_SERVICE_ACTION\s+arn:aws:iam::123456789012:user\/pasted/);
   });
 
   test("policy lint flags the super-user and grants nobody used", async () => {

@@ -11,6 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_READ_TIMEOUT_SECONDS } from "@coffer/client";
 import { type ServerProcess, startServerProcess, testRegion } from "@coffer/server/testing";
 import { createAdminCaller } from "./admin/admin-client.js";
 import { runCoffer, startCoffer } from "./testing/coffer-process.js";
@@ -185,6 +186,10 @@ describe("coffer audit through the API", () => {
         accessKeyId: server.clientEnv.AWS_ACCESS_KEY_ID as string,
         secretAccessKey: server.clientEnv.AWS_SECRET_ACCESS_KEY as string,
       }),
+      timeouts: {
+        connectSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
+        readSeconds: DEFAULT_READ_TIMEOUT_SECONDS,
+      },
     });
     const answers = [
       await admin("QueryAuditEvents", { MaxResults: 1000, IncludeChain: true }),
@@ -213,6 +218,10 @@ describe("coffer audit through the API", () => {
         accessKeyId: server.clientEnv.AWS_ACCESS_KEY_ID as string,
         secretAccessKey: server.clientEnv.AWS_SECRET_ACCESS_KEY as string,
       }),
+      timeouts: {
+        connectSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
+        readSeconds: DEFAULT_READ_TIMEOUT_SECONDS,
+      },
     });
     await assert.rejects(admin("QueryAuditEvents", { NextToken: "bm90LWEtdG9rZW4" }), {
       name: "InvalidNextTokenException",

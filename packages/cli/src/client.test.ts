@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { endpointFromEnvironment, SecretsManagerBackend } from "@coffer/client";
 import { type Connection, connect } from "./client.js";
+import { chooseSources } from "./run/choose-sources.js";
 
 // These tests run the real SDK resolution against a controlled environment: process.env is what the
 // SDK reads, so each test sets it up and the original is restored afterwards.
@@ -73,15 +75,11 @@ describe("connect (endpoint and region resolution through the AWS SDK)", () => {
     assert.equal(result.region, "ap-south-1");
   });
 
-  it("uses the SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER before AWS_ENDPOINT_URL and COFFER_ENDPOINT", async () => {
-    process.env.COFFER_ENDPOINT = "http://coffer-env:3";
+  it("takes COFFER_ENDPOINT, then AWS_ENDPOINT_URL_SECRETS_MANAGER, then AWS_ENDPOINT_URL", async () => {
     process.env.AWS_ENDPOINT_URL = "http://aws-env:1";
     assert.equal((await resolved()).endpoint, "http://aws-env:1");
     process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = "http://sm-env:2";
     assert.equal((await resolved()).endpoint, "http://sm-env:2");
-  });
-
-  it("falls back to COFFER_ENDPOINT", async () => {
     process.env.COFFER_ENDPOINT = "http://coffer-env:3";
     assert.equal((await resolved()).endpoint, "http://coffer-env:3");
   });
@@ -109,5 +107,62 @@ describe("connect (endpoint and region resolution through the AWS SDK)", () => {
   it("reads the default profile's region when no profile is chosen", async () => {
     await useConfigFile("[default]\nregion = eu-west-1\n");
     assert.equal((await resolved()).region, "eu-west-1");
+  });
+
+  it("gives coffer get, coffer run / agent and the client library the same endpoint, whatever is set", async () => {
+    const settings: Array<[Record<string, string>, string, string]> = [
+      [{}, "", "http://127.0.0.1:7373"],
+      [{}, "endpoint_url = http://profile:4\n", "http://profile:4"],
+      [{ AWS_ENDPOINT_URL: "http://aws:3" }, "endpoint_url = http://profile:4\n", "http://aws:3"],
+      [
+        { AWS_ENDPOINT_URL: "http://aws:3", AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://sm:2" },
+        "",
+        "http://sm:2",
+      ],
+      [
+        {
+          COFFER_ENDPOINT: "http://coffer:1",
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://sm:2",
+          AWS_ENDPOINT_URL: "http://aws:3",
+        },
+        "endpoint_url = http://profile:4\n",
+        "http://coffer:1",
+      ],
+      [
+        { AWS_ENDPOINT_URL_SECRETS_MANAGER: "http://sm:2", AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: "true" },
+        "endpoint_url = http://profile:4\n",
+        "http://127.0.0.1:7373",
+      ],
+    ];
+    for (const [env, profile, expected] of settings) {
+      for (const name of Object.keys(process.env)) {
+        if (name.startsWith("AWS_ENDPOINT") || name.startsWith("AWS_IGNORE") || name === "COFFER_ENDPOINT")
+          delete process.env[name];
+      }
+      await useConfigFile(`[default]\n${profile}`);
+      Object.assign(process.env, env);
+      const label = JSON.stringify({ env, profile });
+
+      const cli = (await resolved()).endpoint;
+      const [runSource] = await chooseSources(undefined, {}, process.env);
+      const backend = new SecretsManagerBackend({
+        kind: "coffer",
+        endpoint: endpointFromEnvironment(undefined, process.env)?.url,
+      });
+      const fromClient = await backend.client.config.endpoint?.();
+      backend.close();
+
+      assert.equal(cli, expected, `coffer get: ${label}`);
+      assert.deepEqual(
+        typeof runSource === "object" && "endpoint" in runSource ? runSource.endpoint : undefined,
+        expected,
+        `coffer run: ${label}`,
+      );
+      assert.equal(
+        fromClient && `${fromClient.protocol}//${fromClient.hostname}:${fromClient.port ?? 80}`,
+        expected.replace(/^(http:\/\/[^:/]+)$/, "$1:80"),
+        `@coffer/client: ${label}`,
+      );
+    }
   });
 });

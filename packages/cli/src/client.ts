@@ -1,12 +1,16 @@
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { createSdkClient, type Timeouts } from "@coffer/client";
 import { type AdminCall, createAdminCaller } from "./admin/admin-client.js";
 import type { SecretsClient } from "./context.js";
-import { chooseEndpoint, DEFAULT_REGION, explicitRegion } from "./endpoint.js";
+import { chooseEndpoint, chooseTimeouts, DEFAULT_REGION, explicitRegion } from "./endpoint.js";
 
 export interface ConnectionOptions {
   endpointUrl?: string;
   region?: string;
   profile?: string;
+  /** --connect-timeout, seconds. */
+  connectTimeout?: string;
+  /** --read-timeout, seconds. */
+  readTimeout?: string;
 }
 
 export interface Connection {
@@ -21,54 +25,45 @@ export interface Connection {
 export type Connect = (options: ConnectionOptions) => Promise<Connection>;
 
 // One retry: enough to ride out a dropped keep-alive socket, few enough that a stopped server is
-// reported at once instead of after the SDK's default backoff.
+// reported at once instead of after the SDK's default backoff. Time-outs are never retried.
 const MAX_ATTEMPTS = 2;
-const CONNECTION_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 30_000;
 
 /**
  * Builds the SDK client. Credentials come from the SDK's default chain untouched (environment, then
- * the profile's shared config and credentials files, SSO, process, IMDS). Region and endpoint are
- * resolved by the SDK too, through a probe client, because the CLI needs to know when nothing is
- * configured: then it talks to a local Coffer rather than to AWS.
+ * the profile's shared config and credentials files, SSO, process, IMDS). The endpoint follows the
+ * one precedence of `chooseEndpoint`; the region is the SDK's, else us-east-1.
  */
 export const connect: Connect = async (options) => {
-  // A command-line tool should not print the SDK's Node-version deprecation notice on every run;
-  // an explicit setting from the user still wins.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   if (options.profile !== undefined) {
     // The SDK's configured-endpoint lookup (`endpoint_url` in the profile) ignores the client's
     // `profile` option and reads AWS_PROFILE only; setting it makes every lookup agree on the
     // profile, the way the AWS CLI's --profile overrides AWS_PROFILE.
     process.env.AWS_PROFILE = options.profile;
   }
-
-  const region = explicitRegion(options.region, process.env);
-  const probe = new SecretsManagerClient({ profile: options.profile, region });
-  let resolvedRegion: string;
-  let configuredEndpoint: string | undefined;
-  try {
-    resolvedRegion = await probe.config.region().catch(() => DEFAULT_REGION);
-    // Internal to the SDK but typed; it reads AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL and
-    // the profile's `endpoint_url` / `services` section, honouring AWS_IGNORE_CONFIGURED_ENDPOINT_URLS.
-    configuredEndpoint =
-      options.endpointUrl === undefined ? await probe.config.serviceConfiguredEndpoint?.() : undefined;
-  } finally {
-    probe.destroy();
-  }
-
-  const endpoint = chooseEndpoint(options.endpointUrl, configuredEndpoint, process.env);
-  const client = new SecretsManagerClient({
-    profile: options.profile,
-    region: resolvedRegion,
-    endpoint: endpoint.url,
-    maxAttempts: MAX_ATTEMPTS,
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-  });
+  const timeouts: Timeouts = chooseTimeouts(options, process.env);
+  const endpoint = await chooseEndpoint(options.endpointUrl, process.env);
+  const region = explicitRegion(options.region, process.env) ?? (await profileRegion(options.profile));
+  const client = createSdkClient(
+    { profile: options.profile, region, endpoint: endpoint.url, maxAttempts: MAX_ATTEMPTS },
+    timeouts,
+  );
   const admin = createAdminCaller({
     endpoint: endpoint.url,
-    region: resolvedRegion,
+    region,
     credentials: client.config.credentials,
+    timeouts,
   });
   return { client, admin, endpoint: endpoint.url, close: () => client.destroy() };
 };
+
+/** The profile's region as the SDK finds it, else us-east-1 (Coffer only needs one to sign with). */
+async function profileRegion(profile: string | undefined): Promise<string> {
+  const probe = createSdkClient({ profile });
+  try {
+    return await probe.config.region();
+  } catch {
+    return DEFAULT_REGION;
+  } finally {
+    probe.destroy();
+  }
+}

@@ -20,11 +20,23 @@ describe("describeFailure", () => {
     });
   });
 
-  it("treats unknown hosts, timeouts and resets as unreachable too", () => {
+  it("treats time-outs as unreachable, saying how to wait longer", () => {
+    for (const error of [
+      networkError("ETIMEDOUT", "connect ETIMEDOUT"),
+      Object.assign(new Error("socket timed out"), { name: "TimeoutError" }),
+    ]) {
+      const failure = describeFailure(error, "http://coffer.internal:7373");
+      assert.equal(failure.exitCode, ExitCode.Unreachable);
+      assert.match(
+        failure.message,
+        /^cannot reach Coffer at http:\/\/coffer\.internal:7373: timed out \(raise --connect-timeout/,
+      );
+    }
+  });
+
+  it("treats unknown hosts and resets as unreachable too", () => {
     const cases: Array<[Error, string]> = [
       [networkError("ENOTFOUND", "getaddrinfo ENOTFOUND coffer.internal"), "host not found"],
-      [networkError("ETIMEDOUT", "connect ETIMEDOUT"), "timed out"],
-      [Object.assign(new Error("socket timed out"), { name: "TimeoutError" }), "timed out"],
       [networkError("ECONNRESET", "socket hang up"), "connection reset"],
       [networkError("EHOSTUNREACH", "connect EHOSTUNREACH"), "host unreachable"],
       [

@@ -1,3 +1,4 @@
+import { classifyTransportFailure, type TransportFailure } from "@coffer/client";
 import { ExitCode } from "./exit-codes.js";
 
 /** A failure the CLI explains itself; its message is shown as is and must never contain a secret value. */
@@ -34,19 +35,6 @@ const accessDeniedNames = new Set([
   "ExpiredTokenException",
 ]);
 
-// Node's socket error codes, and the name the SDK's HTTP handler gives its own timeouts.
-const networkReasons: Record<string, string> = {
-  ECONNREFUSED: "connection refused",
-  ECONNRESET: "connection reset",
-  EPIPE: "connection closed",
-  ENOTFOUND: "host not found",
-  EAI_AGAIN: "host name lookup failed",
-  EHOSTUNREACH: "host unreachable",
-  ENETUNREACH: "network unreachable",
-  ETIMEDOUT: "timed out",
-  TimeoutError: "timed out",
-};
-
 /** True when `error` is an AWS service exception with that name (the SDK sets `name` to the AWS error code). */
 export function isAwsError(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name && "$metadata" in error;
@@ -61,12 +49,9 @@ export function describeFailure(error: unknown, endpoint: string | undefined): F
   if (error.name === "ExitPromptError" || error.name === "AbortPromptError") {
     return { exitCode: ExitCode.Usage, message: "cancelled" };
   }
-  const reason = networkFailureReason(error);
-  if (reason !== undefined) {
-    return {
-      exitCode: ExitCode.Unreachable,
-      message: `cannot reach Coffer at ${endpoint ?? "the configured endpoint"}: ${reason} — is \`coffer serve\` running?`,
-    };
+  const transport = classifyTransportFailure(error);
+  if (transport !== undefined) {
+    return { exitCode: ExitCode.Unreachable, message: unreachableMessage(transport, endpoint) };
   }
   if (error.name === "CredentialsProviderError") {
     return {
@@ -89,18 +74,17 @@ export function describeFailure(error: unknown, endpoint: string | undefined): F
   return { exitCode: ExitCode.ServiceError, message: `${error.name}: ${error.message}` };
 }
 
-function networkFailureReason(error: Error): string | undefined {
-  const code = "code" in error && typeof error.code === "string" ? error.code : undefined;
-  const reason = networkReasons[code ?? ""] ?? networkReasons[error.name];
-  if (reason !== undefined) return reason;
-  // Node's happy-eyeballs connect (IPv6 and IPv4 tried in turn) reports an AggregateError of both attempts.
-  if (error instanceof AggregateError) {
-    for (const inner of error.errors) {
-      if (inner instanceof Error) {
-        const innerReason = networkFailureReason(inner);
-        if (innerReason !== undefined) return innerReason;
-      }
-    }
+/** One line saying what went wrong on the way to `endpoint` and what to do about it. */
+export function unreachableMessage(failure: TransportFailure, endpoint: string | undefined): string {
+  const where = endpoint ?? "the configured endpoint";
+  switch (failure.kind) {
+    case "timeout":
+      return `cannot reach Coffer at ${where}: ${failure.reason} (raise --connect-timeout / --read-timeout, or COFFER_CONNECT_TIMEOUT / COFFER_READ_TIMEOUT, in seconds)`;
+    case "network":
+      return `cannot reach Coffer at ${where}: ${failure.reason} — is \`coffer serve\` running?`;
+    case "not-aws":
+      return `${where} is not answering as Coffer: ${failure.reason}`;
+    default:
+      return `cannot reach Coffer at ${where}: ${failure.reason}`;
   }
-  return undefined;
 }

@@ -19,7 +19,10 @@ const meanings: ReadonlyArray<readonly [ExitCode, string]> = [
   [ExitCode.Usage, "bad usage or configuration; a --field the secret lacks; a cancelled prompt"],
   [ExitCode.NotFound, "secret not found (ResourceNotFoundException)"],
   [ExitCode.AccessDenied, "access denied, bad signature, unknown access key, or no credentials"],
-  [ExitCode.Unreachable, "cannot reach the server (connection refused, host not found, timeout)"],
+  [
+    ExitCode.Unreachable,
+    "cannot reach Coffer (connection refused, host not found, time-out, TLS failure, or not a Coffer endpoint)",
+  ],
   [ExitCode.ServiceError, 'any other error; service errors print as "<AwsErrorName>: <message>"'],
   [
     ExitCode.AuditTampered,

@@ -34,13 +34,19 @@ export interface CliDependencies extends InteractiveContext {
 
 type ClientCommandContext = CommandContext & InteractiveContext & { admin: AdminCall };
 
-const ENVIRONMENT_HELP = `Endpoint, the first one set:
+const ENVIRONMENT_HELP = `Endpoint, the first one set (the same for every command, \`coffer run\`,
+\`coffer agent\` and the @coffer/client library):
   --endpoint-url URL
-  AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL, or endpoint_url in the
-    AWS profile (read by the AWS SDK; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
-    turns these off)
   COFFER_ENDPOINT
+  AWS_ENDPOINT_URL_SECRETS_MANAGER
+  AWS_ENDPOINT_URL
+  endpoint_url in the AWS profile (--profile or AWS_PROFILE)
   ${DEFAULT_ENDPOINT}, a local \`coffer serve\`
+AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true turns off the three AWS settings.
+
+Time-outs: --connect-timeout / COFFER_CONNECT_TIMEOUT (default 3 seconds) to
+connect, --read-timeout / COFFER_READ_TIMEOUT (default 10 seconds) for an
+answer; then the command ends with exit code 4.
 
 Credentials: the AWS SDK's default chain, that is AWS_ACCESS_KEY_ID,
 AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, else the profile (--profile or
@@ -69,7 +75,8 @@ export async function runCli(args: readonly string[], deps: CliDependencies): Pr
   return exitCode;
 }
 
-function buildProgram(deps: CliDependencies, setExitCode: (code: number) => void): Command {
+/** The command tree (exported for tests that inspect it); `runCli` parses with it. */
+export function buildProgram(deps: CliDependencies, setExitCode: (code: number) => void): Command {
   const program = new Command("coffer");
   program
     .description("Client for Coffer, a self-hosted secrets manager speaking the AWS Secrets Manager API.")
@@ -77,6 +84,8 @@ function buildProgram(deps: CliDependencies, setExitCode: (code: number) => void
     .option("--endpoint-url <url>", `server URL (default: see "Endpoint" below, finally ${DEFAULT_ENDPOINT})`)
     .option("--region <region>", "region used to sign requests")
     .option("--profile <name>", "AWS profile for credentials, region and endpoint_url")
+    .option("--connect-timeout <seconds>", "give up connecting after this long (default 3)")
+    .option("--read-timeout <seconds>", "give up waiting for an answer after this long (default 10)")
     // Set before adding subcommands: commander copies these settings into each one.
     .exitOverride()
     .configureOutput({
@@ -207,7 +216,7 @@ Examples:
     .option("--env-file <path>", "read variables from a dotenv file; coffer:// values in it are resolved")
     .option(
       "--source <list>",
-      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path], agent[:url]",
+      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path], agent[:url] (default: COFFER_SOURCE, else coffer at the endpoint of `coffer --help`)",
     )
     .option("--no-mask", "pass the command's output through unmasked (keeps its terminal)")
     .addHelpText("after", RUN_HELP)
@@ -234,7 +243,7 @@ Examples:
     .option("--max-size <count>", "most secrets cached (default: the client library's, 1000)")
     .option(
       "--source <list>",
-      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path]",
+      "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path] (default: COFFER_SOURCE, else coffer at the endpoint of `coffer --help`)",
     )
     .addHelpText("after", AGENT_HELP)
     .action((options: AgentCommandOptions) =>

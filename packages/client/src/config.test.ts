@@ -31,6 +31,17 @@ describe("configuration", () => {
     assert.throws(() => parseConfig({ COFFER_ENDPOINT: "not a url" }), CofferClientError);
   });
 
+  it("reads COFFER_CONNECT_TIMEOUT and COFFER_READ_TIMEOUT in seconds, else 3 and 10", () => {
+    assert.deepEqual(parseConfig({}).timeouts, { connectSeconds: 3, readSeconds: 10 });
+    assert.deepEqual(parseConfig({ COFFER_CONNECT_TIMEOUT: "0.5", COFFER_READ_TIMEOUT: "15" }).timeouts, {
+      connectSeconds: 0.5,
+      readSeconds: 15,
+    });
+    for (const bad of ["0", "-2", "soon", "99999"]) {
+      assert.throws(() => parseConfig({ COFFER_READ_TIMEOUT: bad }), /COFFER_READ_TIMEOUT/);
+    }
+  });
+
   it("parses COFFER_SOURCE in order with arguments", () => {
     assert.deepEqual(
       parseSourceList(

@@ -1,4 +1,10 @@
+import { checkedEndpointUrl, DEFAULT_COFFER_ENDPOINT, endpointFromEnvironment } from "./endpoint.js";
 import { CofferClientError } from "./errors.js";
+import {
+  DEFAULT_CONNECT_TIMEOUT_SECONDS,
+  DEFAULT_READ_TIMEOUT_SECONDS,
+  type Timeouts,
+} from "./sdk-client.js";
 import type { SourceKind, SourceSpec } from "./types.js";
 
 /**
@@ -6,7 +12,7 @@ import type { SourceKind, SourceSpec } from "./types.js";
  * process's configuration is parsed once, on first use, by `processConfig()`.
  */
 
-export const DEFAULT_COFFER_ENDPOINT = "http://127.0.0.1:7373";
+export { DEFAULT_COFFER_ENDPOINT };
 export const DEFAULT_FILES_DIR = "/run/secrets";
 export const DEFAULT_DOTENV_PATH = ".env";
 export const DEFAULT_AGENT_URL = "http://127.0.0.1:2773";
@@ -16,8 +22,13 @@ export type Environment = Readonly<Record<string, string | undefined>>;
 export interface ClientConfig {
   /** COFFER_SOURCE as set, if set (parsed by `configuredSources`). */
   sourceList: string | undefined;
-  /** COFFER_ENDPOINT, AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL (the first set), if any. */
+  /**
+   * COFFER_ENDPOINT, AWS_ENDPOINT_URL_SECRETS_MANAGER or AWS_ENDPOINT_URL (the first set; the AWS
+   * ones not with AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), if any: `endpointFromEnvironment`.
+   */
   cofferEndpoint: string | undefined;
+  /** COFFER_CONNECT_TIMEOUT and COFFER_READ_TIMEOUT (seconds), else 3 and 10. */
+  timeouts: Timeouts;
   /** AWS_REGION or AWS_DEFAULT_REGION, if set (the JS SDK alone ignores AWS_DEFAULT_REGION). */
   region: string | undefined;
   /** COFFER_AGENT_TOKEN or AWS_TOKEN, if set (may be `file://…`). */
@@ -30,10 +41,25 @@ const kinds: readonly SourceKind[] = ["coffer", "aws", "env", "files", "dotenv",
 
 /** Parses a configuration from the given variables (pure; tests pass their own). */
 export function parseConfig(env: Environment): ClientConfig {
-  const cofferEndpoint = configuredEndpoint(env);
+  const cofferEndpoint = endpointFromEnvironment(undefined, env)?.url;
   const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
   const agentToken = nonEmpty(env.COFFER_AGENT_TOKEN) ?? nonEmpty(env.AWS_TOKEN);
-  return { sourceList: nonEmpty(env.COFFER_SOURCE), cofferEndpoint, region, agentToken, env };
+  const timeouts = {
+    connectSeconds: seconds(env, "COFFER_CONNECT_TIMEOUT") ?? DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    readSeconds: seconds(env, "COFFER_READ_TIMEOUT") ?? DEFAULT_READ_TIMEOUT_SECONDS,
+  };
+  return { sourceList: nonEmpty(env.COFFER_SOURCE), cofferEndpoint, region, agentToken, timeouts, env };
+}
+
+/** A time-out in seconds from the environment: a positive number (fractions allowed), else an error. */
+function seconds(env: Environment, name: string): number | undefined {
+  const text = nonEmpty(env[name]?.trim());
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 3600) {
+    throw new CofferClientError(`${name}: "${text}" is not a number of seconds between 0 and 3600.`);
+  }
+  return value;
 }
 
 /** The sources to use when the code names none: COFFER_SOURCE, else ["coffer"] when an endpoint is configured, else ["aws"]. */
@@ -63,7 +89,7 @@ export function parseSourceList(list: string): SourceSpec[] {
 function sourceSpec(kind: string, argument: string | undefined, token: string): SourceSpec {
   switch (kind) {
     case "coffer":
-      return argument === undefined ? { kind } : { kind, endpoint: checkedUrl(argument, token) };
+      return argument === undefined ? { kind } : { kind, endpoint: checkedEndpointUrl(argument, token) };
     case "aws":
       return argument === undefined ? { kind } : { kind, region: argument };
     case "env":
@@ -75,33 +101,12 @@ function sourceSpec(kind: string, argument: string | undefined, token: string): 
     case "dotenv":
       return argument === undefined ? { kind } : { kind, path: argument };
     case "agent":
-      return argument === undefined ? { kind } : { kind, url: checkedUrl(argument, token) };
+      return argument === undefined ? { kind } : { kind, url: checkedEndpointUrl(argument, token) };
     default:
       throw new CofferClientError(
         `COFFER_SOURCE: unknown source "${kind}" in "${token}"; expected one of ${kinds.join(", ")}.`,
       );
   }
-}
-
-function configuredEndpoint(env: Environment): string | undefined {
-  const fromCoffer = nonEmpty(env.COFFER_ENDPOINT);
-  if (fromCoffer !== undefined) return checkedUrl(fromCoffer, "COFFER_ENDPOINT");
-  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return undefined;
-  const fromAws = nonEmpty(env.AWS_ENDPOINT_URL_SECRETS_MANAGER) ?? nonEmpty(env.AWS_ENDPOINT_URL);
-  return fromAws === undefined ? undefined : checkedUrl(fromAws, "AWS_ENDPOINT_URL");
-}
-
-function checkedUrl(url: string, where: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new CofferClientError(`${where}: "${url}" is not a URL.`);
-  }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
-    throw new CofferClientError(`${where}: "${url}" must be an http:// or https:// URL.`);
-  }
-  return url;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -8,6 +8,11 @@ export class CofferClientError extends Error {
   override name = "CofferClientError";
 }
 
+/** An endpoint setting (explicit, COFFER_ENDPOINT, AWS_ENDPOINT_URL…) that is not an http(s) URL. */
+export class EndpointConfigError extends CofferClientError {
+  override name = "EndpointConfigError";
+}
+
 /** The secret (or the `#field` of it) exists in none of the sources asked. */
 export class SecretNotFoundError extends CofferClientError {
   override name = "SecretNotFoundError";

@@ -10,9 +10,18 @@ export { CHANGE_FEED_ID, createSecrets } from "./client.js";
 export { parseSourceList } from "./config.js";
 export { secrets } from "./default-client.js";
 export {
+  checkedEndpointUrl,
+  DEFAULT_COFFER_ENDPOINT,
+  type EndpointSource,
+  endpointFromEnvironment,
+  type ResolvedEndpoint,
+  resolveEndpoint,
+} from "./endpoint.js";
+export {
   AccessDeniedError,
   BackendUnavailableError,
   CofferClientError,
+  EndpointConfigError,
   SecretNotFoundError,
   SecretValidationError,
   type UnresolvedReference,
@@ -21,7 +30,19 @@ export {
 } from "./errors.js";
 export { parseReference, type Reference } from "./reference.js";
 export { refreshOnAuthFailure } from "./refresh-on-auth-failure.js";
+export {
+  createSdkClient,
+  DEFAULT_CONNECT_TIMEOUT_SECONDS,
+  DEFAULT_READ_TIMEOUT_SECONDS,
+  RequestTimeoutError,
+  type Timeouts,
+} from "./sdk-client.js";
 export { Secret } from "./secret.js";
+export {
+  classifyTransportFailure,
+  type TransportFailure,
+  type TransportFailureKind,
+} from "./transport-failure.js";
 export type {
   Backend,
   BatchResult,

@@ -1,5 +1,6 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { Timeouts } from "./sdk-client.js";
 
 /** One secret value as a backend returned it. `source` names the backend ("coffer", "aws", "env", "files", "dotenv", "agent"). */
 export interface SecretRecord {
@@ -80,15 +81,20 @@ export interface Backend {
 export type SourceSpec =
   | {
       kind: "coffer";
-      /** Default: COFFER_ENDPOINT, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL, else http://127.0.0.1:7373. */
+      /**
+       * Default: COFFER_ENDPOINT, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL, the AWS profile's
+       * endpoint_url, else http://127.0.0.1:7373 (AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true skips the AWS ones).
+       */
       endpoint?: string;
       region?: string;
+      /** Connect and read time-outs in seconds; default COFFER_CONNECT_TIMEOUT / COFFER_READ_TIMEOUT, else 3 and 10. */
+      timeouts?: Timeouts;
       /** Use this SDK client (tests, custom middleware) instead of building one. */
       client?: SecretsManagerClient;
       /** Subscribe to GET /changes (default: the client's `changeFeed` option, true). */
       changeFeed?: boolean;
     }
-  | { kind: "aws"; region?: string; client?: SecretsManagerClient }
+  | { kind: "aws"; region?: string; client?: SecretsManagerClient; timeouts?: Timeouts }
   | {
       kind: "env";
       /** The variables to read; default the process environment. */

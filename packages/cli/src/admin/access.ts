@@ -37,6 +37,8 @@ export async function runWhoCan(
 
 interface Finding {
   Code: string;
+  /** error, warning or info (absent from servers before severities). */
+  Severity?: string;
   Principal: string;
   PolicyName: string;
   Statement: string;
@@ -53,8 +55,8 @@ export async function runPolicyLint(context: AdminContext, options: { unusedDays
   else if (Findings.length > 0) {
     context.stdout.write(
       formatTable(
-        ["Finding", "Principal", "Policy", "Statement", "Detail"],
-        Findings.map((f) => [f.Code, f.Principal, f.PolicyName, f.Statement, f.Message]),
+        ["Severity", "Finding", "Principal", "Policy", "Statement", "Detail"],
+        Findings.map((f) => [f.Severity ?? "-", f.Code, f.Principal, f.PolicyName, f.Statement, f.Message]),
       ),
     );
   } else context.stderr.write("No findings.\n");

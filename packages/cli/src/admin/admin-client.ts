@@ -1,5 +1,7 @@
+import type { ClientRequest, IncomingMessage } from "node:http";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import { RequestTimeoutError, type Timeouts } from "@coffer/client";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentity } from "@smithy/types";
@@ -14,24 +16,40 @@ export type AdminCall = (
   options?: { signal?: AbortSignal | undefined },
 ) => Promise<Record<string, unknown>>;
 
-/** An error shaped like the SDK's service exceptions, so the CLI's error mapping treats both alike. */
-function serviceError(status: number, body: string): Error {
-  let type = "UnknownError";
-  let message = `HTTP ${status}`;
+const AWS_JSON = /^application\/(x-amz-json-1\.[01]|json)\b/i;
+
+/**
+ * An error shaped like the SDK's: a service exception named after the AWS error, or — for an answer
+ * that is not AWS JSON — a `SyntaxError` / `Unknown` error with the hidden `$response` the SDK also
+ * sets, so the CLI's error mapping treats both clients' failures alike.
+ */
+function failureOf(res: IncomingMessage, body: string): Error {
+  const status = res.statusCode ?? 0;
+  const contentType = res.headers["content-type"];
+  const isJson = contentType !== undefined && AWS_JSON.test(contentType);
+  let parsed: { __type?: string; message?: string; Message?: string } | undefined;
   try {
-    const parsed = JSON.parse(body) as { __type?: string; message?: string; Message?: string };
-    type = parsed.__type?.split("#").pop() ?? type;
-    message = parsed.message ?? parsed.Message ?? message;
+    parsed = isJson ? JSON.parse(body) : undefined;
   } catch {
-    // Not JSON: keep the status as the message.
+    parsed = undefined;
   }
-  return Object.assign(new Error(message), { name: type, $metadata: { httpStatusCode: status } });
+  const type = parsed?.__type?.split("#").pop();
+  const error =
+    type !== undefined
+      ? Object.assign(new Error(parsed?.message ?? parsed?.Message ?? `HTTP ${status}`), { name: type })
+      : Object.assign(new Error("UnknownError"), { name: status === 200 ? "SyntaxError" : "Unknown" });
+  Object.defineProperty(error, "$response", {
+    value: { statusCode: status, headers: { "content-type": contentType } },
+    enumerable: false,
+  });
+  return Object.assign(error, { $metadata: { httpStatusCode: status } });
 }
 
 export function createAdminCaller(options: {
   endpoint: string;
   region: string;
   credentials: () => Promise<AwsCredentialIdentity>;
+  timeouts: Timeouts;
 }): AdminCall {
   const url = new URL(options.endpoint);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
@@ -64,22 +82,56 @@ export function createAdminCaller(options: {
           method: "POST",
           path: "/",
           headers: signed.headers,
-          timeout: 30_000,
           ...(callOptions.signal !== undefined ? { signal: callOptions.signal } : {}),
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (chunk: Buffer) => chunks.push(chunk));
+          res.on("error", reject);
           res.on("end", () => {
             const text = Buffer.concat(chunks).toString("utf8");
-            if (res.statusCode === 200) resolve(JSON.parse(text) as Record<string, unknown>);
-            else reject(serviceError(res.statusCode ?? 0, text));
+            if (res.statusCode !== 200) return reject(failureOf(res, text));
+            try {
+              resolve(JSON.parse(text) as Record<string, unknown>);
+            } catch {
+              reject(failureOf(res, text));
+            }
           });
         },
       );
-      req.on("timeout", () => req.destroy(Object.assign(new Error("timed out"), { code: "ETIMEDOUT" })));
+      // A long-poll (TailAuditEvents' WaitTimeSeconds) may rightly hold the answer that much longer.
+      const waitSeconds = Number(Reflect.get(input, "WaitTimeSeconds") ?? 0) || 0;
+      const stopTimers = armTimeouts(req, {
+        ...options.timeouts,
+        readSeconds: options.timeouts.readSeconds + waitSeconds,
+      });
+      req.on("close", stopTimers);
       req.on("error", reject);
       req.end(body);
     });
+  };
+}
+
+/**
+ * Ends the request with a {@link RequestTimeoutError} when the connection takes longer than the
+ * connect time-out, or the whole exchange longer than the read time-out (as the SDK's handler does).
+ */
+function armTimeouts(req: ClientRequest, timeouts: Timeouts): () => void {
+  const fail = (error: Error) => req.destroy(error);
+  const read = setTimeout(
+    () => fail(new RequestTimeoutError("read", timeouts.readSeconds)),
+    timeouts.readSeconds * 1000,
+  );
+  const connect = setTimeout(
+    () => fail(new RequestTimeoutError("connect", timeouts.connectSeconds)),
+    timeouts.connectSeconds * 1000,
+  );
+  req.on("socket", (socket) => {
+    if (!socket.connecting) clearTimeout(connect);
+    else socket.once("connect", () => clearTimeout(connect));
+  });
+  return () => {
+    clearTimeout(read);
+    clearTimeout(connect);
   };
 }

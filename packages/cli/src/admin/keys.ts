@@ -29,7 +29,9 @@ export async function runKeyCreate(context: AdminContext, user: string, options:
   })) as {
     AccessKey: { AccessKeyId: string; SecretAccessKey: string; Expiration?: number };
   };
-  context.stderr.write("The secret access key is shown only now; hand it over through a safe channel.\n");
+  context.stderr.write(
+    `Created access key ${AccessKey.AccessKeyId} for user ${user}. Its secret is shown only now; hand it over through a safe channel.\n`,
+  );
   if (AccessKey.Expiration !== undefined) {
     context.stderr.write(`It expires at ${formatDate(dateOf(AccessKey.Expiration))}.\n`);
   }

@@ -41,52 +41,61 @@ export function registerAdminCommands(program: Command, run: Runners): void {
   const user = admin.command("user").description("users (and service identities)");
   user
     .command("create")
-    .argument("<name>")
+    .description("create a user, who can do nothing until a policy allows it")
+    .argument("<name>", "user name: letters, digits and +=,.@_-")
     .option("--tag <key=value>", "tag on the user, usable in policy conditions (repeatable)", collect)
     .action((name: string, options: { tag?: string[] }) =>
       run.client((c) => runUserCreate(c, name, options)),
     );
   user
     .command("list")
-    .option("--json")
+    .description("list users with their ARNs and tags")
+    .option("--json", "print the users as JSON")
     .action((options: { json?: boolean }) => run.client((c) => runUserList(c, options)));
   user
     .command("delete")
-    .argument("<name>")
+    .description("delete a user with its access keys and policies")
+    .argument("<name>", "user name")
     .action((name: string) => run.client((c) => runUserDelete(c, name)));
   user
     .command("tag")
-    .argument("<name>")
-    .argument("<pairs...>", "KEY=VALUE")
+    .description("add or replace tags on a user (aws:PrincipalTag/KEY in policy conditions)")
+    .argument("<name>", "user name")
+    .argument("<pairs...>", "KEY=VALUE tags")
     .action((name: string, pairs: string[]) => run.client((c) => runUserTag(c, name, pairs)));
 
   const key = admin.command("key").description("access keys");
   key
     .command("create")
-    .argument("<user>")
+    .description("create an access key for a user; prints its secret once, as export lines")
+    .argument("<user>", "user name")
     .option("--expires-in <seconds>", "the key stops working after this many seconds")
     .action((name: string, options: { expiresIn?: string }) =>
       run.client((c) => runKeyCreate(c, name, options)),
     );
   key
     .command("list")
-    .argument("<user>")
-    .option("--json")
+    .description("list a user's access keys, their status, expiry and last use")
+    .argument("<user>", "user name")
+    .option("--json", "print the keys as JSON")
     .action((name: string, options: { json?: boolean }) => run.client((c) => runKeyList(c, name, options)));
   key
     .command("disable")
-    .argument("<access-key-id>")
+    .description("make an access key stop working (it can be enabled again)")
+    .argument("<access-key-id>", "the key's id, AKIA…")
     .option("--force", "even if it is the key you call with, or the last active key able to administer")
     .action((id: string, options: { force?: boolean }) =>
       run.client((c) => runKeySetStatus(c, id, "Inactive", options)),
     );
   key
     .command("enable")
-    .argument("<access-key-id>")
+    .description("make a disabled access key work again")
+    .argument("<access-key-id>", "the key's id, AKIA…")
     .action((id: string) => run.client((c) => runKeySetStatus(c, id, "Active")));
   key
     .command("delete")
-    .argument("<access-key-id>")
+    .description("delete an access key for good")
+    .argument("<access-key-id>", "the key's id, AKIA…")
     .option("--force", "even if it is the key you call with, or the last active key able to administer")
     .action((id: string, options: { force?: boolean }) => run.client((c) => runKeyDelete(c, id, options)));
 
@@ -101,7 +110,7 @@ export function registerAdminCommands(program: Command, run: Runners): void {
     .command("session")
     .description("short-lived credentials (ASIA… key, secret, session token) that expire on their own")
     .argument("[user]", "another user (needs coffer:CreateSessionCredentials); default: yourself")
-    .option("--duration <seconds>", "900 to 43200 (default 3600)")
+    .option("--duration <seconds>", "how long the credentials last: 900 to 43200 (default 3600)")
     .action((name: string | undefined, options: { duration?: string }) =>
       run.client((c) => runSession(c, name, options)),
     );
@@ -109,25 +118,29 @@ export function registerAdminCommands(program: Command, run: Runners): void {
   const policy = admin.command("policy").description("identity policies attached to users");
   policy
     .command("put")
-    .argument("<user>")
-    .argument("<policy-name>")
+    .description("attach an IAM JSON policy to a user under a name, replacing one of that name")
+    .argument("<user>", "user name")
+    .argument("<policy-name>", "name of the policy within the user")
     .requiredOption("--file <path>", "the IAM JSON policy document")
     .action((name: string, policyName: string, options: { file: string }) =>
       run.client((c) => runPolicyPut(c, name, policyName, options)),
     );
   policy
     .command("get")
-    .argument("<user>")
-    .argument("<policy-name>")
+    .description("print a user's policy document")
+    .argument("<user>", "user name")
+    .argument("<policy-name>", "name of the policy")
     .action((name: string, p: string) => run.client((c) => runPolicyGet(c, name, p)));
   policy
     .command("delete")
-    .argument("<user>")
-    .argument("<policy-name>")
+    .description("detach and delete a user's policy")
+    .argument("<user>", "user name")
+    .argument("<policy-name>", "name of the policy")
     .action((name: string, p: string) => run.client((c) => runPolicyDelete(c, name, p)));
   policy
     .command("list")
-    .argument("<user>")
+    .description("list the names of a user's policies")
+    .argument("<user>", "user name")
     .action((name: string) => run.client((c) => runPolicyList(c, name)));
 
   program
@@ -137,9 +150,9 @@ export function registerAdminCommands(program: Command, run: Runners): void {
     .description(
       "every principal that can read a secret (or perform --action on it), and through which statement",
     )
-    .argument("<secret>")
-    .option("--action <action>", "default secretsmanager:GetSecretValue")
-    .option("--json")
+    .argument("<secret>", "secret name or ARN")
+    .option("--action <action>", "the action to check (default secretsmanager:GetSecretValue)")
+    .option("--json", "print the answer as JSON")
     .action((secret: string, options: { action?: string; json?: boolean }) =>
       run.client((c) => runWhoCan(c, secret, options)),
     );
@@ -149,10 +162,10 @@ export function registerAdminCommands(program: Command, run: Runners): void {
     .description("policy hygiene")
     .command("lint")
     .description(
-      "flag super-user grants, grants unused in the audit trail, and grants broader than their use",
+      "flag actions that do not exist, other services' actions, super-user grants, grants unused in the audit trail, and grants broader than their use",
     )
     .option("--unused-days <days>", "how far back the audit trail is searched for use (default 90)")
-    .option("--json")
+    .option("--json", "print the findings as JSON")
     .action((options: { unusedDays?: string; json?: boolean }) =>
       run.client(async (c) => {
         await runPolicyLint(c, options);

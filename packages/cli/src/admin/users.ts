@@ -17,13 +17,15 @@ export async function runUserCreate(context: AdminContext, name: string, options
   })) as {
     User: User;
   };
+  context.stderr.write(
+    `Created user ${User.UserName} (${User.Arn}). It can do nothing until a policy allows it: coffer admin policy put ${User.UserName} NAME --file policy.json\n`,
+  );
   context.stdout.write(
     formatFields([
       ["User", User.UserName],
       ["ARN", User.Arn],
     ]),
   );
-  context.stderr.write("The user can do nothing until a policy allows it: coffer admin policy put …\n");
 }
 
 export async function runUserList(context: AdminContext, options: { json?: boolean }) {
@@ -51,7 +53,9 @@ export async function runUserDelete(context: AdminContext, name: string) {
 }
 
 export async function runUserTag(context: AdminContext, name: string, tags: string[]) {
-  await context.admin("TagUser", { UserName: name, Tags: parseTags(tags) });
+  const parsed = parseTags(tags);
+  await context.admin("TagUser", { UserName: name, Tags: parsed });
+  context.stderr.write(`Tagged user ${name} with ${parsed.map((t) => `${t.Key}=${t.Value}`).join(", ")}.\n`);
 }
 
 export async function runPolicyPut(
@@ -62,7 +66,7 @@ export async function runPolicyPut(
 ) {
   const document = await readFile(options.file, "utf8");
   await context.admin("PutUserPolicy", { UserName: user, PolicyName: policyName, PolicyDocument: document });
-  context.stderr.write(`Attached policy ${policyName} to ${user}.\n`);
+  context.stderr.write(`Attached policy ${policyName} to user ${user}.\n`);
 }
 
 export async function runPolicyGet(context: AdminContext, user: string, policyName: string) {
@@ -77,6 +81,7 @@ export async function runPolicyGet(context: AdminContext, user: string, policyNa
 
 export async function runPolicyDelete(context: AdminContext, user: string, policyName: string) {
   await context.admin("DeleteUserPolicy", { UserName: user, PolicyName: policyName });
+  context.stderr.write(`Deleted policy ${policyName} of user ${user}.\n`);
 }
 
 export async function runPolicyList(context: AdminContext, user: string) {

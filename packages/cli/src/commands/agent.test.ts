@@ -25,7 +25,10 @@ function get(url: string, headers: Record<string, string> = {}): Promise<{ statu
   });
 }
 
-function setup(env: NodeJS.ProcessEnv = { COFFER_AGENT_TOKEN: TOKEN }) {
+const ENDPOINT = "http://coffer.test:7373";
+const TIMEOUTS = { connectSeconds: 3, readSeconds: 10 };
+
+function setup(env: NodeJS.ProcessEnv = { COFFER_AGENT_TOKEN: TOKEN, COFFER_ENDPOINT: ENDPOINT }) {
   const fake = fakeSecretsClient({ "prod/db": VALUE });
   const stdout = new CollectingOutput();
   const stderr = new CollectingOutput();
@@ -82,7 +85,10 @@ describe("coffer agent", () => {
     assert.equal(health.cache.hits, 1);
 
     assert.deepEqual(s.opened[0]?.cache, { ttlMs: 60_000, maxEntries: 10 });
-    assert.deepEqual(s.opened[0]?.sources, [{ kind: "env" }, { kind: "coffer" }]);
+    assert.deepEqual(s.opened[0]?.sources, [
+      { kind: "env" },
+      { kind: "coffer", endpoint: ENDPOINT, timeouts: TIMEOUTS },
+    ]);
 
     s.stop("SIGINT");
     await running;
@@ -94,7 +100,7 @@ describe("coffer agent", () => {
     assert.doesNotMatch(printed, /CANARY/);
   });
 
-  it("turns the cache off with --ttl 0 and leaves defaults to the client library", async () => {
+  it("turns the cache off with --ttl 0, and reads Coffer at the CLI's endpoint by default", async () => {
     for (const [options, cache] of [
       [{ ttl: "0" }, false],
       [{}, {}],
@@ -104,7 +110,7 @@ describe("coffer agent", () => {
       s.stop();
       await running;
       assert.deepEqual(s.opened[0]?.cache, cache);
-      assert.equal(s.opened[0]?.sources, undefined);
+      assert.deepEqual(s.opened[0]?.sources, [{ kind: "coffer", endpoint: ENDPOINT, timeouts: TIMEOUTS }]);
     }
   });
 

@@ -61,16 +61,16 @@ export async function runAgent(options: AgentCommandOptions, deps: AgentCommandD
   const host = loopbackHost(options.host);
   const ttlSeconds = integerOption("--ttl", options.ttl, 0);
   const maxEntries = integerOption("--max-size", options.maxSize, 1);
-  const sources = chooseSources(options.source, deps.connection, deps.env);
-  if (sources?.some(isAgentSource)) {
+  applyProfile(deps.connection);
+  const sources = await chooseSources(options.source, deps.connection, deps.env);
+  if (sources.some(isAgentSource)) {
     throw new UsageError("coffer agent cannot read from an agent source: it would ask itself");
   }
 
-  applyProfile(deps.connection);
   const cacheCounter = countCacheEvents();
   const logger = jsonLinesLogger(deps.stderr, logLevelFrom(deps.env));
   const secrets = await openOrExplain(deps.openSecrets, {
-    ...(sources !== undefined && { sources }),
+    sources,
     cache: cacheOptions(ttlSeconds, maxEntries),
     onFetch: cacheCounter.onFetch,
     // Failures the caller does not see: a stale value served, a background refresh, the change feed.

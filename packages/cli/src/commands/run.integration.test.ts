@@ -49,6 +49,30 @@ describe("coffer run (a real process against a real server)", () => {
     assert.doesNotMatch(run.stderr(), /CANARY/);
   });
 
+  it("shows no AWS SDK Node-version notice, but still the command's own warnings", async () => {
+    const script = 'process.emitWarning("the child\'s own warning"); console.log(process.env.API_KEY.length)';
+    const run = startCoffer(["run", ...injectBoth, "--", process.execPath, "-e", script], server.clientEnv);
+    assert.deepEqual(await run.exited, { code: 0, signal: null }, run.stderr());
+    assert.equal(run.stdout(), `${API_KEY.length}\n`);
+    assert.doesNotMatch(run.stderr(), /NodeVersionSupportWarning|AWS SDK for JavaScript/);
+    assert.match(run.stderr(), /Warning: the child's own warning/);
+    // The switch is set only around the SDK client's constructor: the child does not inherit it.
+    const env = startCoffer(
+      [
+        "run",
+        ...injectBoth,
+        "--no-mask",
+        "--",
+        process.execPath,
+        "-p",
+        "process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?? 'unset'",
+      ],
+      server.clientEnv,
+    );
+    assert.deepEqual(await env.exited, { code: 0, signal: null }, env.stderr());
+    assert.equal(env.stdout(), "unset\n");
+  });
+
   it("with --no-mask, the command writes to coffer's own stdout unchanged", async () => {
     const run = startCoffer(
       ["run", "--no-mask", ...injectBoth, "--", process.execPath, "-e", "console.log(process.env.API_KEY)"],

@@ -59,7 +59,11 @@ describe("coffer run", () => {
     const out = join(scratch, "env.json");
     const fd = openSync(out, "w");
     const { deps, fake, opened } = setup({
-      env: { PATH: process.env.PATH ?? "", FROM_ENV: "coffer://from-env" },
+      env: {
+        PATH: process.env.PATH ?? "",
+        FROM_ENV: "coffer://from-env",
+        COFFER_ENDPOINT: "http://c.test:1",
+      },
     });
     deps.inherit = ["ignore", fd, fd];
     try {
@@ -97,7 +101,15 @@ describe("coffer run", () => {
       FROM_ENV: "env-ref-CANARY",
       PLAIN: "hello world",
     });
-    assert.deepEqual(opened, [{ changeFeed: false }]);
+    // Without --source, Coffer at the endpoint every other command uses.
+    assert.deepEqual(opened, [
+      {
+        sources: [
+          { kind: "coffer", endpoint: "http://c.test:1", timeouts: { connectSeconds: 3, readSeconds: 10 } },
+        ],
+        changeFeed: false,
+      },
+    ]);
     assert.equal(fake.closed(), true, "the client is closed before the child runs");
   });
 

@@ -93,11 +93,11 @@ async function injectionRequest(options: RunOptions, env: NodeJS.ProcessEnv): Pr
   };
 }
 
-function openForRun(options: RunOptions, deps: RunDependencies): RunSecrets | Promise<RunSecrets> {
-  const sources = chooseSources(options.source, deps.connection, deps.env);
+async function openForRun(options: RunOptions, deps: RunDependencies): Promise<RunSecrets> {
   applyProfile(deps.connection);
+  const sources = await chooseSources(options.source, deps.connection, deps.env);
   // One batch read: no cache worth keeping, no change feed to follow.
-  return deps.openSecrets({ ...(sources !== undefined && { sources }), changeFeed: false });
+  return deps.openSecrets({ sources, changeFeed: false });
 }
 
 async function resolveWithSecrets(

@@ -1,44 +1,55 @@
 import type { ConnectionOptions } from "../client.js";
+import { chooseEndpoint, chooseTimeouts } from "../endpoint.js";
 import { parseSourceList, type SourceList } from "./source-list.js";
 
 /**
- * The sources for `coffer run` and `coffer agent`: --source if given, else the client library's own
- * default (COFFER_SOURCE; else "coffer" when an endpoint is configured, else "aws"). The global
- * --endpoint-url and --region apply to the "coffer" sources (and --region to "aws") that do not name
- * their own. Undefined leaves everything to the client library.
+ * The sources for `coffer run` and `coffer agent`: --source if given, else COFFER_SOURCE, else
+ * Coffer alone. A "coffer" source that names no endpoint gets the endpoint every other command uses
+ * (`chooseEndpoint`: --endpoint-url, COFFER_ENDPOINT, AWS_ENDPOINT_URL_SECRETS_MANAGER,
+ * AWS_ENDPOINT_URL, the profile's endpoint_url, http://127.0.0.1:7373); --region and the time-outs
+ * apply to the "coffer" and "aws" sources that do not name their own.
  */
-export function chooseSources(
+export async function chooseSources(
   sourceFlag: string | undefined,
   connection: ConnectionOptions,
   env: NodeJS.ProcessEnv,
-): SourceList | undefined {
-  const { endpointUrl, region } = connection;
-  if (sourceFlag === undefined && endpointUrl === undefined && region === undefined) return undefined;
-  const sources = sourceFlag !== undefined ? parseSourceList(sourceFlag) : defaultSources(endpointUrl, env);
-  return sources.map((source) => {
-    if (typeof source !== "object" || !("kind" in source)) return source;
-    if (source.kind === "coffer") {
-      return {
-        ...source,
-        ...(source.endpoint === undefined && endpointUrl !== undefined && { endpoint: endpointUrl }),
-        ...(source.region === undefined && region !== undefined && { region }),
-      };
-    }
-    if (source.kind === "aws" && source.region === undefined && region !== undefined)
-      return { ...source, region };
-    return source;
-  });
-}
-
-function defaultSources(endpointUrl: string | undefined, env: NodeJS.ProcessEnv): SourceList {
+  fromProfile?: () => Promise<string | undefined>,
+): Promise<SourceList> {
+  const { region } = connection;
+  const timeouts = chooseTimeouts(connection, env);
   const fromEnv = env.COFFER_SOURCE;
-  if (fromEnv !== undefined && fromEnv.trim() !== "") return parseSourceList(fromEnv, "COFFER_SOURCE");
-  const endpointConfigured =
-    endpointUrl !== undefined ||
-    Boolean(env.COFFER_ENDPOINT) ||
-    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== "true" &&
-      Boolean(env.AWS_ENDPOINT_URL_SECRETS_MANAGER || env.AWS_ENDPOINT_URL));
-  return [{ kind: endpointConfigured ? "coffer" : "aws" }];
+  const sources: SourceList =
+    sourceFlag !== undefined
+      ? parseSourceList(sourceFlag)
+      : fromEnv !== undefined && fromEnv.trim() !== ""
+        ? parseSourceList(fromEnv, "COFFER_SOURCE")
+        : [{ kind: "coffer" }];
+  let endpoint: string | undefined;
+  const result: SourceList = [];
+  for (const source of sources) {
+    if (typeof source !== "object" || !("kind" in source)) {
+      result.push(source);
+    } else if (source.kind === "coffer") {
+      if (source.endpoint === undefined) {
+        endpoint ??= (await chooseEndpoint(connection.endpointUrl, env, fromProfile)).url;
+      }
+      result.push({
+        ...source,
+        endpoint: source.endpoint ?? endpoint,
+        ...(source.region === undefined && region !== undefined && { region }),
+        timeouts,
+      });
+    } else if (source.kind === "aws") {
+      result.push({
+        ...source,
+        ...(source.region === undefined && region !== undefined && { region }),
+        timeouts,
+      });
+    } else {
+      result.push(source);
+    }
+  }
+  return result;
 }
 
 /** --profile: the AWS SDK's credential chain reads AWS_PROFILE, so set it, as `connect` does for the other commands. */

@@ -14,7 +14,26 @@ import { ExitCode } from "../exit-codes.js";
  */
 export function asCliFailure(error: unknown): unknown {
   if (!(error instanceof CofferClientError)) return error;
+  const unavailable = oneUnavailableSource(error);
+  if (unavailable !== undefined) return new CliError(unavailable, ExitCode.Unreachable);
   return new CliError(error.message, exitCodeOf(error));
+}
+
+/**
+ * One line when nothing could be read because the source was unreachable (every failed reference
+ * failed the same way): "coffer: no answer within 10 s", not one line per reference.
+ */
+function oneUnavailableSource(error: CofferClientError): string | undefined {
+  const causes = error instanceof BackendUnavailableError ? [error] : causesOf(error);
+  if (causes.length === 0 || !causes.every((cause) => cause instanceof BackendUnavailableError)) {
+    return undefined;
+  }
+  const reasons = new Set(
+    (causes as BackendUnavailableError[]).map((cause) => cause.message.replace(/ \(secret '.*'\)$/, "")),
+  );
+  if (reasons.size !== 1) return undefined;
+  const [reason] = reasons;
+  return `cannot read secrets: ${reason}`;
 }
 
 function exitCodeOf(error: CofferClientError): ExitCode {

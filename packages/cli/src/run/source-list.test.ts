@@ -27,40 +27,49 @@ describe("parseSourceList", () => {
 });
 
 describe("chooseSources", () => {
-  it("leaves everything to the client library when nothing is given", () => {
-    assert.equal(chooseSources(undefined, {}, { COFFER_SOURCE: "env" }), undefined);
+  const T = { connectSeconds: 3, readSeconds: 10 };
+  const noProfile = async () => undefined;
+
+  it("without --source or COFFER_SOURCE, reads Coffer at the endpoint every command uses", async () => {
+    assert.deepEqual(await chooseSources(undefined, {}, {}, noProfile), [
+      { kind: "coffer", endpoint: "http://127.0.0.1:7373", timeouts: T },
+    ]);
+    assert.deepEqual(
+      await chooseSources(
+        undefined,
+        {},
+        { COFFER_ENDPOINT: "http://a:1", AWS_ENDPOINT_URL: "http://b:2" },
+        noProfile,
+      ),
+      [{ kind: "coffer", endpoint: "http://a:1", timeouts: T }],
+    );
+    assert.deepEqual(await chooseSources(undefined, {}, {}, async () => "http://profile:1"), [
+      { kind: "coffer", endpoint: "http://profile:1", timeouts: T },
+    ]);
   });
 
-  it("applies --endpoint-url and --region to coffer sources that name no endpoint", () => {
+  it("applies --endpoint-url, --region and the time-outs to the sources that name none", async () => {
     assert.deepEqual(
-      chooseSources(
+      await chooseSources(
         "env,coffer,coffer:http://b:1,aws",
-        { endpointUrl: "http://a:1", region: "eu-west-1" },
-        {},
+        { endpointUrl: "http://a:1", region: "eu-west-1", readTimeout: "5" },
+        { COFFER_ENDPOINT: "http://ignored:1" },
+        noProfile,
       ),
       [
         { kind: "env" },
-        { kind: "coffer", endpoint: "http://a:1", region: "eu-west-1" },
-        { kind: "coffer", endpoint: "http://b:1", region: "eu-west-1" },
-        { kind: "aws", region: "eu-west-1" },
+        { kind: "coffer", endpoint: "http://a:1", region: "eu-west-1", timeouts: { ...T, readSeconds: 5 } },
+        { kind: "coffer", endpoint: "http://b:1", region: "eu-west-1", timeouts: { ...T, readSeconds: 5 } },
+        { kind: "aws", region: "eu-west-1", timeouts: { ...T, readSeconds: 5 } },
       ],
     );
   });
 
-  it("without --source, follows the client library's defaults", () => {
-    assert.deepEqual(chooseSources(undefined, { endpointUrl: "http://a:1" }, {}), [
-      { kind: "coffer", endpoint: "http://a:1" },
-    ]);
-    assert.deepEqual(chooseSources(undefined, { region: "eu-west-1" }, {}), [
-      { kind: "aws", region: "eu-west-1" },
-    ]);
-    assert.deepEqual(chooseSources(undefined, { region: "eu-west-1" }, { AWS_ENDPOINT_URL: "http://c:1" }), [
-      { kind: "coffer", region: "eu-west-1" },
-    ]);
-    assert.deepEqual(chooseSources(undefined, { region: "r" }, { COFFER_SOURCE: "env,aws" }), [
-      { kind: "env" },
-      { kind: "aws", region: "r" },
-    ]);
+  it("takes COFFER_SOURCE when there is no --source", async () => {
+    assert.deepEqual(
+      await chooseSources(undefined, { region: "r" }, { COFFER_SOURCE: "env,aws" }, noProfile),
+      [{ kind: "env" }, { kind: "aws", region: "r", timeouts: T }],
+    );
   });
 
   it("--profile sets AWS_PROFILE for the SDK's credential chain", () => {

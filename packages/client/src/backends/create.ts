@@ -1,10 +1,4 @@
-import {
-  type ClientConfig,
-  DEFAULT_AGENT_URL,
-  DEFAULT_COFFER_ENDPOINT,
-  DEFAULT_DOTENV_PATH,
-  DEFAULT_FILES_DIR,
-} from "../config.js";
+import { type ClientConfig, DEFAULT_AGENT_URL, DEFAULT_DOTENV_PATH, DEFAULT_FILES_DIR } from "../config.js";
 import { CofferClientError } from "../errors.js";
 import type { Backend, SourceSpec } from "../types.js";
 import { AgentBackend } from "./agent.js";
@@ -20,14 +14,16 @@ export function createBackend(spec: SourceSpec, config: ClientConfig): Backend {
       return new SecretsManagerBackend({
         kind: "coffer",
         client: spec.client,
-        endpoint: spec.endpoint ?? config.cofferEndpoint ?? DEFAULT_COFFER_ENDPOINT,
+        endpoint: spec.endpoint ?? config.cofferEndpoint,
         region: spec.region ?? config.region,
+        timeouts: spec.timeouts ?? config.timeouts,
       });
     case "aws":
       return new SecretsManagerBackend({
         kind: "aws",
         client: spec.client,
         region: spec.region ?? config.region,
+        timeouts: spec.timeouts ?? config.timeouts,
       });
     case "env":
       return new EnvBackend(spec.env ?? config.env);

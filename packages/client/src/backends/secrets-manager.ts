@@ -3,18 +3,24 @@ import {
   type BatchGetSecretValueCommandOutput,
   GetSecretValueCommand,
   type GetSecretValueCommandOutput,
-  SecretsManagerClient,
+  type SecretsManagerClient,
   type SecretValueEntry,
 } from "@aws-sdk/client-secrets-manager";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import type { FeedTarget } from "../change-feed.js";
+import { DEFAULT_COFFER_ENDPOINT, profileEndpoint } from "../endpoint.js";
 import { AccessDeniedError, BackendUnavailableError, CofferClientError } from "../errors.js";
+import {
+  createSdkClient,
+  DEFAULT_CONNECT_TIMEOUT_SECONDS,
+  DEFAULT_READ_TIMEOUT_SECONDS,
+  type Timeouts,
+} from "../sdk-client.js";
+import { classifyTransportFailure } from "../transport-failure.js";
 import type { Backend, BatchResult, FetchRequest, SecretRecord } from "../types.js";
 
 /** BatchGetSecretValue takes at most 20 ids. */
 const BATCH_LIMIT = 20;
-const CONNECTION_TIMEOUT_MS = 3_000;
-const REQUEST_TIMEOUT_MS = 10_000;
 /** Coffer ignores the region except in signatures; any fixed value works when none is configured. */
 const FALLBACK_REGION = "us-east-1";
 
@@ -28,9 +34,14 @@ export interface SecretsManagerBackendOptions {
   kind: "coffer" | "aws";
   /** An SDK client to use as is (never destroyed by this backend). */
   client?: SecretsManagerClient | undefined;
-  /** coffer: the endpoint URL. */
+  /**
+   * coffer: the endpoint URL. Default: the AWS profile's `endpoint_url` (the end of the precedence of
+   * `endpointFromEnvironment`, which the configuration has already applied), else http://127.0.0.1:7373.
+   */
   endpoint?: string | undefined;
   region?: string | undefined;
+  /** Connect and read time-outs in seconds (default 3 and 10); a request past them fails as unavailable. */
+  timeouts?: Timeouts | undefined;
 }
 
 /**
@@ -49,14 +60,22 @@ export class SecretsManagerBackend implements Backend {
     this.name = options.kind;
     this.endpoint = options.client === undefined ? options.endpoint : undefined;
     this.#owned = options.client === undefined;
+    const timeouts = options.timeouts ?? {
+      connectSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
+      readSeconds: DEFAULT_READ_TIMEOUT_SECONDS,
+    };
     this.client =
       options.client ??
-      new SecretsManagerClient({
-        region:
-          options.region ?? (options.kind === "coffer" ? configuredRegionOr(FALLBACK_REGION) : undefined),
-        ...(options.kind === "coffer" ? { endpoint: options.endpoint, maxAttempts: 2 } : {}),
-        requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS },
-      });
+      createSdkClient(
+        {
+          region:
+            options.region ?? (options.kind === "coffer" ? configuredRegionOr(FALLBACK_REGION) : undefined),
+          ...(options.kind === "coffer"
+            ? { endpoint: options.endpoint ?? profileOrDefaultEndpoint(), maxAttempts: 2 }
+            : {}),
+        },
+        timeouts,
+      );
   }
 
   async get(request: FetchRequest): Promise<SecretRecord | undefined> {
@@ -70,7 +89,7 @@ export class SecretsManagerBackend implements Backend {
         }),
       );
     } catch (error) {
-      const failure = classifySdkError(this.name, error, request.id);
+      const failure = classifySdkError(this.name, error, request.id, this.endpoint);
       if (failure === undefined) return undefined;
       throw failure;
     }
@@ -96,7 +115,7 @@ export class SecretsManagerBackend implements Backend {
     try {
       output = await this.client.send(new BatchGetSecretValueCommand({ SecretIdList: ids }));
     } catch (error) {
-      const failure = classifySdkError(this.name, error, undefined);
+      const failure = classifySdkError(this.name, error, undefined, this.endpoint);
       if (failure instanceof BackendUnavailableError) {
         for (const id of ids) results.set(id, failure);
         return;
@@ -200,6 +219,7 @@ const unavailable = new Set([
   "RequestTimeout",
   "RequestTimeoutException",
   "TimeoutError",
+  "RequestTimeoutError",
 ]);
 const networkCodes = new Set([
   "ECONNREFUSED",
@@ -222,6 +242,7 @@ export function classifySdkError(
   source: string,
   error: unknown,
   secretId: string | undefined,
+  endpoint?: string,
 ): Error | undefined {
   const name = error instanceof Error ? error.name : "Error";
   const message = error instanceof Error ? error.message : String(error);
@@ -230,6 +251,11 @@ export function classifySdkError(
   const code = (error as { code?: unknown } | undefined)?.code;
   const options = { secretId, cause: error };
   if (name === "ResourceNotFoundException") return undefined;
+  const transport = classifyTransportFailure(error);
+  if (transport !== undefined) {
+    const at = endpoint === undefined ? "" : ` (${endpoint})`;
+    return new BackendUnavailableError(source, `${transport.reason}${at}`, options);
+  }
   if (accessDenied.has(name) || status === 401 || status === 403) {
     return new AccessDeniedError(source, `${name}: ${message}`, options);
   }
@@ -251,7 +277,7 @@ function configuredRegionOr(fallback: string): () => Promise<string> {
   let region: Promise<string> | undefined;
   return () => {
     region ??= (async () => {
-      const probe = new SecretsManagerClient({});
+      const probe = createSdkClient({});
       try {
         return await probe.config.region();
       } catch {
@@ -261,5 +287,14 @@ function configuredRegionOr(fallback: string): () => Promise<string> {
       }
     })();
     return region;
+  };
+}
+
+/** The profile's endpoint_url, else the local default, looked up once, on the first request. */
+function profileOrDefaultEndpoint(): () => Promise<{ url: URL }> {
+  let endpoint: Promise<{ url: URL }> | undefined;
+  return () => {
+    endpoint ??= profileEndpoint().then((url) => ({ url: new URL(url ?? DEFAULT_COFFER_ENDPOINT) }));
+    return endpoint;
   };
 }

@@ -3,7 +3,7 @@ import type { Envelope } from "../crypto/envelope.js";
 import { Authorizer } from "../domain/access/authorizer.js";
 import { IdentityService } from "../domain/identity/identity-service.js";
 import { administeringActions, type PolicyDocument } from "../domain/identity/lockout-guard.js";
-import { parsePolicy } from "../domain/policy/index.js";
+import { assertKnownActions, parsePolicy } from "../domain/policy/index.js";
 import type { IdentityStore } from "../storage/identity-port.js";
 
 /** Access keys, the policy evaluator and the identity service over one store: the server's and `coffer admin recover`'s. */
@@ -22,7 +22,8 @@ export function createIdentityServices(deps: {
     accountId,
     now,
     validatePolicy: (document) => {
-      parsePolicy(document, { kind: "identity" });
+      // Only here, where a policy is put: stored policies load with parsePolicy alone.
+      assertKnownActions(parsePolicy(document, { kind: "identity" }));
     },
     principalChanged: (arn) => authorizer.forget(arn),
     canAdminister: (arn, policies) => canAdminister(authorizer, arn, policies),

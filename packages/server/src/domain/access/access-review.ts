@@ -1,6 +1,7 @@
 import type { AuditPage, AuditQuery } from "../../audit/audit-query.js";
 import type { IdentityStore } from "../../storage/identity-port.js";
 import {
+  actionStatus,
   canonicalAction,
   compileGlobSet,
   isSuperUserGrant,
@@ -8,6 +9,7 @@ import {
   parsePolicy,
   type Statement,
   statementActions,
+  unknownActionMessage,
 } from "../policy/index.js";
 import type { SecretRecord } from "../secrets/records.js";
 import type { AccessTarget, Authorizer } from "./authorizer.js";
@@ -20,10 +22,19 @@ export interface AccessGrant {
   sid?: string | undefined;
 }
 
-export type PolicyFindingCode = "SUPER_USER_GRANT" | "UNUSED_GRANT" | "BROADER_THAN_USE";
+export type PolicyFindingCode =
+  | "UNKNOWN_ACTION"
+  | "OTHER_SERVICE_ACTION"
+  | "SUPER_USER_GRANT"
+  | "UNUSED_GRANT"
+  | "BROADER_THAN_USE";
+
+/** error: the policy is wrong as written; warning: it grants more than needed; info: worth knowing. */
+export type PolicyFindingSeverity = "error" | "warning" | "info";
 
 export interface PolicyLintFinding {
   code: PolicyFindingCode;
+  severity: PolicyFindingSeverity;
   principal: string;
   policyName: string;
   statement: string;
@@ -87,13 +98,15 @@ export class AccessReview {
           continue;
         }
         policy.statements.forEach((statement, index) => {
-          if (statement.effect !== "Allow") return;
           const label = statement.sid ?? `Statement[${index}]`;
           const at = { principal: principal.arn, policyName: stored.policyName, statement: label };
+          findings.push(...actionFindings(statement, at));
+          if (statement.effect !== "Allow") return;
           if (isSuperUserGrant(statement)) {
             findings.push({
               ...at,
               code: "SUPER_USER_GRANT",
+              severity: "warning",
               message:
                 "Allows every Secrets Manager action on every secret: whoever holds this principal's keys can read and destroy everything.",
             });
@@ -103,6 +116,7 @@ export class AccessReview {
             findings.push({
               ...at,
               code: "UNUSED_GRANT",
+              severity: "warning",
               message: `No call in the last ${options.unusedDays} days used this grant; remove it if it is not needed.`,
             });
             return;
@@ -114,6 +128,7 @@ export class AccessReview {
             findings.push({
               ...at,
               code: "BROADER_THAN_USE",
+              severity: "warning",
               message: `Grants ${grantedActions.length} actions, but only ${usedActions.join(", ")} on ${resources.length} secret(s) were used in the last ${options.unusedDays} days; consider narrowing it to those.`,
             });
           }
@@ -148,6 +163,37 @@ export class AccessReview {
     } while (after !== undefined && calls.length < maxEventsReviewed);
     return calls;
   }
+}
+
+/**
+ * Actions that do not exist (an error, as IAM Access Analyzer reports them; policies stored before
+ * PutUserPolicy checked actions may still hold some) and actions of other AWS services, which are
+ * valid IAM but grant nothing in Coffer.
+ */
+function actionFindings(
+  statement: Statement,
+  at: { principal: string; policyName: string; statement: string },
+): PolicyLintFinding[] {
+  const findings: PolicyLintFinding[] = [];
+  for (const action of statement.action ?? statement.notAction ?? []) {
+    const status = actionStatus(action);
+    if (status.kind === "unknown") {
+      findings.push({
+        ...at,
+        code: "UNKNOWN_ACTION",
+        severity: "error",
+        message: `${unknownActionMessage(action, status)} It matches nothing, so it ${statement.effect === "Allow" ? "grants" : "denies"} nothing; fix it.`,
+      });
+    } else if (status.kind === "other-service") {
+      findings.push({
+        ...at,
+        code: "OTHER_SERVICE_ACTION",
+        severity: "info",
+        message: `"${action}" is an action of another AWS service (${status.service}); it grants nothing in Coffer.`,
+      });
+    }
+  }
+  return findings;
 }
 
 function statementCovers(statement: Statement, call: { action: string; resource: string }): boolean {

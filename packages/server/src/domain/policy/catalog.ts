@@ -44,6 +44,40 @@ export const COFFER_AUDIT_ACTIONS = [
   "coffer:VerifyAuditTrail",
 ] as const;
 
+/** Every `coffer:` IAM action: the operations of Coffer's admin API (model/coffer-admin-*.json). */
+export const COFFER_ADMIN_ACTIONS = [
+  "coffer:CreateAccessKey",
+  "coffer:CreateSessionCredentials",
+  "coffer:CreateUser",
+  "coffer:DeleteAccessKey",
+  "coffer:DeleteUser",
+  "coffer:DeleteUserPolicy",
+  "coffer:GetSessionToken",
+  "coffer:GetUser",
+  "coffer:GetUserPolicy",
+  "coffer:LintPolicies",
+  "coffer:ListAccessKeys",
+  "coffer:ListUserPolicies",
+  "coffer:ListUsers",
+  "coffer:PutUserPolicy",
+  "coffer:TagUser",
+  "coffer:UntagUser",
+  "coffer:UpdateAccessKey",
+  "coffer:WhoCanAccess",
+  ...COFFER_AUDIT_ACTIONS,
+] as const;
+
+/** The services whose every action Coffer knows (lower-case prefix → actions). */
+const KNOWN_SERVICES = new Map<string, readonly string[]>([
+  ["secretsmanager", SECRETS_MANAGER_ACTIONS],
+  ["coffer", COFFER_ADMIN_ACTIONS],
+]);
+
+/** The actions of a service Coffer authorizes (`secretsmanager`, `coffer`; any case), else undefined. */
+export function serviceActions(service: string): readonly string[] | undefined {
+  return KNOWN_SERVICES.get(service.toLowerCase());
+}
+
 /** Actions that act on no particular secret: IAM authorizes them against resource `*`. */
 export const ACCOUNT_LEVEL_ACTIONS: readonly SecretsManagerAction[] = [
   "secretsmanager:GetRandomPassword",

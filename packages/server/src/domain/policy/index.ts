@@ -3,13 +3,23 @@
  * public policies, and lint. Pure: no I/O, no clock. See each module's header for the semantics.
  */
 export {
+  type ActionStatus,
+  actionStatus,
+  assertKnownActions,
+  type UnknownAction,
+  unknownActionMessage,
+  unknownActionsOf,
+} from "./actions.js";
+export {
   ACCOUNT_LEVEL_ACTIONS,
+  COFFER_ADMIN_ACTIONS,
   COFFER_AUDIT_ACTIONS,
   canonicalAction,
   isMultiValuedKey,
   knownConditionKey,
   SECRETS_MANAGER_ACTIONS,
   type SecretsManagerAction,
+  serviceActions,
 } from "./catalog.js";
 export { compilePolicy, type PrincipalMatch, type RequestPrincipal } from "./compile.js";
 export {

@@ -31,6 +31,8 @@
  * | MISSING_VERSION               | SUGGESTION       | no Version element                                          |
  * | REDUNDANT_ACTION              | SUGGESTION       | an action already covered by another in the same statement  |
  */
+
+import { actionStatus, unknownActionMessage } from "./actions.js";
 import {
   ACCOUNT_LEVEL_ACTIONS,
   canonicalAction,
@@ -162,14 +164,11 @@ export function statementActions(statement: Statement): string[] {
   );
 }
 
-/** Secrets Manager action names (or patterns) in a statement that match no real action. */
+/** Action names (or patterns) of a service Coffer authorizes that match no real action of it. */
 export function unknownActions(statement: Statement): string[] {
-  return (statement.action ?? statement.notAction ?? []).filter((action) => {
-    const colon = action.indexOf(":");
-    if (action === "*" || action.slice(0, colon).toLowerCase() !== "secretsmanager") return false;
-    const matcher = compileGlob(action, { ignoreCase: true });
-    return !SECRETS_MANAGER_ACTIONS.some((known) => matcher(known.toLowerCase()));
-  });
+  return (statement.action ?? statement.notAction ?? []).filter(
+    (action) => actionStatus(action).kind === "unknown",
+  );
 }
 
 /** A "did you mean" for a misspelled Secrets Manager action. */
@@ -331,24 +330,23 @@ function lintActions(statement: Statement, at: PolicyPath, add: Add, resourcePol
   const unknown = new Set(unknownActions(statement));
   actions.forEach((action, i) => {
     const path = actions.length > 1 ? [...at, element, i] : [...at, element];
-    if (unknown.has(action)) {
-      const hint = hasWildcard(action) ? undefined : suggestAction(action);
-      add(
-        "ERROR",
-        "UNKNOWN_ACTION",
-        hasWildcard(action)
-          ? `"${action}" matches no Secrets Manager action.`
-          : `"${action}" is not a Secrets Manager action${hint ? `; did you mean "${hint}"?` : "."}`,
-        path,
-      );
+    const status = actionStatus(action);
+    if (unknown.has(action) && status.kind === "unknown") {
+      add("ERROR", "UNKNOWN_ACTION", unknownActionMessage(action, status), path);
       return;
     }
     const service = action.slice(0, action.indexOf(":")).toLowerCase();
-    if (action !== "*" && !hasWildcard(service) && service !== "secretsmanager") {
+    const adminActionInIdentityPolicy = service === "coffer" && !resourcePolicy;
+    if (
+      action !== "*" &&
+      !hasWildcard(service) &&
+      service !== "secretsmanager" &&
+      !adminActionInIdentityPolicy
+    ) {
       add(
         "WARNING",
         "ACTION_NOT_FOR_SECRETS",
-        `"${action}" is not a Secrets Manager action; Coffer never authorizes it${resourcePolicy ? " and a secret's policy cannot grant it" : ""}.`,
+        `"${action}" is not a Secrets Manager action; it grants nothing in Coffer${resourcePolicy ? " and a secret's policy cannot grant it" : ""}.`,
         path,
       );
     }

@@ -6,7 +6,7 @@ import {
   ResourceExistsException,
   ResourceNotFoundException,
 } from "../errors.js";
-import { isPublicPolicy, parsePolicy } from "../policy/index.js";
+import { assertKnownActions, isPublicPolicy, parsePolicy } from "../policy/index.js";
 import { parseSecretId } from "./arn.js";
 import type { ChangeOperation } from "./change-events.js";
 import { withOptimisticRetry } from "./commit.js";
@@ -305,6 +305,7 @@ export class SecretWriter {
     options: { blockPublicPolicy: boolean },
   ): Promise<SecretRef> {
     const policy = parsePolicy(document, { kind: "resource" });
+    assertKnownActions(policy);
     if (options.blockPublicPolicy && isPublicPolicy(policy)) {
       throw new PublicPolicyException(
         'The policy grants access to everyone (Principal "*" without a restricting condition). Narrow the Principal, or set BlockPublicPolicy to false.',

@@ -26,6 +26,7 @@ export const lintPolicies: Operation = async (raw, _context, { review }) => {
   return {
     Findings: findings.map((f) => ({
       Code: f.code,
+      Severity: f.severity,
       Principal: f.principal,
       PolicyName: f.policyName,
       Statement: f.statement,

@@ -1,0 +1,56 @@
+import assert from "node:assert/strict";
+import { after, describe, it } from "node:test";
+import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { AccessReview } from "./access-review.js";
+import { Authorizer } from "./authorizer.js";
+
+describe("a policy stored before actions were checked", () => {
+  const store = new SqliteStore(":memory:");
+  after(() => store.close());
+  const arn = "arn:aws:iam::123456789012:user/legacy";
+  const now = () => Date.UTC(2026, 11, 1);
+  const authorizer = new Authorizer({ identity: store.identity, accountId: "123456789012", now });
+  const review = new AccessReview({
+    identity: store.identity,
+    authorizer,
+    queryAudit: async () => ({ events: [], nextAfter: undefined }),
+    now,
+  });
+
+  it("still loads and authorizes, and policy lint reports its unknown action as an error", async () => {
+    await store.identity.createPrincipal({ arn, name: "legacy", kind: "user", tags: [], createdAt: now() });
+    // Written straight to the store, as PutUserPolicy accepted it before it checked actions.
+    await store.identity.putPolicy({
+      principalArn: arn,
+      policyName: "old",
+      updatedAt: now(),
+      document: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "Read",
+            Effect: "Allow",
+            Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecrett", "kms:Decrypt"],
+            Resource: "*",
+          },
+        ],
+      }),
+    });
+    const { result } = await authorizer.evaluate(arn, "secretsmanager:GetSecretValue", "*");
+    assert.equal(result.decision, "allow");
+
+    const findings = await review.lint({ unusedDays: 90 });
+    const unknown = findings.find((f) => f.code === "UNKNOWN_ACTION");
+    assert.deepEqual(
+      unknown && { severity: unknown.severity, statement: unknown.statement, policy: unknown.policyName },
+      { severity: "error", statement: "Read", policy: "old" },
+    );
+    assert.match(
+      unknown?.message ?? "",
+      /"secretsmanager:DescribeSecrett" is not a Secrets Manager action; did you mean "secretsmanager:DescribeSecret"\?/,
+    );
+    const other = findings.find((f) => f.code === "OTHER_SERVICE_ACTION");
+    assert.equal(other?.severity, "info");
+    assert.ok(findings.every((f) => ["error", "warning", "info"].includes(f.severity)));
+  });
+});
