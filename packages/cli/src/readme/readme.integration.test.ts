@@ -63,7 +63,6 @@ const snippets = extractSnippets(readFileSync(join(repoRoot, "README.md"), "utf8
 const awsMissing = spawnSync("aws", ["--version"], { stdio: "ignore" }).error !== undefined;
 const skipReason = awsMissing ? "the aws CLI is not installed (the README's snippets use it)" : undefined;
 if (skipReason && process.env.CI === "true") throw new Error(`${skipReason}, and CI=true forbids skipping`);
-if (skipReason) console.log(`# skipping the README snippets: ${skipReason}`);
 
 let scratch: string;
 let server: ChildProcess | undefined;
