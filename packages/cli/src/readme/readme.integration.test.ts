@@ -207,12 +207,9 @@ function startServer(
     );
     const check = () => {
       const url = /listening on (http:\/\/\S+)/.exec(output)?.[1];
-      if (url === undefined || !/AWS_ENDPOINT_URL_SECRETS_MANAGER=\S+\n/.test(output)) return;
+      const exports = bannerExports(output);
+      if (url === undefined || exports === undefined) return;
       clearTimeout(timer);
-      const exports = output
-        .split("\n")
-        .filter((line) => /^\s*export [A-Z_]+=/.test(line))
-        .map((line) => line.trim());
       resolve({ child, url, exports: `${exports.join("\n")}\n` });
     };
     child.stdout?.on("data", (chunk: Buffer) => {
@@ -227,6 +224,22 @@ function startServer(
       reject(new Error(`coffer serve exited with ${code} before it was ready:\n${output}`));
     });
   });
+}
+
+/**
+ * The `export NAME=…` lines the server printed on its first start, once the block is complete (a
+ * whole line that is not an export follows it); undefined until then.
+ */
+function bannerExports(output: string): string[] | undefined {
+  const lines = output.split("\n");
+  const isExport = (line: string | undefined) => /^\s*export [A-Za-z_]\w*=/.test(line ?? "");
+  const first = lines.findIndex(isExport);
+  if (first === -1) return undefined;
+  let end = first;
+  while (isExport(lines[end])) end++;
+  // The last element is the line still being written (after the last newline): not yet complete.
+  if (end >= lines.length - 1) return undefined;
+  return lines.slice(first, end).map((line) => line.trim());
 }
 
 function freePort(): Promise<number> {
