@@ -1,11 +1,13 @@
 /**
  * Runs the README's code blocks against a live Coffer, in order, as a newcomer pasting them would.
+ * Alone: `node scripts/test.mjs readme.integration` (after `npx tsc -b`).
  *
  * Which blocks: every ```sh and ```ts block of README.md (other languages, e.g. ```dockerfile or
  * ```json, are never run). A block whose nearest non-blank line above the fence is
- * `<!-- not-run: reason -->` is reported as skipped with that reason; use it for what cannot run
- * inside a test: installing, `npm start` / a foreground server, docker, global installs, this very
- * `npm test`. An unmarked block that runs `npm install`, `npm ci`, `npm start` or `npm test` fails
+ * `<!-- not-run: reason -->` (on its own line; prose in between cancels it) is reported as skipped
+ * with that reason; use it for what cannot run inside a test: installing, `npm start` / a foreground
+ * server, docker, global installs, placeholders, this very `npm test`. A marker without a reason, or
+ * misspelt (`<!-- not-run -->`), fails the whole test, so every exception is explained. An unmarked block that runs `npm install`, `npm ci`, `npm start` or `npm test` fails
  * without being run: those would change the repository's node_modules or start a second test run.
  *
  * How: the test plays `npm start` itself. It starts a real server from the built CLI
@@ -15,7 +17,9 @@
  * (`bash -e`: variables and exports carry from block to block; any failing command fails its
  * block, and the blocks after a failure are skipped). ```ts blocks run with the repository's `tsx`
  * from the same session, so they see the same environment: as an ES module (`.mts`) when they have
- * an `import`/`export` statement, else as CommonJS (`.cts`).
+ * an `import`/`export` statement, else as CommonJS (`.cts`). A block that has not finished after
+ * 30 s fails (a server left in the foreground). A failure names the block by its README line and
+ * shows the block as run and everything it printed.
  *
  * The environment of the session, and nothing else from the caller's: PATH with a temp `bin`
  * folder first, whose `coffer` runs packages/cli/dist/main.js (so `coffer …` works as it does for a
@@ -28,7 +32,8 @@
  *
  * Rewrites, so that concurrent runs never share a port: `127.0.0.1:7373` and `localhost:7373`
  * become the live server's address; `127.0.0.1:2773` and `localhost:2773` become a free port that
- * the test's `coffer agent` listens on when no `--port` is given.
+ * the test's `coffer agent` listens on when no `--port` is given (write `coffer agent`, not
+ * `npx coffer agent`, in the README: only the test's `coffer` adds that port).
  *
  * At the end the session's whole process group (anything a block started with `&`) and the server
  * are stopped and the temp folder is removed. Without the `aws` CLI the test is skipped with the
