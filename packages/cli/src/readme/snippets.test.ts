@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { extractSnippets } from "./snippets.js";
+import { extractSnippets, forbiddenCommand } from "./snippets.js";
 
 describe("extractSnippets", () => {
   it("returns the sh and ts blocks in order with their fence's line, and the not-run reasons", () => {
@@ -86,5 +86,21 @@ describe("extractSnippets", () => {
         assert.deepEqual(extractSnippets(lines.join("\n")), expected);
       }),
     );
+  });
+});
+
+describe("forbiddenCommand", () => {
+  it("finds npm install/ci/start/test at the start of a command, also after && ; | ( and variables", () => {
+    assert.equal(forbiddenCommand("npm install          # installs\nnpm start\n"), "npm install");
+    assert.equal(forbiddenCommand("cd examples/stock-quotes && npm start\n"), "npm start");
+    assert.equal(forbiddenCommand("echo x; CI=true npm test\n"), "npm test");
+    assert.equal(forbiddenCommand("(npm ci)\n"), "npm ci");
+    assert.equal(forbiddenCommand("  npm i -D zod\n"), "npm i");
+    assert.equal(forbiddenCommand("npm install-test\n"), "npm install");
+  });
+
+  it("lets other npm and npx commands through, and npm named in text", () => {
+    assert.equal(forbiddenCommand("npm run bench\nnpx coffer list\n"), undefined);
+    assert.equal(forbiddenCommand('echo "then run npm test"\n'), undefined);
   });
 });

@@ -56,3 +56,15 @@ export function extractSnippets(markdown: string): Snippet[] {
   }
   return snippets;
 }
+
+const npmCommand = /(?:^|[;&|(])\s*(?:[\w-]+=\S*\s+)*npm\s+(install|i|ci|start|test|t)\b/m;
+
+/**
+ * The `npm …` command a snippet must not run unmarked (`install`, `i`, `ci`, `start`, `test`, `t`),
+ * or undefined: installing would change the repository's node_modules, `npm start` would start a
+ * second server in the foreground, and `npm test` would run the README test inside itself.
+ */
+export function forbiddenCommand(code: string): string | undefined {
+  const match = npmCommand.exec(code);
+  return match ? `npm ${match[1]}` : undefined;
+}
