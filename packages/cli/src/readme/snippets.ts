@@ -40,7 +40,7 @@ export function extractSnippets(markdown: string): Snippet[] {
     if (close >= lines.length) throw new Error(`README line ${index + 1}: the code block is never closed`);
     const lang = runnable[info];
     if (lang !== undefined) {
-      if (lastText && /<!--\s*not-run/.test(lastText.text) && !notRunMarker.test(lastText.text)) {
+      if (lastText && /^\s*<!--\s*not-run/.test(lastText.text) && !notRunMarker.test(lastText.text)) {
         throw new Error(`README line ${lastText.line}: write the marker as <!-- not-run: reason -->`);
       }
       const marker = lastText && notRunMarker.exec(lastText.text);
