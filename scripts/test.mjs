@@ -14,8 +14,8 @@
 // The AWS SDK's notice that its 2027 releases need Node 22 is turned off for the tests (they run on
 // Node 20 too): it is not about the code under test, and it buried the results in CI logs.
 //
-// COFFER_TEST_ROOTS (comma-separated folders) replaces the folders searched for test files; the
-// runner's own test uses it.
+// COFFER_TEST_ROOTS (comma-separated folders) replaces the folders searched for test files, and
+// COFFER_TEST_TIMEOUT_MS the timeout below; the runner's own test uses them.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -107,11 +107,21 @@ if (files.length === 0) {
 
 // A run started from inside a test (this script's own test) must report as a run of its own.
 const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+// A test file that hangs (a wait for an event that never comes) fails after this long instead of
+// holding the run forever; Node 20 applies it to each test file, later versions to each test.
+const timeoutMs = Number(process.env.COFFER_TEST_TIMEOUT_MS ?? 600_000);
 const runTmp = mkdtempSync(join(tmpdir(), "coffer-test-run-"));
 const reporter = process.stdout.isTTY ? ["--test-reporter=spec"] : [];
 const runner = spawn(
   process.execPath,
-  ["--enable-source-maps", "--test", "--test-concurrency=2", ...reporter, ...files],
+  [
+    "--enable-source-maps",
+    "--test",
+    "--test-concurrency=2",
+    `--test-timeout=${timeoutMs}`,
+    ...reporter,
+    ...files,
+  ],
   {
     env: { ...env, TMPDIR: runTmp, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
     stdio: ["ignore", "pipe", "inherit"],

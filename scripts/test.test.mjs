@@ -17,7 +17,7 @@ before(() => {
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Runs test.mjs on one fixture test file, with its own parent temp folder to look into afterwards. */
-function runFixture(name, source) {
+function runFixture(name, source, env = {}) {
   const root = join(scratch, name);
   const parentTmp = join(scratch, `${name}-tmp`);
   mkdirSync(root);
@@ -25,7 +25,7 @@ function runFixture(name, source) {
   writeFileSync(join(root, `${name}.test.mjs`), source);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script], {
-      env: { ...process.env, COFFER_TEST_ROOTS: root, TMPDIR: parentTmp },
+      env: { ...process.env, COFFER_TEST_ROOTS: root, TMPDIR: parentTmp, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
@@ -91,5 +91,23 @@ describe("scripts/test.mjs", () => {
     const pid = Number(readFileSync(marker, "utf8"));
     assert.throws(() => process.kill(pid, 0), { code: "ESRCH" }, "the forgotten process was killed");
     assert.deepEqual(lastLines(run.stdout).slice(0, 4), ["# tests 2", "# suites 0", "# pass 1", "# fail 1"]);
+  });
+
+  it("ends a hanging test file after the timeout, then kills what it started and reports what it left", async () => {
+    const run = await runFixture(
+      "hanging",
+      `${header}test("waits for an event that never comes", async () => {
+        mkdtempSync(join(tmpdir(), "hung-"));
+        spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
+        await new Promise(() => {});
+      });`,
+      { COFFER_TEST_TIMEOUT_MS: "1000" },
+    );
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stdout, /timed out after 1000ms/);
+    assert.match(run.stdout, /# processes started by the tests were still running \(killed now\)\n/);
+    assert.match(run.stdout, /# {3}hung-\w+\/\n/);
+    assert.match(lastLines(run.stdout).at(-1), /^# duration_ms /);
+    assert.deepEqual(readdirSync(run.parentTmp), []);
   });
 });

@@ -41,6 +41,8 @@ export class SnippetShell {
       this.stdout += chunk.toString("utf8");
       for (const listener of this.listeners) listener();
     });
+    // Writing to a session that has just ended fails with EPIPE; its exit is reported instead.
+    this.bash.stdin?.on("error", () => {});
     this.bash.stderr?.on("data", (chunk: Buffer) => {
       this.stderr += chunk.toString("utf8");
     });
