@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -27,12 +27,13 @@ function credentialsFrom(exports: string): Record<string, string> {
 }
 
 before(async () => {
-  server = await startServerProcess();
   scratch = mkdtempSync(join(tmpdir(), "coffer-admin-cli-"));
+  server = await startServerProcess();
 });
 after(async () => {
-  await server.stop();
-  server.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+  await server?.stop();
+  server?.cleanup();
 });
 
 describe("coffer admin, access, policy and audit against a live server", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -18,12 +18,13 @@ function coffer(args: string[], options: { input?: string; env?: Record<string, 
 }
 
 before(async () => {
-  server = await startServerProcess();
   scratch = mkdtempSync(join(tmpdir(), "coffer-cli-"));
+  server = await startServerProcess();
 });
 after(async () => {
-  await server.stop();
-  server.cleanup();
+  rmSync(scratch, { recursive: true, force: true });
+  await server?.stop();
+  server?.cleanup();
 });
 
 describe("coffer CLI against a live server", () => {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { ConnectionOptions } from "./client.js";
 import { ExitCode } from "./exit-codes.js";
@@ -24,7 +26,8 @@ function harness(respond?: Responder): Harness {
   const connections: ConnectionOptions[] = [];
   const closed: number[] = [];
   const serverCalls: Array<[ServerFunctionName, NodeJS.ProcessEnv]> = [];
-  const env = { COFFER_HOME: "/tmp/coffer-test" };
+  // Only passed along to the (fake) server functions; nothing is written there.
+  const env = { COFFER_HOME: join(tmpdir(), "coffer-program-test-unused") };
   const deps: CliDependencies = {
     stdout,
     stderr,

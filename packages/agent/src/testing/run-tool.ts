@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { tmpdir } from "node:os";
 
 export interface ToolRun {
   code: number | null;
@@ -14,7 +15,7 @@ export function runTool(
 ): Promise<ToolRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/", ...env },
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/", TMPDIR: tmpdir(), ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

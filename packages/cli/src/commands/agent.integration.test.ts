@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,7 @@ import { after, before, describe, it } from "node:test";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type ServerProcess, startServerProcess, testAdmin, testRegion } from "@coffer/server/testing";
 import { ExitCode } from "../exit-codes.js";
-import { startCoffer } from "../testing/coffer-process.js";
+import { killStartedCoffers, startCoffer } from "../testing/coffer-process.js";
 
 const TOKEN = "e2e-agent-token-TOKEN-31c9";
 const VALUE = JSON.stringify({ password: "agent-e2e-CANARY" });
@@ -15,8 +15,8 @@ let server: ServerProcess;
 let scratch: string;
 
 before(async () => {
-  server = await startServerProcess();
   scratch = mkdtempSync(join(tmpdir(), "coffer-agent-e2e-"));
+  server = await startServerProcess();
   const sdk = new SecretsManagerClient({
     endpoint: server.url,
     region: testRegion,
@@ -26,8 +26,10 @@ before(async () => {
   sdk.destroy();
 });
 after(async () => {
-  await server.stop();
-  server.cleanup();
+  await killStartedCoffers();
+  rmSync(scratch, { recursive: true, force: true });
+  await server?.stop();
+  server?.cleanup();
 });
 
 function get(url: string, token?: string): Promise<{ status: number; body: string }> {

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type ServerProcess, startServerProcess, testAdmin, testRegion } from "@coffer/server/testing";
 import { ExitCode } from "../exit-codes.js";
-import { startCoffer } from "../testing/coffer-process.js";
+import { killStartedCoffers, startCoffer } from "../testing/coffer-process.js";
 
 const PASSWORD = "run-e2e-password-CANARY";
 const API_KEY = "run-e2e-apikey-CANARY";
@@ -14,8 +14,8 @@ let server: ServerProcess;
 let scratch: string;
 
 before(async () => {
-  server = await startServerProcess();
   scratch = mkdtempSync(join(tmpdir(), "coffer-run-e2e-"));
+  server = await startServerProcess();
   const sdk = new SecretsManagerClient({
     endpoint: server.url,
     region: testRegion,
@@ -30,8 +30,10 @@ before(async () => {
   sdk.destroy();
 });
 after(async () => {
-  await server.stop();
-  server.cleanup();
+  await killStartedCoffers();
+  rmSync(scratch, { recursive: true, force: true });
+  await server?.stop();
+  server?.cleanup();
 });
 
 const injectBoth = ["--env", "DB_PASSWORD=prod/db#password", "--env-json", "alpha-vantage"];

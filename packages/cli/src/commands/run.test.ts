@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { AccessDeniedError, BackendUnavailableError, type SecretsOptions } from "@coffer/client";
 import { CliError } from "../errors.js";
 import { ExitCode } from "../exit-codes.js";
@@ -20,6 +20,7 @@ const secrets = {
   "from-env": "env-ref-CANARY",
 };
 const scratch = mkdtempSync(join(tmpdir(), "coffer-run-cmd-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function setup(
   options: { env?: NodeJS.ProcessEnv; fail?: (id: string) => Error | undefined; outputFile?: string } = {},

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { UsageError } from "../errors.js";
 import { readAgentToken } from "./agent-token.js";
 
@@ -10,6 +10,7 @@ describe("readAgentToken", () => {
   const dir = mkdtempSync(join(tmpdir(), "coffer-token-"));
   const file = join(dir, "token");
   writeFileSync(file, "from-file-TOKEN\n", { mode: 0o600 });
+  after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("prefers --token-file, then COFFER_AGENT_TOKEN, then AWS_TOKEN", async () => {
     const env = { COFFER_AGENT_TOKEN: "coffer-TOKEN", AWS_TOKEN: "aws-TOKEN" };

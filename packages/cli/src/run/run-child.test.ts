@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { EventEmitter } from "node:events";
-import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -117,16 +117,20 @@ describe("runChild", () => {
   it("without masking, the child writes straight to the inherited descriptors", async () => {
     const dir = mkdtempSync(join(tmpdir(), "coffer-run-"));
     const file = join(dir, "out.txt");
-    const fd = openSync(file, "w");
     try {
-      const { childIo, stdout } = io(null);
-      childIo.inherit = ["ignore", fd, fd];
-      assert.equal(await runChild(node("console.log(process.env.SECRET)"), childIo), 0);
-      assert.equal(stdout.text, "");
+      const fd = openSync(file, "w");
+      try {
+        const { childIo, stdout } = io(null);
+        childIo.inherit = ["ignore", fd, fd];
+        assert.equal(await runChild(node("console.log(process.env.SECRET)"), childIo), 0);
+        assert.equal(stdout.text, "");
+      } finally {
+        closeSync(fd);
+      }
+      assert.equal(readFileSync(file, "utf8"), `${SECRET}\n`);
     } finally {
-      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
     }
-    assert.equal(readFileSync(file, "utf8"), `${SECRET}\n`);
   });
 
   it("exits 127 for a command that does not exist, with a message", async () => {
@@ -138,9 +142,13 @@ describe("runChild", () => {
   it("exits 126 for a file that cannot be executed", async () => {
     const { childIo, messages } = io();
     const dir = mkdtempSync(join(tmpdir(), "coffer-run-"));
-    const file = join(dir, "not-executable");
-    closeSync(openSync(file, "w", 0o600));
-    assert.equal(await runChild({ command: file, args: [], env: {} }, childIo), 126);
-    assert.match(messages.text, /cannot run .*EACCES/);
+    try {
+      const file = join(dir, "not-executable");
+      closeSync(openSync(file, "w", 0o600));
+      assert.equal(await runChild({ command: file, args: [], env: {} }, childIo), 126);
+      assert.match(messages.text, /cannot run .*EACCES/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

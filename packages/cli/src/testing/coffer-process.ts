@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 
 const cli = fileURLToPath(new URL("../main.js", import.meta.url));
@@ -15,11 +16,27 @@ export interface CofferProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Processes started by `startCoffer` that have not exited yet. */
+const running = new Set<ChildProcess>();
+
+/** Kills every `startCoffer` process still running (a test that failed midway) and waits for each to exit. */
+export async function killStartedCoffers(): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => {
+      const gone = new Promise((resolve) => child.once("close", resolve));
+      child.kill("SIGKILL");
+      return gone;
+    }),
+  );
+}
+
 export function startCoffer(args: readonly string[], env: Record<string, string>): CofferProcess {
   const child = spawn(process.execPath, [cli, ...args], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/", TMPDIR: tmpdir(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("close", () => running.delete(child));
   let stdout = "";
   let stderr = "";
   const listeners: Array<() => void> = [];
@@ -66,7 +83,10 @@ export function runCoffer(
   input = "",
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { TMPDIR: tmpdir(), ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {

@@ -35,9 +35,9 @@ describe("against a live Coffer server", () => {
     await createSecret(server.admin, "blob", new Uint8Array([0, 1, 254, 255]));
   });
   after(async () => {
-    await proxy.close();
-    await server.stop();
-    server.cleanup();
+    await proxy?.close();
+    await server?.stop();
+    server?.cleanup();
   });
 
   const client = (options: Parameters<typeof createSecrets>[0] = {}) =>

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { homedir, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -63,7 +64,8 @@ export function runModule(
       cwd: repoRoot,
       env: {
         PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? "/tmp",
+        HOME: process.env.HOME ?? homedir(),
+        TMPDIR: tmpdir(),
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
         AWS_EC2_METADATA_DISABLED: "true",
         ...env,

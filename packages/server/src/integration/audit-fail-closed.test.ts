@@ -16,6 +16,7 @@ import { testAccountId, testAdmin, testRegion } from "../testing/server-process.
 test("a request whose audit event cannot be written fails, and its value is not sent", async () => {
   const home = mkdtempSync(join(tmpdir(), "coffer-fail-closed-"));
   let auditWorks = true;
+  // A server that fails to start must not leave its data folder behind.
   const server = await startServer(
     loadConfig({
       COFFER_HOME: home,
@@ -30,7 +31,10 @@ test("a request whose audit event cannot be written fails, and its value is not 
         if (!auditWorks) throw new Error("disk full");
       },
     },
-  );
+  ).catch((error: unknown) => {
+    rmSync(home, { recursive: true, force: true });
+    throw error;
+  });
   const client = new SecretsManagerClient({
     endpoint: server.url,
     region: testRegion,

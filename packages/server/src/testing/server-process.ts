@@ -33,6 +33,7 @@ const mainScript = join(dirname(fileURLToPath(import.meta.url)), "..", "main.js"
 export async function startServerProcess(
   options: { home?: string; env?: Record<string, string>; configuredAdmin?: boolean } = {},
 ): Promise<ServerProcess> {
+  const ownHome = options.home === undefined;
   const home = options.home ?? mkdtempSync(join(tmpdir(), "coffer-test-"));
   const adminEnv =
     options.configuredAdmin === false
@@ -45,6 +46,7 @@ export async function startServerProcess(
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? home,
+      TMPDIR: tmpdir(),
       COFFER_HOME: home,
       COFFER_PORT: "0",
       COFFER_ACCOUNT_ID: testAccountId,
@@ -61,7 +63,19 @@ export async function startServerProcess(
   child.stderr?.on("data", (chunk: Buffer) => {
     output += chunk.toString("utf8");
   });
-  const url = await waitForListening(child, () => output);
+  let url: string;
+  try {
+    url = await waitForListening(child, () => output);
+  } catch (error) {
+    // A server that did not start leaves nothing behind: no process, and no data folder it made.
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      await gone;
+    }
+    if (ownHome) rmSync(home, { recursive: true, force: true });
+    throw error;
+  }
   const port = Number(new URL(url).port);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
@@ -77,6 +91,8 @@ export async function startServerProcess(
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_CONFIG_FILE: join(home, "no-aws-config"),
       AWS_SHARED_CREDENTIALS_FILE: join(home, "no-aws-credentials"),
+      // Clients started with this environment keep their temporary files where the test's go.
+      TMPDIR: tmpdir(),
     },
     output: () => output,
     stop: async () => {
