@@ -11,9 +11,6 @@
 // and the leftover processes are killed either way. The runner's summary lines (`# tests N`,
 // `# pass N`, `# fail N`, …) stay the last lines of the output.
 //
-// The AWS SDK's notice that its 2027 releases need Node 22 is turned off for the tests (they run on
-// Node 20 too): it is not about the code under test, and it buried the results in CI logs.
-//
 // COFFER_TEST_ROOTS (comma-separated folders) replaces the folders searched for test files, and
 // COFFER_TEST_TIMEOUT_MS the timeout below; the runner's own test uses them.
 import { spawn } from "node:child_process";
@@ -123,7 +120,7 @@ const runner = spawn(
     ...files,
   ],
   {
-    env: { ...env, TMPDIR: runTmp, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    env: { ...env, TMPDIR: runTmp },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   },
