@@ -110,10 +110,10 @@ describe("locked out, then `coffer admin recover` with the data folder and maste
     assert.match(users.stdout, /helpdesk/);
     assert.equal((await coffer(["put", "after-recovery", "k=v", "--quiet"], fresh)).code, 0);
 
-    const verified = await coffer(["audit", "verify"]);
+    const verified = await coffer(["audit", "verify"], fresh);
     assert.equal(verified.code, 0, verified.stderr);
     assert.match(verified.stdout, /audit trail intact/);
-    const events = await coffer(["audit", "query", "--action", "RecoverAdminAccess", "--json"]);
+    const events = await coffer(["audit", "query", "--action", "RecoverAdminAccess", "--json"], fresh);
     assert.equal(events.code, 0, events.stderr);
     const lines = events.stdout.trim().split("\n");
     assert.equal(lines.length, 1, events.stdout);
