@@ -13,14 +13,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import {
-  isolatedEnv,
-  localBetterSqlitePrebuild,
-  npmConfig,
-  packWorkspace,
-  run,
-  writeApp,
-} from "./packed-install.js";
+import { isolatedEnv, localBetterSqlitePrebuild, npmConfig, repoRoot, run } from "./packed-install.js";
 
 const admin = { id: "AKIAPACKEDINSTALL001", secret: "packed-install-secret-key-0123456789abcd" };
 const sourceBuild = process.env.COFFER_PACK_TEST_SOURCE_BUILD === "1";
@@ -43,19 +36,28 @@ describe("installing the packed packages into an empty app", {
       nodedir && nodedir !== "undefined" ? { npm_config_nodedir: nodedir } : {};
     env = isolatedEnv(dir, cache, extra);
     let started = Date.now();
-    const packed = await packWorkspace(join(dir, "packs"), env);
+    // The Dockerfile's build stage runs the same script.
+    const prepared = await run(process.execPath, [join(repoRoot, "scripts", "pack-app.mjs"), dir], {
+      cwd: repoRoot,
+      env,
+      timeoutMs: 120_000,
+    });
+    assert.equal(prepared.code, 0, `scripts/pack-app.mjs failed:\n${prepared.stderr}`);
     const packMs = Date.now() - started;
-    await writeApp(app, packed);
     if (!sourceBuild) env = { ...env, ...(await localBetterSqlitePrebuild(dir, env)) };
     started = Date.now();
-    const install = await run("npm", ["ci", "--offline"], {
+    const install = await run("npm", ["ci", "--omit=dev", "--offline"], {
       cwd: app,
       env,
       timeoutMs: sourceBuild ? 840_000 : 240_000,
     });
-    assert.equal(install.code, 0, `npm ci --offline failed:\n${install.stdout}\n${install.stderr}`);
+    assert.equal(
+      install.code,
+      0,
+      `npm ci --omit=dev --offline failed:\n${install.stdout}\n${install.stderr}`,
+    );
     process.stdout.write(
-      `packaging test: packed in ${packMs} ms; npm ci --offline of ${packed.length} tarballs and their dependencies in ${Date.now() - started} ms` +
+      `packaging test: packed in ${packMs} ms; npm ci --omit=dev --offline of the tarballs and their dependencies in ${Date.now() - started} ms` +
         ` (better-sqlite3 ${sourceBuild ? "built from source" : "from a local prebuilt"})\n`,
     );
   });

@@ -120,7 +120,14 @@ export async function writeApp(appDir: string, packed: PackedPackage[]): Promise
   const workspaceLock = JSON.parse(await readFile(join(repoRoot, "package-lock.json"), "utf8")) as Lockfile;
   const lock = tarballAppLockfile(workspaceLock, "coffer-user-app", packed);
   await mkdir(appDir, { recursive: true });
-  const manifest = { name: "coffer-user-app", private: true, dependencies: lock.packages[""]?.dependencies };
+  const manifest = {
+    name: "coffer-user-app",
+    private: true,
+    dependencies: lock.packages[""]?.dependencies,
+    // npm 11 asks a project to approve the install scripts of its dependencies; Coffer's only one is
+    // better-sqlite3's (a prebuilt binary, else a source build).
+    allowScripts: { "better-sqlite3": true },
+  };
   await writeFile(join(appDir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   await writeFile(join(appDir, "package-lock.json"), `${JSON.stringify(lock, null, 2)}\n`);
 }
@@ -148,4 +155,15 @@ export async function localBetterSqlitePrebuild(
   });
   if (result.code !== 0) throw new Error(`could not pack the better-sqlite3 binary: ${result.stderr}`);
   return { npm_config_better_sqlite3_local_prebuilds: prebuilds };
+}
+
+/**
+ * `npm pack` of every published package into `outDir/packs`, and `outDir/app`: an app depending on
+ * those tarballs alone, its lockfile pinning the workspace's versions. `npm ci` in `outDir/app`
+ * then installs Coffer as a user would (the Dockerfile's install stage, and the packaging test).
+ */
+export async function prepareTarballApp(outDir: string, env: NodeJS.ProcessEnv): Promise<PackedPackage[]> {
+  const packed = await packWorkspace(join(outDir, "packs"), env);
+  await writeApp(join(outDir, "app"), packed);
+  return packed;
 }
