@@ -33,7 +33,7 @@ describe("installing the packed packages into an empty app", {
     const { cache, nodedir } = await npmConfig(["cache", "nodedir"], dir);
     if (!cache) throw new Error("npm has no cache folder configured");
     const extra: Record<string, string> =
-      nodedir && nodedir !== "undefined" ? { npm_config_nodedir: nodedir } : {};
+      nodedir && nodedir !== "undefined" && nodedir !== "null" ? { npm_config_nodedir: nodedir } : {};
     env = isolatedEnv(dir, cache, extra);
     let started = Date.now();
     // The Dockerfile's build stage runs the same script.
