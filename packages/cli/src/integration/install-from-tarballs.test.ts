@@ -9,7 +9,7 @@
 // COFFER_PACK_TEST_SOURCE_BUILD=1 to make it compile from source instead (minutes).
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -80,6 +80,33 @@ describe("installing the packed packages into an empty app", {
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_CONFIG_FILE: join(dir, "no-aws-config"),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
+  });
+
+  it("ships no tests, source maps or build info, and every export and bin it declares", async () => {
+    const scope = join(app, "node_modules", "@coffer");
+    assert.deepEqual((await readdir(scope)).sort(), ["agent", "cli", "client", "server"]);
+    for (const name of await readdir(scope)) {
+      const root = join(scope, name);
+      const files = (await readdir(root, { recursive: true }))
+        .map(String)
+        .filter((f) => !f.startsWith("node_modules"));
+      const unwanted = files.filter((f) =>
+        /\.test\.|\.test-helper\.|\.map$|tsbuildinfo|(^|\/)integration\//.test(f),
+      );
+      assert.deepEqual(unwanted, [], `@coffer/${name} ships ${unwanted.join(", ")}`);
+      const manifest = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as {
+        private?: boolean;
+        exports?: Record<string, string>;
+        bin?: Record<string, string>;
+      };
+      assert.equal(manifest.private, undefined, `@coffer/${name} is publishable`);
+      for (const target of [...Object.values(manifest.exports ?? {}), ...Object.values(manifest.bin ?? {})]) {
+        assert.ok(
+          files.includes(target.replace(/^\.\//, "")),
+          `@coffer/${name}: ${target} is in the package`,
+        );
+      }
+    }
   });
 
   it("links the coffer bin, which prints its help", async () => {
