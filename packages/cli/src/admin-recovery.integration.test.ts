@@ -77,6 +77,17 @@ describe("locked out, then `coffer admin recover` with the data folder and maste
     assert.match(last.stderr, /coffer admin recover/);
     const lastDisable = await coffer(["admin", "key", "disable", first.AWS_ACCESS_KEY_ID], helpdesk);
     assert.equal(lastDisable.code, 5, lastDisable.stderr);
+    // Taking the admin's policy away, or the admin user itself, is guarded the same way, with the
+    // command's own --force named.
+    const policyGone = await coffer(["admin", "policy", "delete", "admin", "AdministratorAccess"], first);
+    assert.equal(policyGone.code, 5, policyGone.stderr);
+    assert.match(
+      policyGone.stderr,
+      /no active access key could then administer.*coffer admin policy delete --force/,
+    );
+    const selfDelete = await coffer(["admin", "user", "delete", "admin"], first);
+    assert.equal(selfDelete.code, 5, selfDelete.stderr);
+    assert.match(selfDelete.stderr, /calling as that user.*coffer admin user delete --force/);
     assert.equal(
       (await coffer(["admin", "user", "list"], first)).code,
       0,

@@ -56,7 +56,10 @@ export function registerAdminCommands(program: Command, run: Runners): void {
     .command("delete")
     .description("delete a user with its access keys and policies")
     .argument("<name>", "user name")
-    .action((name: string) => run.client((c) => runUserDelete(c, name)));
+    .option("--force", "even if it is your own user, or no active key able to administer Coffer would remain")
+    .action((name: string, options: { force?: boolean }) =>
+      run.client((c) => runUserDelete(c, name, options)),
+    );
   user
     .command("tag")
     .description("add or replace tags on a user (aws:PrincipalTag/KEY in policy conditions)")
@@ -122,7 +125,11 @@ export function registerAdminCommands(program: Command, run: Runners): void {
     .argument("<user>", "user name")
     .argument("<policy-name>", "name of the policy within the user")
     .requiredOption("--file <path>", "the IAM JSON policy document")
-    .action((name: string, policyName: string, options: { file: string }) =>
+    .option(
+      "--force",
+      "even if no active key able to administer Coffer would remain (see `coffer admin recover`)",
+    )
+    .action((name: string, policyName: string, options: { file: string; force?: boolean }) =>
       run.client((c) => runPolicyPut(c, name, policyName, options)),
     );
   policy
@@ -136,7 +143,13 @@ export function registerAdminCommands(program: Command, run: Runners): void {
     .description("detach and delete a user's policy")
     .argument("<user>", "user name")
     .argument("<policy-name>", "name of the policy")
-    .action((name: string, p: string) => run.client((c) => runPolicyDelete(c, name, p)));
+    .option(
+      "--force",
+      "even if no active key able to administer Coffer would remain (see `coffer admin recover`)",
+    )
+    .action((name: string, p: string, options: { force?: boolean }) =>
+      run.client((c) => runPolicyDelete(c, name, p, options)),
+    );
   policy
     .command("list")
     .description("list the names of a user's policies")

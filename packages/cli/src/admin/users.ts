@@ -47,8 +47,11 @@ export async function runUserList(context: AdminContext, options: { json?: boole
   );
 }
 
-export async function runUserDelete(context: AdminContext, name: string) {
-  await context.admin("DeleteUser", { UserName: name });
+/** `Force` overrides the server's lockout guard (see `coffer admin key delete --force`). */
+const forced = (options: { force?: boolean }) => (options.force ? { Force: true } : {});
+
+export async function runUserDelete(context: AdminContext, name: string, options: { force?: boolean } = {}) {
+  await context.admin("DeleteUser", { UserName: name, ...forced(options) });
   context.stderr.write(`Deleted user ${name} with its access keys and policies.\n`);
 }
 
@@ -62,10 +65,15 @@ export async function runPolicyPut(
   context: AdminContext,
   user: string,
   policyName: string,
-  options: { file: string },
+  options: { file: string; force?: boolean },
 ) {
   const document = await readFile(options.file, "utf8");
-  await context.admin("PutUserPolicy", { UserName: user, PolicyName: policyName, PolicyDocument: document });
+  await context.admin("PutUserPolicy", {
+    UserName: user,
+    PolicyName: policyName,
+    PolicyDocument: document,
+    ...forced(options),
+  });
   context.stderr.write(`Attached policy ${policyName} to user ${user}.\n`);
 }
 
@@ -79,8 +87,13 @@ export async function runPolicyGet(context: AdminContext, user: string, policyNa
   context.stdout.write(toJson(JSON.parse(PolicyDocument)));
 }
 
-export async function runPolicyDelete(context: AdminContext, user: string, policyName: string) {
-  await context.admin("DeleteUserPolicy", { UserName: user, PolicyName: policyName });
+export async function runPolicyDelete(
+  context: AdminContext,
+  user: string,
+  policyName: string,
+  options: { force?: boolean } = {},
+) {
+  await context.admin("DeleteUserPolicy", { UserName: user, PolicyName: policyName, ...forced(options) });
   context.stderr.write(`Deleted policy ${policyName} of user ${user}.\n`);
 }
 

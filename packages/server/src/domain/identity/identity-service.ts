@@ -130,6 +130,7 @@ export class IdentityService {
       await assertNoLockout(this.deps, {
         effect: { principalArn: principal.arn },
         what: `delete user ${name}`,
+        command: "coffer admin user delete",
         caller: options.caller,
       });
     }
@@ -220,6 +221,7 @@ export class IdentityService {
       );
       await this.assertPoliciesKeepAdministrators(principal.arn, [...others, { policyName, document }], {
         what: `put policy ${policyName} on user ${userName}`,
+        command: "coffer admin policy put",
         caller: options.caller,
       });
     }
@@ -249,6 +251,7 @@ export class IdentityService {
       );
       await this.assertPoliciesKeepAdministrators(principal.arn, remaining, {
         what: `delete policy ${policyName} of user ${userName}`,
+        command: "coffer admin policy delete",
         caller: options.caller,
       });
     }
@@ -261,7 +264,7 @@ export class IdentityService {
   private assertPoliciesKeepAdministrators(
     principalArn: string,
     policiesAfter: readonly PolicyDocument[],
-    change: { what: string; caller: AdminCaller | undefined },
+    change: { what: string; command: string; caller: AdminCaller | undefined },
   ): Promise<void> {
     return assertNoLockout(this.deps, { effect: { principalArn, policiesAfter }, ...change });
   }
