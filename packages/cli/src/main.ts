@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from "node:fs";
 import { connect } from "./client.js";
+import { exitQuietlyWhenOutputCloses } from "./closed-output.js";
 import { runCli } from "./program.js";
 import { terminalPrompter } from "./prompt.js";
 import { loadServerFunction } from "./server-module.js";
@@ -16,6 +17,9 @@ function packageVersion(): string {
     return "unknown";
   }
 }
+
+exitQuietlyWhenOutputCloses(process.stdout);
+exitQuietlyWhenOutputCloses(process.stderr);
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdout: process.stdout,
