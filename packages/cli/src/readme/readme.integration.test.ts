@@ -2,7 +2,7 @@
  * Runs the README's code blocks against a live Coffer, in order, as a newcomer pasting them would.
  * Alone: `node scripts/test.mjs readme.integration` (after `npx tsc -b`).
  *
- * Which blocks: every ```sh and ```ts block of README.md (other languages, e.g. ```dockerfile or
+ * Which blocks: every ```sh, ```ts and ```js block of README.md (other languages, e.g. ```dockerfile or
  * ```json, are never run). A block whose nearest non-blank line above the fence is
  * `<!-- not-run: reason -->` (on its own line; prose in between cancels it) is not run, and its
  * line and reason are printed; use it for what cannot run inside a test: installing, `npm start` / a foreground
@@ -16,8 +16,9 @@
  * start (the ones the Quick start tells the user to paste). Then each block runs in ONE bash session
  * (`bash -e`: variables and exports carry from block to block; any failing command fails its
  * block, and the blocks after a failure are skipped). ```ts blocks run with the repository's `tsx`
- * from the same session, so they see the same environment: as an ES module (`.mts`) when they have
- * an `import`/`export` statement, else as CommonJS (`.cts`). A block that has not finished after
+ * and ```js blocks with plain `node`, from the same session, so they see the same environment: as
+ * an ES module (`.mts`/`.mjs`) when they have an `import`/`export` statement, else as CommonJS
+ * (`.cts`/`.cjs`). A block that has not finished after
  * 30 s fails (a server left in the foreground). A failure names the block by its README line and
  * shows the block as run and everything it printed.
  *
@@ -174,11 +175,13 @@ async function runSnippet(snippet: Snippet): Promise<void> {
   }
   const code = rewrite(snippet.code);
   let script = code;
-  if (snippet.lang === "ts") {
+  if (snippet.lang !== "sh") {
     const esm = /^\s*(import|export)\s/m.test(code);
-    const file = join(workFolder, `.readme-line-${snippet.line}.${esm ? "mts" : "cts"}`);
+    const extension = `${esm ? "m" : "c"}${snippet.lang}`;
+    const file = join(workFolder, `.readme-line-${snippet.line}.${extension}`);
     writeFileSync(file, code);
-    script = `${quote(tsx)} ${quote(file)}\n`;
+    // JavaScript runs on plain node, as a user's program would; TypeScript through the repo's tsx.
+    script = `${snippet.lang === "ts" ? quote(tsx) : quote(process.execPath)} ${quote(file)}\n`;
   }
   const outcome = await (shell as SnippetShell).run(script, snippetTimeoutMs);
   if (outcome.status === "ok") return;

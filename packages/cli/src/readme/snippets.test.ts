@@ -63,7 +63,7 @@ describe("extractSnippets", () => {
 
   it("finds every block of a generated document, with its line and contents", () => {
     const block = fc.record({
-      lang: fc.constantFrom("sh", "ts", "json", "dockerfile", ""),
+      lang: fc.constantFrom("sh", "ts", "js", "json", "dockerfile", ""),
       body: fc.array(fc.stringMatching(/^[a-z $=#"'-]{0,12}$/), { maxLength: 4 }),
       reason: fc.option(fc.stringMatching(/^[a-z][a-z ]{0,10}[a-z]$/), { nil: undefined }),
       prose: fc.array(fc.stringMatching(/^[A-Za-z .]{0,10}$/), { maxLength: 3 }),
@@ -78,7 +78,7 @@ describe("extractSnippets", () => {
           lines.push(`\`\`\`${lang}`);
           const line = lines.length;
           lines.push(...body, "```");
-          if (lang === "sh" || lang === "ts") {
+          if (lang === "sh" || lang === "ts" || lang === "js") {
             const snippet = { line, lang, code: `${body.join("\n")}\n` };
             expected.push(reason === undefined ? snippet : { ...snippet, notRun: reason });
           }

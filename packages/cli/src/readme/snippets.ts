@@ -2,7 +2,7 @@
 export interface Snippet {
   /** 1-based line of the opening fence in the README. */
   line: number;
-  lang: "sh" | "ts";
+  lang: "sh" | "ts" | "js";
   code: string;
   /** Set when the block is preceded by `<!-- not-run: reason -->`: the reason. */
   notRun?: string;
@@ -10,7 +10,7 @@ export interface Snippet {
 
 const fence = /^(\s*)(`{3,}|~{3,})\s*([\w+-]*)/;
 const notRunMarker = /^\s*<!--\s*not-run:\s*(.*?)\s*-->\s*$/;
-const runnable: Readonly<Record<string, Snippet["lang"]>> = { sh: "sh", ts: "ts" };
+const runnable: Readonly<Record<string, Snippet["lang"]>> = { sh: "sh", ts: "ts", js: "js" };
 
 /**
  * The ```sh and ```ts blocks of a Markdown text, in order. A block whose nearest non-blank line
