@@ -179,18 +179,7 @@ describe("coffer audit through the API", () => {
 
   test("no audit answer ever carries a secret value", async () => {
     assert.equal((await coffer(["put", "audit/canary", `password=${canary}-2`, "--quiet"])).code, 0);
-    const admin = createAdminCaller({
-      endpoint: server.url,
-      region: testRegion,
-      credentials: async () => ({
-        accessKeyId: server.clientEnv.AWS_ACCESS_KEY_ID as string,
-        secretAccessKey: server.clientEnv.AWS_SECRET_ACCESS_KEY as string,
-      }),
-      timeouts: {
-        connectSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
-        readSeconds: DEFAULT_READ_TIMEOUT_SECONDS,
-      },
-    });
+    const admin = adminAsServerAdmin(server);
     const answers = [
       await admin("QueryAuditEvents", { MaxResults: 1000, IncludeChain: true }),
       await admin("QueryAuditEvents", { SecretId: "audit/canary", SortOrder: "asc" }),
@@ -211,18 +200,7 @@ describe("coffer audit through the API", () => {
   });
 
   test("bad pagination tokens and waits are client errors", async () => {
-    const admin = createAdminCaller({
-      endpoint: server.url,
-      region: testRegion,
-      credentials: async () => ({
-        accessKeyId: server.clientEnv.AWS_ACCESS_KEY_ID as string,
-        secretAccessKey: server.clientEnv.AWS_SECRET_ACCESS_KEY as string,
-      }),
-      timeouts: {
-        connectSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS,
-        readSeconds: DEFAULT_READ_TIMEOUT_SECONDS,
-      },
-    });
+    const admin = adminAsServerAdmin(server);
     await assert.rejects(admin("QueryAuditEvents", { NextToken: "bm90LWEtdG9rZW4" }), {
       name: "InvalidNextTokenException",
     });
@@ -319,3 +297,16 @@ describe("coffer audit --data-dir", () => {
     assert.match(both.stderr, /--data-dir or --endpoint-url, not both/);
   });
 });
+
+/** The admin API, called directly (not through the CLI) with the server's admin key. */
+function adminAsServerAdmin(server: ServerProcess) {
+  return createAdminCaller({
+    endpoint: server.url,
+    region: testRegion,
+    credentials: async () => ({
+      accessKeyId: server.clientEnv.AWS_ACCESS_KEY_ID as string,
+      secretAccessKey: server.clientEnv.AWS_SECRET_ACCESS_KEY as string,
+    }),
+    timeouts: { connectSeconds: DEFAULT_CONNECT_TIMEOUT_SECONDS, readSeconds: DEFAULT_READ_TIMEOUT_SECONDS },
+  });
+}
