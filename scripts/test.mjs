@@ -120,7 +120,9 @@ const runner = spawn(
     ...files,
   ],
   {
-    env: { ...env, TMPDIR: runTmp },
+    // NODE_DISABLE_COMPILE_CACHE: on Node 22+, TypeScript's tsc (run by tests that pack or build)
+    // turns on Node's compile cache, which would otherwise leave `node-compile-cache/` in TMPDIR.
+    env: { ...env, TMPDIR: runTmp, NODE_DISABLE_COMPILE_CACHE: "1" },
     stdio: ["ignore", "pipe", "inherit"],
     detached: true,
   },

@@ -18,12 +18,12 @@ function stderrOf(script: string, env: NodeJS.ProcessEnv = {}): string {
 const major = Number(process.versions.node.split(".")[0]);
 
 describe("createSdkClient", () => {
-  it("the bare SDK prints its Node-version notice on this Node (so the test below can fail)", (t) => {
-    if (major >= 22) return t.skip("the SDK only warns below Node 22");
+  it("the bare SDK prints its Node-version notice below Node 22, and only there (so the test below can fail)", () => {
     const stderr = stderrOf(
       `import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager"; new SecretsManagerClient({ region: "us-east-1" }).destroy();`,
     );
-    assert.match(stderr, /NodeVersionSupportWarning/);
+    if (major < 22) assert.match(stderr, /NodeVersionSupportWarning/);
+    else assert.doesNotMatch(stderr, /NodeVersionSupportWarning/);
   });
 
   it("never shows the SDK's Node-version notice, keeps other warnings and leaves the environment as it was", () => {
