@@ -82,7 +82,7 @@ describe("installing the packed packages into an empty app", {
     AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-aws-credentials"),
   });
 
-  it("ships no tests, source maps or build info, and every export and bin it declares", async () => {
+  it("ships no tests, source maps or build info, and every entry point, export and bin it declares", async () => {
     const scope = join(app, "node_modules", "@coffer");
     assert.deepEqual((await readdir(scope)).sort(), ["agent", "cli", "client", "server"]);
     for (const name of await readdir(scope)) {
@@ -96,11 +96,18 @@ describe("installing the packed packages into an empty app", {
       assert.deepEqual(unwanted, [], `@coffer/${name} ships ${unwanted.join(", ")}`);
       const manifest = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as {
         private?: boolean;
+        main?: string;
+        types?: string;
         exports?: Record<string, string>;
         bin?: Record<string, string>;
       };
       assert.equal(manifest.private, undefined, `@coffer/${name} is publishable`);
-      for (const target of [...Object.values(manifest.exports ?? {}), ...Object.values(manifest.bin ?? {})]) {
+      const entryPoints = [manifest.main, manifest.types].filter((file) => file !== undefined);
+      for (const target of [
+        ...entryPoints,
+        ...Object.values(manifest.exports ?? {}),
+        ...Object.values(manifest.bin ?? {}),
+      ]) {
         assert.ok(
           files.includes(target.replace(/^\.\//, "")),
           `@coffer/${name}: ${target} is in the package`,
