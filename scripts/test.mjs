@@ -108,7 +108,13 @@ const { NODE_TEST_CONTEXT: _, ...env } = process.env;
 // holding the run forever; Node 20 applies it to each test file, later versions to each test.
 const timeoutMs = Number(process.env.COFFER_TEST_TIMEOUT_MS ?? 600_000);
 const runTmp = mkdtempSync(join(tmpdir(), "coffer-test-run-"));
-const reporter = process.stdout.isTTY ? ["--test-reporter=spec"] : [];
+// Named either way: Node 20 and 22 default to TAP when the output is not a terminal, Node 24 to
+// spec. CI and this script's summary handling read TAP's closing lines (`# pass N`).
+// Node 20 applies the timeout to a whole test file and kills it; later versions end only the test,
+// so a file whose timed-out test left a child process or a socket open would never exit: there,
+// every file ends once its tests have. (Node 20 would drop its `# duration_ms` line with the flag.)
+const forceExit = Number(process.versions.node.split(".")[0]) >= 22 ? ["--test-force-exit"] : [];
+const reporter = [`--test-reporter=${process.stdout.isTTY ? "spec" : "tap"}`];
 const runner = spawn(
   process.execPath,
   [
@@ -116,6 +122,7 @@ const runner = spawn(
     "--test",
     "--test-concurrency=2",
     `--test-timeout=${timeoutMs}`,
+    ...forceExit,
     ...reporter,
     ...files,
   ],
