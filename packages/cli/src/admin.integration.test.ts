@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type ServerProcess, startServerProcess } from "@coffer/server/testing";
-import { runCoffer, startCoffer } from "./testing/coffer-process.js";
+import { runCoffer } from "./testing/coffer-process.js";
 
 const canary = "CANARY-admin-cli-41f2";
 let server: ServerProcess;
@@ -225,23 +225,6 @@ describe("coffer admin, access, policy and audit against a live server", () => {
     assert.ok(!exported.stdout.includes(canary), "a secret value reached the audit trail");
     const tail = await coffer(["audit", "tail", "--last", "3"]);
     assert.equal(tail.stdout.trim().split("\n").length, 3);
-  });
-
-  test("audit tail --follow prints new events as they happen", async () => {
-    const tail = startCoffer(["audit", "tail", "--follow", "--last", "0"], {
-      PATH: process.env.PATH ?? "",
-      HOME: scratch,
-      ...server.clientEnv,
-    });
-    try {
-      await tail.waitForStderr(/Following new events/);
-      assert.equal((await coffer(["describe", "team/one"])).code, 0);
-      await tail.waitForStdout(/DescribeSecret/);
-    } finally {
-      tail.child.kill("SIGINT");
-      const { code } = await tail.exited;
-      assert.equal(code, 0, tail.stderr());
-    }
   });
 
   test("audit verify detects an edited, a deleted and a reordered event, and says where", async () => {
