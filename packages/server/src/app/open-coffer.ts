@@ -15,6 +15,7 @@ import { SecretWriter } from "../domain/secrets/secret-writer.js";
 import type { RequestAudit } from "../http/request-audit.js";
 import { JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
+import { auditOutageEvent } from "./audit-outage-event.js";
 import { createIdentityServices } from "./identity-services.js";
 import { createRequestAudit } from "./request-audit-log.js";
 
@@ -68,6 +69,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
   try {
     auditLog = new AuditLog(
       JournaledAuditStore.openForWriting(config.home, { fsyncIntervalMs: config.auditFsyncIntervalMs }),
+      { outageEvent: (outage) => auditOutageEvent(outage, { accountId, region: config.defaultRegion }) },
     );
   } catch (error) {
     await store.close();

@@ -24,7 +24,11 @@ export function createRequestAudit(log: AuditLog, accountId: string, defaultRegi
         sourceIp: record.sourceIp,
         userAgent: record.userAgent,
         request: record.input ?? {},
-        result: record.error ? { error: record.error } : { response: record.output },
+        result: record.intent
+          ? { intent: true }
+          : record.error
+            ? { error: record.error }
+            : { response: record.output },
         requestId: record.requestId,
         time: record.time,
       }),

@@ -10,6 +10,7 @@ import { createRequestHandler } from "../http/request-handler.js";
 import { createSigV4Verifier } from "../http/sigv4/index.js";
 import { adminOperations, adminResource } from "../operations/admin/registry.js";
 import { operations, secretsManagerGlobalResource } from "../operations/registry.js";
+import { idempotencyTokenMembers } from "../protocol/idempotency-tokens.js";
 import { loadAdminModel, loadServiceModel } from "../protocol/model.js";
 import { createInputValidator } from "../protocol/validate.js";
 import { canReadWithAccessControl } from "./change-feed-access.js";
@@ -85,6 +86,12 @@ export async function startServer(
   const secretsManager = createInputValidator(loadServiceModel());
   const admin = createInputValidator(loadAdminModel());
   const auditReader = new AuditReader(coffer.auditLog);
+  const secretsManagerTokens = idempotencyTokenMembers(loadServiceModel());
+  // No stream outlives the audit guarantee: while the trail fails, subscribers are cut off (and
+  // their reconnections refused until it recovers).
+  const stopWatchingAudit = coffer.auditLog.onHealthChange((health) => {
+    if (!health.ok) changeFeed.endStreams();
+  });
   const handler = createRequestHandler({
     apis: [
       {
@@ -93,6 +100,7 @@ export async function startServer(
         operations,
         validate: (operation, input) => secretsManager.validate(operation, input),
         globalResource: secretsManagerGlobalResource,
+        idempotencyTokens: (operation) => secretsManagerTokens.get(operation) ?? [],
       },
       {
         targetPrefix: "coffer.",
@@ -122,6 +130,7 @@ export async function startServer(
     maxBodyBytes,
     now,
     changeFeed,
+    auditHealth: () => coffer.auditLog.health(),
   });
   dispatch = handler;
   for (const [request, response] of early.splice(0)) handler(request, response);
@@ -147,6 +156,7 @@ export async function startServer(
     logger,
     close: async () => {
       clearInterval(purgeTimer);
+      stopWatchingAudit();
       // Change feed streams never end by themselves: end them, or close() would wait for them.
       changeFeed.close();
       // Audit tails waiting for events answer now rather than hold close() for their wait.

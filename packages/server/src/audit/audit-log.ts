@@ -6,6 +6,12 @@
  * transaction (one fsync), and every append's promise settles only after that transaction:
  * resolved once committed, rejected with {@link AuditWriteError} if it failed, so the caller can
  * refuse to answer a request it could not audit.
+ *
+ * A failed transaction puts the trail in an outage ({@link AuditLog.health}) that ends by itself:
+ * every later append tries the store again, and while nothing is appended a probe retries every
+ * `probeIntervalMs`. The first transaction that succeeds begins with an event describing the
+ * outage (`outageEvent`: when it began, how many events were refused), so the trail itself says
+ * when it could not record anything.
  */
 import type { Writable } from "node:stream";
 import type { AuditFilter, AuditPage, AuditQuery, ChainHead, StoredAuditEvent } from "./audit-query.js";
@@ -22,7 +28,26 @@ export interface AuditLogOptions {
   maxBatch?: number | undefined;
   /** Told after every committed transaction (for metrics); must not throw. */
   onCommit?: ((info: AuditCommitInfo) => void) | undefined;
+  /**
+   * The event that records an outage once the trail can be written again. Without it the trail
+   * still recovers, but only when an append comes (there is nothing to probe with).
+   */
+  outageEvent?: ((outage: AuditOutage & { endedAt: number }) => AuditEvent) | undefined;
+  /** How often a trail in an outage is retried when nothing is appended. Default 1000 ms. */
+  probeIntervalMs?: number | undefined;
 }
+
+/** Since when the trail cannot be written, and what that has cost. */
+export interface AuditOutage {
+  /** Epoch milliseconds of the first failed transaction. */
+  since: number;
+  /** The store's error code (ENOSPC, EPERM, …) or name, safe to show: never event content. */
+  reason: string;
+  /** Events refused since then (each one a request that was refused). */
+  refusedEvents: number;
+}
+
+export type AuditHealth = { ok: true } | ({ ok: false } & AuditOutage);
 
 export interface AuditCommitInfo {
   events: number;
@@ -52,6 +77,9 @@ export class AuditLog {
   private closing: Promise<void> | undefined;
   private readonly maxBatch: number;
   private readonly listeners = new Set<() => void>();
+  private readonly healthListeners = new Set<(health: AuditHealth) => void>();
+  private outage: AuditOutage | undefined;
+  private probeTimer: NodeJS.Timeout | undefined;
   private readonly tails = new Set<AuditTail>();
   private readonly counters: AuditLogStats = {
     committedEvents: 0,
@@ -98,15 +126,20 @@ export class AuditLog {
 
   private async writeBatch(): Promise<void> {
     const batch = this.pending.splice(0, this.maxBatch);
-    if (batch.length === 0) return;
+    const outage = this.outage;
+    const outageRecord = outage ? this.outageRecord(outage) : undefined;
+    if (batch.length === 0 && outageRecord === undefined) return;
     this.writing = true;
     const started = performance.now();
+    const records = batch.map((waiter) => waiter.record);
+    if (outageRecord) records.unshift(outageRecord);
     let range: AppendedRange;
     try {
-      range = await this.store.appendBatch(batch.map((waiter) => waiter.record));
+      range = await this.store.appendBatch(records);
     } catch (cause) {
       this.counters.failedTransactions++;
       this.counters.failedEvents += batch.length;
+      this.enterOutage(cause, batch.length);
       for (const waiter of batch) {
         waiter.reject(new AuditWriteError("The audit event could not be committed.", { cause }));
       }
@@ -115,12 +148,13 @@ export class AuditLog {
       this.writing = false;
       if (this.pending.length > 0) this.schedule();
     }
+    if (outage) this.endOutage();
     this.counters.transactions++;
-    this.counters.committedEvents += batch.length;
-    this.counters.largestBatch = Math.max(this.counters.largestBatch, batch.length);
+    this.counters.committedEvents += records.length;
+    this.counters.largestBatch = Math.max(this.counters.largestBatch, records.length);
     for (const waiter of batch) waiter.resolve();
     const info = {
-      events: batch.length,
+      events: records.length,
       firstSeq: range.firstSeq,
       lastSeq: range.lastSeq,
       durationMs: performance.now() - started,
@@ -130,6 +164,61 @@ export class AuditLog {
         observer();
       } catch {
         // An observer's failure must not look like a failed commit: the events are stored.
+      }
+    }
+  }
+
+  /** Whether the trail can be written now; during an outage every append is refused. */
+  health(): AuditHealth {
+    return this.outage ? { ok: false, ...this.outage } : { ok: true };
+  }
+
+  /** Told when an outage begins and when it ends; returns the unsubscribe. */
+  onHealthChange(listener: (health: AuditHealth) => void): () => void {
+    this.healthListeners.add(listener);
+    return () => this.healthListeners.delete(listener);
+  }
+
+  private outageRecord(outage: AuditOutage): PreparedAuditRecord | undefined {
+    const build = this.options.outageEvent;
+    if (!build) return undefined;
+    try {
+      return prepareAuditRecord(build({ ...outage, endedAt: Date.now() }));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private enterOutage(cause: unknown, refused: number): void {
+    if (this.outage) {
+      this.outage.refusedEvents += refused;
+    } else {
+      this.outage = { since: Date.now(), reason: reasonOf(cause), refusedEvents: refused };
+      this.notifyHealth();
+    }
+    if (this.probeTimer === undefined && this.options.outageEvent && this.closing === undefined) {
+      this.probeTimer = setTimeout(() => {
+        this.probeTimer = undefined;
+        if (this.outage && this.closing === undefined) this.schedule();
+      }, this.options.probeIntervalMs ?? 1000);
+      this.probeTimer.unref();
+    }
+  }
+
+  private endOutage(): void {
+    this.outage = undefined;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    this.notifyHealth();
+  }
+
+  private notifyHealth(): void {
+    const health = this.health();
+    for (const listener of this.healthListeners) {
+      try {
+        listener(health);
+      } catch {
+        // A listener's failure changes nothing about the trail.
       }
     }
   }
@@ -183,6 +272,7 @@ export class AuditLog {
   /** Refuses new events, commits the pending ones, stops the tails, then closes the store. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      clearTimeout(this.probeTimer);
       while (this.pending.length > 0 || this.writing || this.scheduled) {
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -191,4 +281,11 @@ export class AuditLog {
     })();
     return this.closing;
   }
+}
+
+/** An error code such as ENOSPC or EPERM, or the error's name: never a message that could echo data. */
+function reasonOf(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code === "string" && /^[A-Z0-9_]{1,32}$/.test(code)) return code;
+  return error instanceof Error ? error.name : "unknown";
 }

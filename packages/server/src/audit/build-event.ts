@@ -9,6 +9,8 @@ import {
   AUDIT_EVENT_VERSION,
   type AuditEvent,
   type AuditResource,
+  INTENT_PHASE,
+  isReadOnlyOperation,
   namesSecrets,
   SECRET_RESOURCE_TYPE,
 } from "./event.js";
@@ -29,15 +31,14 @@ export interface AuditEventInput {
   userAgent: string | undefined;
   /** The parsed request body as received (before or after validation); anything goes. */
   request: unknown;
-  /** What the caller was answered. */
-  result: { response: unknown } | { error: { awsName: string; message: string } };
+  /** What the caller was answered; `intent` for the write-ahead event of a change (no answer yet). */
+  result: { response: unknown } | { error: { awsName: string; message: string } } | { intent: true };
   requestId: string;
   /** When the call was received: a Date or epoch milliseconds. */
   time: Date | number;
   eventId?: string | undefined;
 }
 
-const readOnlyOperation = /^(Get|Describe|List|BatchGet|Validate|QueryAudit|TailAudit|VerifyAudit)/;
 const secretArnPattern = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:(\d*):secret:.+$/;
 const MAX_MESSAGE_LENGTH = 1024;
 const MAX_SHORT_FIELD = 256;
@@ -68,7 +69,7 @@ export function createAuditEventBuilder(model: ServiceModel): AuditEventBuilder 
       responseElements: error === undefined ? responseElementsOf(response) : null,
       requestID: truncate(input.requestId, MAX_SHORT_FIELD),
       eventID: input.eventId ?? randomUUID(),
-      readOnly: readOnlyOperation.test(operation),
+      readOnly: isReadOnlyOperation(operation),
       eventType: "AwsApiCall",
       managementEvent: true,
       eventCategory: "Management",
@@ -79,6 +80,7 @@ export function createAuditEventBuilder(model: ServiceModel): AuditEventBuilder 
       event.errorMessage = truncate(error.message, MAX_MESSAGE_LENGTH);
     }
     if (resources.length > 0) event.resources = resources;
+    if ("intent" in input.result) event.additionalEventData = { auditPhase: INTENT_PHASE };
     return event;
   };
 }

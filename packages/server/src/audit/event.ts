@@ -18,7 +18,8 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /** `LocalOperator`: someone at the server's data folder (`coffer admin recover`), named by OS user. */
-export type UserIdentityType = "IAMUser" | "AssumedRole" | "LocalOperator" | "Unknown";
+/** `CofferService`: the server itself, for events no caller asked for (an audit-trail outage). */
+export type UserIdentityType = "IAMUser" | "AssumedRole" | "LocalOperator" | "CofferService" | "Unknown";
 
 export interface AuditUserIdentity {
   type: UserIdentityType;
@@ -61,14 +62,38 @@ export interface AuditEvent {
   readOnly: boolean;
   /** The secrets the call addressed, when known. */
   resources?: AuditResource[];
-  eventType: "AwsApiCall";
+  /**
+   * `{"auditPhase": "intent"}` marks the event written BEFORE a change is attempted (write-ahead,
+   * docs/adr/0005): the request as received, with no answer yet. Its outcome follows in a second
+   * event with the same `requestID`. Other events use it for facts CloudTrail has no field for.
+   */
+  additionalEventData?: JsonObject;
+  eventType: "AwsApiCall" | "AwsServiceEvent";
   managementEvent: true;
   eventCategory: "Management";
   recipientAccountId: string;
 }
 
-/** The result of a call as the audit trail sees it. */
-export type AuditOutcome = "success" | "denied" | "error";
+/** The result of a call as the audit trail sees it; `intent` is a change announced, not yet done. */
+export type AuditOutcome = "success" | "denied" | "error" | "intent";
+
+export const INTENT_PHASE = "intent";
+
+/** Whether this is the write-ahead event of a change rather than the outcome of a call. */
+export function isIntent(event: Pick<AuditEvent, "additionalEventData">): boolean {
+  return event.additionalEventData?.auditPhase === INTENT_PHASE;
+}
+
+const readOnlyOperation =
+  /^(Get|Describe|List|BatchGet|Validate|QueryAudit|TailAudit|VerifyAudit|SubscribeToChanges$)/;
+
+/**
+ * Whether an operation only reads. Every other operation — including any name not known here —
+ * is treated as a change: it is audited ahead (an intent before it runs, docs/adr/0005).
+ */
+export function isReadOnlyOperation(operation: string): boolean {
+  return readOnlyOperation.test(operation);
+}
 
 /**
  * Errors that mean the caller was refused (authentication or authorization), as opposed to a call
@@ -85,7 +110,8 @@ export const DENIED_ERROR_CODES: ReadonlySet<string> = new Set([
   "ExpiredTokenException",
 ]);
 
-export function outcomeOf(event: Pick<AuditEvent, "errorCode">): AuditOutcome {
+export function outcomeOf(event: Pick<AuditEvent, "errorCode" | "additionalEventData">): AuditOutcome {
+  if (isIntent(event)) return "intent";
   if (event.errorCode === undefined) return "success";
   return DENIED_ERROR_CODES.has(event.errorCode) ? "denied" : "error";
 }

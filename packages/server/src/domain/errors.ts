@@ -115,6 +115,23 @@ export class ThrottlingException extends CofferError {
   readonly awsName = "ThrottlingException";
   override readonly status = 429;
 }
+/**
+ * The server cannot take requests for now, and a retry later can succeed: the audit trail cannot be
+ * written (full disk, read-only file), so nothing may be read or changed until it can. 503 is a
+ * status every AWS SDK retries with backoff.
+ */
+export class ServiceUnavailableException extends CofferError {
+  readonly awsName = "ServiceUnavailableException";
+  override readonly status = 503;
+  override readonly fault = "server";
+}
+/**
+ * The client closed the connection (or the server's request time-out cut it) before the request
+ * arrived whole. Nobody is left to answer; the audit trail records it as the client's doing.
+ */
+export class RequestAbortedException extends CofferError {
+  readonly awsName = "RequestAbortedException";
+}
 export class AccessDeniedException extends CofferError {
   readonly awsName = "AccessDeniedException";
   override readonly status = 400;

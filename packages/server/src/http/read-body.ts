@@ -1,7 +1,11 @@
 import type { IncomingMessage } from "node:http";
-import { RequestEntityTooLargeException } from "../domain/errors.js";
+import { RequestAbortedException, RequestEntityTooLargeException } from "../domain/errors.js";
 
-/** Collects the body, refusing early (by Content-Length) or as soon as it grows past the limit. */
+/**
+ * Collects the body, refusing early (by Content-Length) or as soon as it grows past the limit. A
+ * body cut short — the client went away, or the server's request time-out closed a slow upload —
+ * is a {@link RequestAbortedException}: the client's doing, not a server fault.
+ */
 export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const tooLarge = () =>
     new RequestEntityTooLargeException(
@@ -25,6 +29,15 @@ export function readBody(request: IncomingMessage, maxBytes: number): Promise<Bu
     request.on("end", () =>
       resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)),
     );
-    request.on("error", reject);
+    const aborted = () =>
+      reject(
+        new RequestAbortedException(
+          `The connection closed after ${size} bytes of the request body; the request was not processed.`,
+        ),
+      );
+    request.on("error", aborted);
+    request.on("close", () => {
+      if (!request.complete) aborted();
+    });
   });
 }

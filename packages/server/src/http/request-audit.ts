@@ -15,6 +15,10 @@ export interface RequestRecord {
   input: Record<string, unknown> | undefined;
   output: object | undefined;
   error: { awsName: string; message: string } | undefined;
+  /** This is the write-ahead event of a change: recorded before the operation runs. */
+  intent?: boolean;
+  /** The change's intent has been recorded (so a failure to record its outcome leaves a trace). */
+  intended?: boolean;
 }
 
 /** Resolves once the record is durable; rejects if it could not be written (the request then fails). */

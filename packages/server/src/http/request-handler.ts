@@ -2,6 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../app/logger.js";
 import { stackFramesOf } from "../app/logger.js";
+import type { AuditHealth } from "../audit/audit-log.js";
+import { AuditWriteError } from "../audit/audit-write-error.js";
+import { isReadOnlyOperation } from "../audit/event.js";
 import { type AccessKeyRegistry, sessionTokenMatches } from "../auth/access-keys.js";
 import type { Authorizer } from "../domain/access/authorizer.js";
 import {
@@ -10,6 +13,7 @@ import {
   InternalServiceError,
   InvalidSignatureException,
   MissingAuthenticationTokenException,
+  ServiceUnavailableException,
   UnknownOperationException,
   UnrecognizedClientException,
   UnsupportedMediaTypeException,
@@ -35,6 +39,8 @@ export interface RequestHandlerDeps {
   now: () => number;
   /** `GET /changes`; without it the path is unknown, like any other. */
   changeFeed?: ChangeFeed | undefined;
+  /** The audit trail's state, for `/health` and `/ready`; without it they answer ok. */
+  auditHealth?: (() => AuditHealth) | undefined;
 }
 
 const jsonContentTypes = new Set(["application/x-amz-json-1.1", "application/x-amz-json-1.0"]);
@@ -47,17 +53,25 @@ const invalidToken = "The security token included in the request is invalid.";
 interface Outcome {
   record: RequestRecord;
   result?: object;
-  /** A change-feed stream answered by itself. */
+  /** A change-feed stream: audited before it opened, and answered by itself. */
   streamed?: boolean;
 }
+
+const auditRefusal =
+  "The audit trail cannot be written, so this request was refused and nothing was changed or read. Retry later; the server recovers by itself once the trail can be written.";
+const outcomeUnrecorded =
+  "The change was made, but the audit trail could not record its outcome (its intent is recorded). Retry later with the same ClientRequestToken; the retry is safe.";
 
 /**
  * `POST /` with `X-Amz-Target`: framing (path, content type, target, size), then SigV4 and the
  * key's state, then JSON and model validation, then authorization and the operation. Every
  * request, whatever its outcome, is recorded in the audit trail before it is answered; if that
- * record cannot be written the request fails. Only an unexpected fault becomes a 500.
+ * record cannot be written the request fails with a retryable 503. A change is audited AHEAD as
+ * well (docs/adr/0005): its intent is recorded before the operation runs, so no change can exist
+ * without its event, whatever fails or crashes afterwards. Only an unexpected fault becomes a 500.
  *
- * Also `GET /changes` (the change feed): SigV4 over the empty body, then the stream takes over.
+ * Also `GET /changes` (the change feed): SigV4 over the empty body, the subscription recorded,
+ * then the stream takes over. `GET /health` and `GET /ready` report the audit trail's state.
  */
 export function createRequestHandler(deps: RequestHandlerDeps) {
   return (request: IncomingMessage, response: ServerResponse): void => {
@@ -79,26 +93,29 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
     };
     handle(request, response, record)
       .then(async (outcome) => {
-        if (outcome === "health") return send(response, 200, requestId, '{"status":"ok"}');
+        if (outcome === "health") return sendHealth(response, requestId);
+        if (outcome.streamed) return;
         record.output = outcome.result;
-        await deps.audit(record);
-        if (!outcome.streamed) send(response, 200, requestId, JSON.stringify(outcome.result));
+        try {
+          await deps.audit(record);
+        } catch (auditError) {
+          throw record.intended ? new OutcomeUnrecorded(auditError) : auditError;
+        }
+        send(response, 200, requestId, JSON.stringify(outcome.result));
       })
       .catch(async (error: unknown) => {
+        if (error instanceof AuditWriteError || error instanceof OutcomeUnrecorded) {
+          // The trail is failing: one line says so (the log's own outage report says since when);
+          // trying to record this refusal would fail the same way.
+          return refuse(response, requestId, error);
+        }
         const wire = toWireError(error, requestId);
         logFailure(error, wire.awsName, requestId);
         record.error = { awsName: wire.awsName, message: messageOf(error, wire.body) };
         try {
           await deps.audit(record);
         } catch (auditError) {
-          logFailure(auditError, "InternalServiceError", requestId);
-          const failed = toWireError(
-            new InternalServiceError(
-              "The request could not be recorded in the audit trail; it was refused. Retry the request.",
-            ),
-            requestId,
-          );
-          return send(response, failed.status, requestId, failed.body, failed.awsName);
+          return refuse(response, requestId, auditError);
         }
         send(response, wire.status, requestId, wire.body, wire.awsName);
       })
@@ -118,6 +135,40 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       });
   };
 
+  /** 503: the audit trail failed, so the request is refused (or, after a change, unconfirmed). */
+  function refuse(response: ServerResponse, requestId: string, error: unknown) {
+    const changed = error instanceof OutcomeUnrecorded;
+    const cause = changed ? error.cause : error;
+    deps.logger.error("request refused: the audit trail cannot be written", {
+      requestId,
+      changed,
+      cause:
+        cause instanceof Error
+          ? ((cause.cause as { code?: string } | undefined)?.code ?? cause.name)
+          : "unknown",
+    });
+    const failed = toWireError(
+      new ServiceUnavailableException(changed ? outcomeUnrecorded : auditRefusal),
+      requestId,
+    );
+    send(response, failed.status, requestId, failed.body, failed.awsName);
+  }
+
+  function sendHealth(response: ServerResponse, requestId: string) {
+    const health = deps.auditHealth?.() ?? { ok: true };
+    if (health.ok) return send(response, 200, requestId, '{"status":"ok"}');
+    const body = {
+      status: "unavailable",
+      auditTrail: {
+        status: "failing",
+        since: new Date(health.since).toISOString(),
+        reason: health.reason,
+        refusedRequests: health.refusedEvents,
+      },
+    };
+    send(response, 503, requestId, JSON.stringify(body));
+  }
+
   function logFailure(error: unknown, awsName: string, requestId: string) {
     if (!(error instanceof CofferError)) {
       deps.logger.error("unexpected error", {
@@ -136,7 +187,7 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
     record: RequestRecord,
   ): Promise<Outcome | "health"> {
     const url = request.url ?? "/";
-    if (request.method === "GET" && (url === "/health" || url === "/ping")) {
+    if (request.method === "GET" && (url === "/health" || url === "/ready" || url === "/ping")) {
       await drain(request);
       return "health";
     }
@@ -144,7 +195,10 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
       record.operation = "SubscribeToChanges";
       const body = await readBody(request, maxGetBodyBytes);
       const caller = await authenticate(request, body, record);
-      deps.changeFeed.open(request, response, {
+      const stream = deps.changeFeed.admit(request);
+      // Recorded before the first byte of the stream: no disclosure goes unaudited.
+      await deps.audit(record);
+      stream.open(response, {
         caller: { accessKeyId: caller.accessKeyId, principal: caller.principal, region: caller.region },
         requestId: record.requestId,
       });
@@ -193,6 +247,15 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
         `${api.actionPrefix}${operationName}`,
         globalResource === "*" ? "*" : { arn: globalResource },
       );
+    }
+    if (!isReadOnlyOperation(operationName)) {
+      for (const member of api.idempotencyTokens?.(operationName) ?? []) {
+        // As every AWS SDK does, so the intent below names the version the change will create.
+        if (input[member] === undefined) input[member] = randomUUID();
+      }
+      // Write-ahead: the change is announced before it can happen (docs/adr/0005).
+      await deps.audit({ ...record, intent: true });
+      record.intended = true;
     }
     const context: OperationContext = {
       scope,
@@ -271,4 +334,12 @@ function truncate(text: string): string {
 
 function causeName(error: Error): string | undefined {
   return error.cause instanceof Error ? error.cause.name : undefined;
+}
+
+/** A change was made but its outcome event could not be written; its intent event stands. */
+class OutcomeUnrecorded extends Error {
+  constructor(cause: unknown) {
+    super("The outcome of a change could not be recorded.", { cause });
+    this.name = "OutcomeUnrecorded";
+  }
 }

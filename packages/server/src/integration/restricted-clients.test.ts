@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { openAuditTrail } from "../app/audit-trail.js";
-import { type AuditEvent, REDACTED } from "../audit/event.js";
+import { type AuditEvent, isIntent, isReadOnlyOperation, REDACTED } from "../audit/event.js";
 import { type AdminCallError, adminCall, createUserWithPolicy } from "../testing/admin-call.js";
 import { requireTool } from "../testing/real-clients.js";
 import {
@@ -305,6 +305,8 @@ describe("the audit trail of the read-only user", () => {
   const clientsRun = [...(cli.skip ? [] : ["aws-cli"]), ...(py.skip ? [] : ["boto3"])];
 
   let byArn: AuditEvent[];
+  /** The calls' outcomes: a change's write-ahead intent is an event of its own. */
+  const outcomes = () => byArn.filter((event) => !isIntent(event));
   let byKey: AuditEvent[];
   let everything: AuditEvent[];
   before(async () => {
@@ -337,7 +339,7 @@ describe("the audit trail of the read-only user", () => {
 
   test("each call of each client is there exactly once, by operation and error code", () => {
     const counts: Record<string, number> = {};
-    for (const event of byArn) counts[keyOf(event)] = (counts[keyOf(event)] ?? 0) + 1;
+    for (const event of outcomes()) counts[keyOf(event)] = (counts[keyOf(event)] ?? 0) + 1;
     const expected: Record<string, number> = {};
     for (const client of clientsRun) {
       expected[`${client} GetSecretValue OK`] = 1;
@@ -345,6 +347,23 @@ describe("the audit trail of the read-only user", () => {
       for (const { operation } of deniedCalls()) expected[`${client} ${operation} AccessDeniedException`] = 1;
     }
     assert.deepEqual(counts, expected);
+  });
+
+  test("every attempted change was announced ahead: one intent, before its outcome, same request id", () => {
+    const intents = byArn.filter(isIntent);
+    const expected = clientsRun.flatMap((client) =>
+      deniedCalls()
+        .filter(({ operation }) => !isReadOnlyOperation(operation))
+        .map(({ operation }) => `${client} ${operation}`),
+    );
+    assert.deepEqual(intents.map((e) => `${clientOf(e)} ${e.eventName}`).sort(), expected.sort());
+    for (const intent of intents) {
+      assert.equal(intent.errorCode, undefined);
+      assert.equal(intent.responseElements, null);
+      const outcome = byArn.filter((e) => e.requestID === intent.requestID && !isIntent(e));
+      assert.equal(outcome.length, 1, `${intent.eventName}: one outcome`);
+      assert.ok(byArn.indexOf(intent) < byArn.indexOf(outcome[0] as AuditEvent), "the intent comes first");
+    }
   });
 
   test("each names the user and its key, from a loopback address", () => {
@@ -374,7 +393,7 @@ describe("the audit trail of the read-only user", () => {
       assert.equal(deniedRead?.errorMessage, deniedMessage("GetSecretValue", roTwoArn));
       assert.equal(deniedRead?.responseElements, null);
       // The attempted value was recorded as hidden, not left out: the leak check below is not vacuous.
-      const put = mine.find((e) => e.eventName === "PutSecretValue");
+      const put = mine.find((e) => e.eventName === "PutSecretValue" && !isIntent(e));
       assert.equal(put?.requestParameters?.secretId, "ro/one");
       assert.equal(put?.requestParameters?.secretString, REDACTED);
       assert.equal(put?.readOnly, false);
@@ -391,8 +410,8 @@ describe("the audit trail of the read-only user", () => {
   });
 
   test("the user agent names the client: aws-cli or Boto3", () => {
-    const cliEvents = byArn.filter((e) => clientOf(e) === "aws-cli");
-    const botoEvents = byArn.filter((e) => clientOf(e) === "boto3");
+    const cliEvents = outcomes().filter((e) => clientOf(e) === "aws-cli");
+    const botoEvents = outcomes().filter((e) => clientOf(e) === "boto3");
     assert.equal(cliEvents.length, cli.skip ? 0 : 9);
     assert.equal(botoEvents.length, py.skip ? 0 : 9);
     for (const event of cliEvents) assert.match(event.userAgent, /^aws-cli\/\d/);

@@ -11,4 +11,6 @@ export interface Api {
   operations: Readonly<Record<string, Operation>>;
   validate(operation: string, input: unknown): void;
   globalResource(operation: string, input: Record<string, unknown>): string | undefined;
+  /** Top-level members the model marks as idempotency tokens; filled in when a client omits them. */
+  idempotencyTokens?(operation: string): readonly string[];
 }

@@ -38,6 +38,14 @@ export interface ChangeFeedOptions {
 
 export interface ChangeFeed {
   /**
+   * Checks a stream may start (resume point, stream limit) and throws if not, writing nothing;
+   * the returned `open` then takes the response over. The request handler records the
+   * subscription in the audit trail between the two, so nothing is streamed unaudited.
+   */
+  admit(request: IncomingMessage): {
+    open(response: ServerResponse, stream: { caller: ChangeFeedCaller; requestId: string }): void;
+  };
+  /**
    * Starts a stream for an authenticated caller. Throws before writing anything (bad resume point,
    * too many streams); once it returns, the response belongs to the feed.
    */
@@ -47,6 +55,11 @@ export interface ChangeFeed {
     stream: { caller: ChangeFeedCaller; requestId: string },
   ): void;
   readonly subscriberCount: number;
+  /**
+   * Ends every open stream (clients reconnect, and are admitted again once their subscription can
+   * be audited): used when the audit trail fails, so no stream outlives the trail's guarantee.
+   */
+  endStreams(): void;
   /** Ends every open stream and answers later ones with an empty, ended stream. */
   close(): void;
 }
@@ -82,88 +95,22 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
       return open.size;
     },
 
-    open(request, response, { caller, requestId }) {
+    open(request, response, stream) {
+      this.admit(request).open(response, stream);
+    },
+
+    admit(request) {
       const since = resumePoint(request);
       if (!closed && open.size >= maxSubscribers) {
         throw new ThrottlingException(
           `This server already serves ${maxSubscribers} change feed streams; retry later with backoff.`,
         );
       }
-      const socket: Socket = request.socket;
-      let pingTimer: NodeJS.Timeout | undefined;
-      let unsubscribe: () => void = () => {};
-      let done = false;
-      const cleanup = () => {
-        if (done) return;
-        done = true;
-        clearInterval(pingTimer);
-        unsubscribe();
-        open.delete(subscriber);
-      };
-      const write = (frame: string, checkBacklog: boolean) => {
-        if (done || response.destroyed || response.writableEnded) return;
-        response.write(frame);
-        if (checkBacklog && response.writableNeedDrain && response.writableLength > maxBacklogBytes) {
-          logger.warn("change feed subscriber dropped: it stopped reading", {
-            requestId,
-            accessKeyId: caller.accessKeyId,
-            backlogBytes: response.writableLength,
-          });
-          cleanup();
-          response.destroy();
-        }
-      };
-      const subscriber = {
-        end: () => {
-          cleanup();
-          if (response.destroyed) return;
-          const cut = setTimeout(() => socket.destroy(), closeGraceMs);
-          cut.unref();
-          response.end(() => {
-            clearTimeout(cut);
-            socket.destroy();
-          });
-        },
-      };
+      return { open: (response, stream) => startStream(request, response, stream, since) };
+    },
 
-      // Authorization may look things up; a chain keeps events in order.
-      let delivered: Promise<void> = Promise.resolve();
-      const deliver = (event: ChangeEvent, checkBacklog: boolean) => {
-        delivered = delivered.then(async () => {
-          if (await mayRead(caller, event, requestId)) write(secretChangedFrame(event), checkBacklog);
-        });
-      };
-      const subscription = bus.subscribe((event) => deliver(event, true), since);
-      unsubscribe = subscription.unsubscribe;
-      open.add(subscriber);
-      response.on("close", cleanup);
-      response.on("error", cleanup);
-      if (socket.destroyed || response.destroyed) {
-        // The client left while it was being authenticated: "close" has already fired.
-        cleanup();
-        return;
-      }
-
-      response.writeHead(200, {
-        "content-type": "text/event-stream",
-        "cache-control": "no-store",
-        connection: "keep-alive",
-        "x-amzn-requestid": requestId,
-        // Proxies such as nginx would otherwise hold events back.
-        "x-accel-buffering": "no",
-      });
-      response.flushHeaders();
-      if (closed) {
-        subscriber.end();
-        return;
-      }
-      if (subscription.resume.kind === "reset") {
-        write(resetFrame(subscription.lastId), false);
-      } else {
-        for (const event of subscription.resume.events) deliver(event, false);
-      }
-      pingTimer = setInterval(() => write(pingFrame, true), pingIntervalMs);
-      pingTimer.unref();
+    endStreams() {
+      for (const subscriber of [...open]) subscriber.end();
     },
 
     close() {
@@ -171,6 +118,89 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
       for (const subscriber of [...open]) subscriber.end();
     },
   };
+
+  function startStream(
+    request: IncomingMessage,
+    response: ServerResponse,
+    { caller, requestId }: { caller: ChangeFeedCaller; requestId: string },
+    since: number | undefined,
+  ): void {
+    const socket: Socket = request.socket;
+    let pingTimer: NodeJS.Timeout | undefined;
+    let unsubscribe: () => void = () => {};
+    let done = false;
+    const cleanup = () => {
+      if (done) return;
+      done = true;
+      clearInterval(pingTimer);
+      unsubscribe();
+      open.delete(subscriber);
+    };
+    const write = (frame: string, checkBacklog: boolean) => {
+      if (done || response.destroyed || response.writableEnded) return;
+      response.write(frame);
+      if (checkBacklog && response.writableNeedDrain && response.writableLength > maxBacklogBytes) {
+        logger.warn("change feed subscriber dropped: it stopped reading", {
+          requestId,
+          accessKeyId: caller.accessKeyId,
+          backlogBytes: response.writableLength,
+        });
+        cleanup();
+        response.destroy();
+      }
+    };
+    const subscriber = {
+      end: () => {
+        cleanup();
+        if (response.destroyed) return;
+        const cut = setTimeout(() => socket.destroy(), closeGraceMs);
+        cut.unref();
+        response.end(() => {
+          clearTimeout(cut);
+          socket.destroy();
+        });
+      },
+    };
+
+    // Authorization may look things up; a chain keeps events in order.
+    let delivered: Promise<void> = Promise.resolve();
+    const deliver = (event: ChangeEvent, checkBacklog: boolean) => {
+      delivered = delivered.then(async () => {
+        if (await mayRead(caller, event, requestId)) write(secretChangedFrame(event), checkBacklog);
+      });
+    };
+    const subscription = bus.subscribe((event) => deliver(event, true), since);
+    unsubscribe = subscription.unsubscribe;
+    open.add(subscriber);
+    response.on("close", cleanup);
+    response.on("error", cleanup);
+    if (socket.destroyed || response.destroyed) {
+      // The client left while it was being authenticated: "close" has already fired.
+      cleanup();
+      return;
+    }
+
+    response.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+      "x-amzn-requestid": requestId,
+      // Proxies such as nginx would otherwise hold events back.
+      "x-accel-buffering": "no",
+    });
+    response.flushHeaders();
+    if (closed) {
+      subscriber.end();
+      return;
+    }
+    if (subscription.resume.kind === "reset") {
+      write(resetFrame(subscription.lastId), false);
+    } else {
+      for (const event of subscription.resume.events) deliver(event, false);
+    }
+    pingTimer = setInterval(() => write(pingFrame, true), pingIntervalMs);
+    pingTimer.unref();
+  }
 }
 
 /** The resume point: `Last-Event-ID` (sent by a reconnecting EventSource) wins over `?since=`. */

@@ -3,6 +3,7 @@ import {
   existsSync,
   fdatasync,
   fdatasyncSync,
+  fstatSync,
   ftruncateSync,
   mkdirSync,
   openSync,
@@ -36,7 +37,10 @@ export class AuditJournal {
   private readonly headFd: number;
   private seq: number;
   private hash: string;
+  /** Set by a failed write: the file may end in part of a batch, cut off at the next append. */
   private broken: Error | undefined;
+  /** Bytes of the journal that hold complete, acknowledged lines. */
+  private goodLength: number;
   private unsynced = false;
   private readonly syncTimer: NodeJS.Timeout | undefined;
 
@@ -50,6 +54,7 @@ export class AuditJournal {
     // A line cut short by a crash was never acknowledged: drop it so the next line starts clean.
     if (!fresh) ftruncateSync(this.fd, completeLength(path));
     const last = fresh ? undefined : lastJournalLine(path);
+    this.goodLength = fstatSync(this.fd).size;
     this.seq = last?.seq ?? 0;
     this.hash = last?.hash ?? GENESIS_HASH;
     this.headFd = openSync(headPathOf(path), "w", 0o600);
@@ -65,9 +70,16 @@ export class AuditJournal {
     return { seq: this.seq, hash: this.hash };
   }
 
-  /** Appends the batch in order, all or nothing; throws if it could not be written. */
+  /**
+   * Appends the batch in order, all or nothing; throws if it could not be written.
+   *
+   * A failed write (full disk, a file made read-only or immutable) may leave part of the batch in
+   * the file. The next append first cuts the file back to its last complete line, so a trail that
+   * becomes writable again recovers by itself, without a restart; while it cannot be cut back,
+   * every append fails and nothing is acknowledged.
+   */
   append(records: readonly PreparedAuditRecord[]): AppendedRange {
-    if (this.broken) throw this.broken;
+    if (this.broken) this.repair();
     let seq = this.seq;
     let hash = this.hash;
     let text = "";
@@ -78,25 +90,37 @@ export class AuditJournal {
       hash = next;
     }
     const firstSeq = this.seq + 1;
+    const bytes = Buffer.from(text, "utf8");
     try {
-      const bytes = Buffer.from(text, "utf8");
       let written = 0;
       while (written < bytes.length) written += writeSync(this.fd, bytes, written);
+      this.writeHead(seq, hash);
       if ((this.options.fsyncIntervalMs ?? 100) === 0) fdatasyncSync(this.fd);
       else this.unsynced = true;
     } catch (error) {
-      // The file may hold part of the batch: refuse further appends until a restart recovers it.
       this.broken = error instanceof Error ? error : new Error(String(error));
       throw this.broken;
     }
+    this.goodLength += bytes.length;
     this.seq = seq;
     this.hash = hash;
-    this.writeHead();
     return { firstSeq, lastSeq: seq, hash };
   }
 
-  private writeHead(): void {
-    const text = Buffer.from(`${JSON.stringify({ seq: this.seq, hash: this.hash })}\n`);
+  /** Cuts off what a failed write left and rewrites the head; throws while the file refuses. */
+  private repair(): void {
+    try {
+      ftruncateSync(this.fd, this.goodLength);
+      this.writeHead(this.seq, this.hash);
+    } catch (error) {
+      this.broken = error instanceof Error ? error : new Error(String(error));
+      throw this.broken;
+    }
+    this.broken = undefined;
+  }
+
+  private writeHead(seq = this.seq, hash = this.hash): void {
+    const text = Buffer.from(`${JSON.stringify({ seq, hash })}\n`);
     writeSync(this.headFd, text, 0, text.length, 0);
   }
 

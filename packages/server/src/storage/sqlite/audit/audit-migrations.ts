@@ -45,6 +45,32 @@ const auditMigrations: ReadonlyArray<{ version: number; sql: string }> = [
       INSERT INTO chain_head (id, seq, hash) VALUES (1, 0, '${GENESIS_HASH}');
     `,
   },
+  {
+    // Write-ahead auditing (docs/adr/0005): a change's intent event has the outcome 'intent'.
+    version: 2,
+    sql: `
+      CREATE TABLE audit_events_v2 (
+        seq INTEGER PRIMARY KEY,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        event TEXT NOT NULL,
+        event_time INTEGER NOT NULL,
+        event_name TEXT NOT NULL,
+        principal_arn TEXT NOT NULL,
+        access_key_id TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'denied', 'error', 'intent'))
+      );
+      INSERT INTO audit_events_v2 SELECT seq, prev_hash, hash, event, event_time, event_name,
+        principal_arn, access_key_id, outcome FROM audit_events;
+      DROP TABLE audit_events;
+      ALTER TABLE audit_events_v2 RENAME TO audit_events;
+      CREATE INDEX audit_events_by_time ON audit_events (event_time);
+      CREATE INDEX audit_events_by_name ON audit_events (event_name, event_time);
+      CREATE INDEX audit_events_by_principal ON audit_events (principal_arn, event_time);
+      CREATE INDEX audit_events_by_access_key ON audit_events (access_key_id, event_time);
+      CREATE INDEX audit_events_by_problem ON audit_events (outcome, event_time) WHERE outcome <> 'success';
+    `,
+  },
 ];
 
 const latestKnown = auditMigrations.at(-1)?.version ?? 0;

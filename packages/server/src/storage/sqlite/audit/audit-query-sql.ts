@@ -54,7 +54,8 @@ export function auditQuerySql(
       conditions.push("e.outcome = ?", "e.outcome <> 'success'");
       params.push(query.outcome);
     } else if (query.outcome === "allowed") {
-      conditions.push("+e.outcome <> 'denied'");
+      // An intent is announced before the decision: neither allowed nor denied yet.
+      conditions.push("+e.outcome NOT IN ('denied', 'intent')");
     } else {
       conditions.push("+e.outcome = ?");
       params.push(query.outcome);
