@@ -15,6 +15,7 @@ import { SecretWriter } from "../domain/secrets/secret-writer.js";
 import type { RequestAudit } from "../http/request-audit.js";
 import { JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
+import { withStorageFaults } from "../storage/sqlite/storage-faults.js";
 import { auditOutageEvent } from "./audit-outage-event.js";
 import { createIdentityServices } from "./identity-services.js";
 import { createRequestAudit } from "./request-audit-log.js";
@@ -48,7 +49,8 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     previousKeysBase64: config.previousMasterKeysBase64,
   });
   const envelope = createEnvelope(keyring);
-  const store = new SqliteStore(join(config.home, databaseFileName));
+  // A full disk or I/O fault in the store refuses the request with a retryable 503, not a 500.
+  const store = withStorageFaults(new SqliteStore(join(config.home, databaseFileName)), ["identity"]);
   const accountId = await store.initSetting("account-id", config.accountId ?? randomAccountId());
   if (config.accountId !== undefined && accountId !== config.accountId) {
     await store.close();

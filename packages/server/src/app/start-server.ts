@@ -55,13 +55,24 @@ export async function startServer(
   // an admin key whose one-time secret would then never be shown (docs/adr/0003).
   let dispatch: RequestListener | undefined;
   const early: Array<[IncomingMessage, ServerResponse]> = [];
-  const server = createServer({ keepAliveTimeout: 65_000 }, (request, response) => {
-    if (dispatch) dispatch(request, response);
-    else early.push([request, response]);
-  });
-  server.on("clientError", (_error, socket) => {
-    if (socket.writable)
-      socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+  const server = createServer(
+    {
+      keepAliveTimeout: 65_000,
+      // A client that trickles its request is cut off (slow-client protection); the cut-short
+      // request is recorded as the client's (RequestAbortedException), not as a server fault.
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, config.requestTimeoutMs / 4)),
+    },
+    (request, response) => {
+      if (dispatch) dispatch(request, response);
+      else early.push([request, response]);
+    },
+  );
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return;
+    const status = error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? "408 Request Timeout" : "400 Bad Request";
+    socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
   await listen(server, config.port, config.host);
   let coffer: Coffer;

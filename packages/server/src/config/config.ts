@@ -20,6 +20,8 @@ export interface CofferConfig {
   purgeIntervalMs: number;
   /** How often audit events are flushed to disk; 0 flushes each batch before it is answered. */
   auditFsyncIntervalMs: number;
+  /** How long a client may take to send a whole request (headers and body) before it is cut off. */
+  requestTimeoutMs: number;
   defaultRegion: string;
   /** Start-up warnings (one line each) about settings that work but are risky. */
   warnings: string[];
@@ -87,6 +89,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     purgeIntervalMs:
       parsePositiveInt(env.COFFER_PURGE_INTERVAL_SECONDS, "COFFER_PURGE_INTERVAL_SECONDS", 60) * 1000,
     auditFsyncIntervalMs: parseNonNegativeInt(env.COFFER_AUDIT_FSYNC_MS, "COFFER_AUDIT_FSYNC_MS", 100),
+    requestTimeoutMs:
+      parsePositiveInt(env.COFFER_REQUEST_TIMEOUT_SECONDS, "COFFER_REQUEST_TIMEOUT_SECONDS", 60) * 1000,
     defaultRegion: env.COFFER_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     warnings,
   });
