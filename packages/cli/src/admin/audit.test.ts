@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { secretOf } from "./audit.js";
+import { outcomeOf, secretOf } from "./audit.js";
 
 const base = { eventTime: "2026-12-01T00:00:00.000Z", userIdentity: {}, sourceIPAddress: "127.0.0.1" };
 const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123";
@@ -44,6 +44,20 @@ describe("secretOf", () => {
     assert.equal(
       secretOf({ ...base, eventName: "QueryAuditEvents", requestParameters: { secretId: "prod/db" } }),
       "-",
+    );
+  });
+});
+
+describe("outcomeOf", () => {
+  it("shows the error, OK, or intent for the write-ahead event of a change", () => {
+    assert.equal(outcomeOf({ ...base, eventName: "PutSecretValue" }), "OK");
+    assert.equal(
+      outcomeOf({ ...base, eventName: "PutSecretValue", errorCode: "AccessDeniedException" }),
+      "AccessDeniedException",
+    );
+    assert.equal(
+      outcomeOf({ ...base, eventName: "PutSecretValue", additionalEventData: { auditPhase: "intent" } }),
+      "intent",
     );
   });
 });

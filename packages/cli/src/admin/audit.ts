@@ -114,6 +114,7 @@ interface AuditRecord {
   requestParameters?: Record<string, unknown> | null;
   responseElements?: Record<string, unknown> | null;
   resources?: Array<{ ARN: string }>;
+  additionalEventData?: Record<string, unknown>;
 }
 
 export async function runAuditVerify(context: AuditContext, options: { anchor?: string }) {
@@ -168,6 +169,11 @@ export function secretOf(event: AuditRecord): string {
   );
 }
 
+/** The error code, `OK`, or `intent` for a change's write-ahead event (its outcome is another row). */
+export function outcomeOf(event: AuditRecord): string {
+  return event.errorCode ?? (event.additionalEventData?.auditPhase === "intent" ? "intent" : "OK");
+}
+
 function row(entry: AuditEntry): string[] {
   const event = entry.Event;
   return [
@@ -176,7 +182,7 @@ function row(entry: AuditEntry): string[] {
     event.userIdentity.arn || event.userIdentity.accessKeyId || "-",
     event.eventName,
     secretOf(event),
-    event.errorCode ?? "OK",
+    outcomeOf(event),
     event.sourceIPAddress,
   ];
 }
