@@ -110,8 +110,10 @@ describe("AWS JSON 1.1 framing errors", () => {
       400,
       "UnknownOperationException",
     );
-    const health = await send({ method: "GET", path: "/health", headers: {} });
-    assert.equal(health.status, 200);
+    for (const path of ["/health", "/ready", "/ping"]) {
+      const health = await send({ method: "GET", path, headers: {} });
+      assert.equal(health.status, 200, path);
+    }
   });
   test("oversized body → 413 RequestEntityTooLargeException", async () => {
     const body = Buffer.alloc(300 * 1024, 0x61);
