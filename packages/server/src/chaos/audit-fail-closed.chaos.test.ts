@@ -129,7 +129,7 @@ async function hammer(server: ServerProcess, client: SecretsManagerClient, secre
 }
 
 /** After recovery: the trail verifies, records each outage, and every version has its events. */
-async function checkTrail(home: string, secret: string, expectedOutages: number) {
+async function checkTrail(home: string, expectedOutages: number) {
   const log = await openAuditTrail({ COFFER_HOME: home });
   try {
     const verified = await log.verify();
@@ -210,7 +210,7 @@ describe("the audit trail fails closed and recovers by itself", { skip }, () => 
     assert.equal(tally.refused, requestsPerOutage * outages);
     const versions = await versionsOf(client, secret);
     assert.equal(versions.length, 1, "no refused write was committed");
-    const { events, outageEvents } = await checkTrail(server.home, secret, outages);
+    const { events, outageEvents } = await checkTrail(server.home, outages);
     assertEveryVersionAudited(events, versions);
     assert.ok(outageEvents.every((event) => event.additionalEventData?.reason === "EPERM"));
     reportFigure("audit-immutable", {
@@ -269,7 +269,7 @@ describe("the audit trail fails closed and recovers by itself", { skip }, () => 
     const versions = await versionsOf(client, secret);
     assert.equal(versions.length, 1 + 2 * outages, "only the writes made after recovery exist");
     assert.ok(versions.includes(first.VersionId as string));
-    const { events, outageEvents } = await checkTrail(home, secret, outages);
+    const { events, outageEvents } = await checkTrail(home, outages);
     assertEveryVersionAudited(events, versions);
     assert.ok(outageEvents.every((event) => event.additionalEventData?.reason === "ENOSPC"));
     reportFigure("audit-full-disk", {

@@ -10,7 +10,6 @@ import type { Authorizer } from "../domain/access/authorizer.js";
 import {
   CofferError,
   ExpiredTokenException,
-  InternalServiceError,
   InvalidSignatureException,
   MissingAuthenticationTokenException,
   ServiceUnavailableException,
