@@ -53,7 +53,6 @@ let server: ServerProcess;
 let home: string;
 let user: { accessKeyId: string; secretAccessKey: string };
 let roOneArn: string;
-let roTwoArn: string;
 
 /** A Secrets Manager call as the test admin, signed by Node (not one of the clients under test). */
 function asAdmin(operation: string, input: object) {
@@ -90,7 +89,7 @@ before(async () => {
   server = await startServerProcess();
   home = mkdtempSync(join(tmpdir(), "coffer-restricted-home-"));
   roOneArn = String((await asAdmin("CreateSecret", { Name: "ro/one", SecretString: canaryOne })).ARN);
-  roTwoArn = String((await asAdmin("CreateSecret", { Name: "ro/two", SecretString: canaryTwo })).ARN);
+  await asAdmin("CreateSecret", { Name: "ro/two", SecretString: canaryTwo });
   assert.match(roOneArn, new RegExp(`^${escapeRegExp(arnPrefix)}ro/one-[A-Za-z0-9]{6}$`));
   user = await createUserWithPolicy(server.url, userName, readOnlyOne);
 });
