@@ -130,7 +130,7 @@ async function drive(url: string, round: number, scanner: Scanner, outsider: Cre
       assert.ok(control.found.length > 0, `${label}: the canary read back was not recognized`);
     }
   };
-  const token = "00000000-0000-4000-8000-00000000000" + String(round % 10);
+  const token = `00000000-0000-4000-8000-${String(round).padStart(12, "0")}`;
 
   await expect(call(url, sm("CreateSecret"), json({ Name: name, SecretString: c1 })), "success", "create");
   await expect(
