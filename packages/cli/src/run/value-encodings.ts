@@ -15,7 +15,7 @@ export function encodedForms(value: string): string[] {
   forms.add(value.toLowerCase());
   const uri = encodeURIComponent(value);
   forms.add(uri);
-  forms.add(uri.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+  forms.add(uri.replace(/%[0-9A-F]{2}/g, (percent) => percent.toLowerCase()));
   forms.add(uri.replace(/%20/g, "+"));
   // application/x-www-form-urlencoded (URLSearchParams, HTML forms) also escapes ! ' ( ) ~.
   forms.add(new URLSearchParams([["", value]]).toString().slice(1));
