@@ -9,7 +9,7 @@ export const refusals = {
   forwarded: {
     status: 400,
     type: "InvalidRequestException",
-    message: "forwarded requests (X-Forwarded-For or Forwarded header) are refused",
+    message: "forwarded requests (Forwarded, Via, X-Real-IP or X-Forwarded-* header) are refused",
   },
   missingToken: {
     status: 401,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type AgentError, badQuery, refusals } from "./agent-error.js";
 import type { AgentStats } from "./agent-stats.js";
 import { backendErrorToAgentError } from "./backend-error.js";
+import { forwardingHeader } from "./forwarding.js";
 import type { AgentLogger } from "./logger.js";
 import { replyError, replyJson, replyText } from "./reply.js";
 import { PATH_PREFIX, parsePathStyle, parseQueryStyle, type QueryResult } from "./secret-query.js";
@@ -43,9 +44,8 @@ export function requestHandler(deps: HandlerDependencies) {
       replyError(response, error);
     };
 
-    if (request.headers["x-forwarded-for"] !== undefined || request.headers.forwarded !== undefined) {
-      return fail(refusals.forwarded);
-    }
+    const relayedBy = forwardingHeader(request.headers);
+    if (relayedBy !== undefined) return fail(refusals.forwarded, { header: relayedBy });
     const open = path === "/ping" || path === "/health";
     if (!open) {
       const verdict = deps.checkToken(request.headers[TOKEN_HEADER]);

@@ -115,14 +115,22 @@ describe("startAgent over HTTP", () => {
   });
 
   it("refuses forwarded requests (SSRF) even with the right token", async () => {
-    for (const header of ["X-Forwarded-For", "Forwarded"]) {
-      const answer = await get("/secretsmanager/get?secretId=prod/db", {
-        "X-Aws-Parameters-Secrets-Token": TOKEN,
-        [header]: header === "Forwarded" ? "for=10.0.0.1" : "10.0.0.1",
-      });
-      assert.equal(answer.status, 400, header);
-      assert.equal(JSON.parse(answer.body).__type, "InvalidRequestException");
-      assert.doesNotMatch(answer.body, /CANARY/);
+    const signals: Record<string, string> = {
+      "X-Forwarded-For": "10.0.0.1",
+      Forwarded: "for=10.0.0.1",
+      "X-Real-IP": "10.0.0.1",
+      Via: "1.1 proxy.example",
+      "X-Forwarded-Host": "agent.example",
+      "X-Forwarded-Proto": "https",
+    };
+    for (const [header, value] of Object.entries(signals)) {
+      // Refused on every path, the open health paths included, before the token is looked at.
+      for (const path of ["/secretsmanager/get?secretId=prod/db", "/v1/prod/db", "/ping"]) {
+        const answer = await get(path, { "X-Aws-Parameters-Secrets-Token": TOKEN, [header]: value });
+        assert.equal(answer.status, 400, `${header} ${path}`);
+        assert.equal(JSON.parse(answer.body).__type, "InvalidRequestException");
+        assert.doesNotMatch(answer.body, /CANARY/);
+      }
     }
   });
 

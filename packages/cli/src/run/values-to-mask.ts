@@ -4,8 +4,13 @@
  */
 export const MIN_MASKED_LENGTH = 4;
 
+import { encodedForms } from "./value-encodings.js";
+
 export interface MaskPlan {
-  /** The byte strings to replace: each value, and its JSON-escaped form when that differs. */
+  /**
+   * The byte strings to replace: each value and its common encodings ({@link encodedForms}), those
+   * at least {@link MIN_MASKED_LENGTH} long.
+   */
   values: string[];
   /** Variables whose values are too short to mask. */
   tooShort: string[];
@@ -21,10 +26,8 @@ export function planMasking(injected: Readonly<Record<string, string>>): MaskPla
       tooShort.push(name);
       continue;
     }
-    values.add(value);
-    // A program that logs JSON writes quotes, backslashes and newlines escaped.
-    const escaped = JSON.stringify(value).slice(1, -1);
-    if (escaped !== value) values.add(escaped);
+    // A program may log a value JSON-escaped, re-cased, URL-encoded, as hex or as base64.
+    for (const form of encodedForms(value)) if (form.length >= MIN_MASKED_LENGTH) values.add(form);
   }
   return { values: [...values], tooShort: tooShort.sort() };
 }

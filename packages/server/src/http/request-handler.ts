@@ -11,7 +11,6 @@ import {
   CofferError,
   ExpiredTokenException,
   InvalidSignatureException,
-  MissingAuthenticationTokenException,
   ServiceUnavailableException,
   UnknownOperationException,
   UnrecognizedClientException,
@@ -23,7 +22,7 @@ import { type ChangeFeed, isChangeFeedTarget } from "./change-feed/change-feed.j
 import { parseJsonObject } from "./parse-json.js";
 import { readBody } from "./read-body.js";
 import type { RequestAudit, RequestRecord } from "./request-audit.js";
-import type { createSigV4Verifier } from "./sigv4/index.js";
+import { type createSigV4Verifier, missingAuthorization } from "./sigv4/index.js";
 import { toWireError } from "./wire-error.js";
 
 export interface RequestHandlerDeps {
@@ -268,14 +267,20 @@ export function createRequestHandler(deps: RequestHandlerDeps) {
   /** SigV4, then the key's own state: expiry, session token, last use. */
   async function authenticate(request: IncomingMessage, body: Buffer, record: RequestRecord) {
     const authorization = request.headers.authorization;
-    if (authorization === undefined) {
-      throw new MissingAuthenticationTokenException("Missing Authentication Token");
-    }
+    // A presigned URL gets its own message rather than "Missing Authentication Token".
+    if (authorization === undefined) throw missingAuthorization(request.url ?? "/");
     const accessKeyId = credentialPattern.exec(authorization)?.[1];
     record.claimedAccessKeyId = accessKeyId;
     const key = accessKeyId !== undefined ? await deps.accessKeys.lookup(accessKeyId) : undefined;
     const verified = deps.verifier.verify(
-      { method: request.method ?? "POST", rawUrl: request.url ?? "/", headers: request.headers, body },
+      {
+        method: request.method ?? "POST",
+        rawUrl: request.url ?? "/",
+        headers: request.headers,
+        // Node merges or drops repeated headers; the verifier refuses repeats of the signing ones.
+        rawHeaders: request.rawHeaders,
+        body,
+      },
       { secretFor: (id) => (id === accessKeyId ? key?.secret : undefined) },
     );
     if (!key || accessKeyId === undefined) throw new UnrecognizedClientException(invalidToken);

@@ -60,6 +60,33 @@ export class Authorizer {
     return result;
   }
 
+  /**
+   * {@link check} for an action on a secret the caller named. `found` is the secret when it exists;
+   * `named` is what the caller wrote and the ARN a policy sees for it when it does not exist. A
+   * denial names the resource as the caller wrote it (as AWS does) and, when the caller would be
+   * denied on a missing secret of that name too, gives that denial's reason: a denied caller gets
+   * the same message whether the secret exists or not, so denials do not reveal which secrets exist.
+   */
+  async checkSecret(
+    caller: Caller,
+    action: string,
+    found: AccessTarget | undefined,
+    named: { secretId: string; arnIfMissing: string },
+    context: Record<string, string | undefined> = {},
+  ): Promise<AuthorizationResult> {
+    const values = { ...context, "aws:SourceIp": caller.sourceIp };
+    const missing: AccessTarget = { arn: named.arnIfMissing };
+    const actual = await this.evaluate(caller.principal, action, found ?? missing, values);
+    if (actual.result.decision === "allow") return actual.result;
+    const ifMissing = found
+      ? (await this.evaluate(caller.principal, action, missing, values)).result
+      : actual.result;
+    const reason = ifMissing.decision === "allow" ? actual.result : ifMissing;
+    throw new AccessDeniedException(
+      accessDeniedMessage({ ...actual.request, resource: named.secretId }, reason),
+    );
+  }
+
   async evaluate(
     principalArn: string,
     action: string,

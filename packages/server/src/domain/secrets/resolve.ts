@@ -91,13 +91,17 @@ export async function authorizeOn(
   context: Record<string, string | undefined> = {},
 ): Promise<void> {
   if (!scope.caller || !deps.authorizer) return;
-  const target: AccessTarget = secret
+  const found: AccessTarget | undefined = secret
     ? { arn: secret.arn, name: secret.name, tags: secret.tags, resourcePolicy: secret.resourcePolicy }
-    : { arn: arnForMissing(deps, scope, secretIdAsGiven) };
-  await deps.authorizer.check(scope.caller, `secretsmanager:${action}`, target, {
-    "secretsmanager:SecretId": secretIdAsGiven,
-    ...context,
-  });
+    : undefined;
+  // A denial must read the same whether the secret exists or not (names don't leak).
+  await deps.authorizer.checkSecret(
+    scope.caller,
+    `secretsmanager:${action}`,
+    found,
+    { secretId: secretIdAsGiven, arnIfMissing: arnForMissing(deps, scope, secretIdAsGiven) },
+    { "secretsmanager:SecretId": secretIdAsGiven, ...context },
+  );
 }
 
 /** The ARN a policy sees for a secret that does not exist: as given, or built from the name. */

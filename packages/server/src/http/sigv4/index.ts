@@ -1,3 +1,4 @@
+export { missingAuthorization } from "./missingAuthorization.js";
 export type {
   CredentialLookup,
   IncomingSignedRequest,

@@ -6,6 +6,12 @@ export interface IncomingSignedRequest {
   rawUrl: string;
   /** Node's `IncomingMessage.headers`: lower-cased names, duplicates already merged by Node. */
   headers: Record<string, string | string[] | undefined>;
+  /**
+   * Node's `IncomingMessage.rawHeaders` (name, value, … as received, nothing merged): when given, a
+   * repeated Authorization, Host, Date, Content-Type or x-amz-date/target/security-token/content-sha256
+   * header is refused.
+   */
+  rawHeaders?: readonly string[];
   /** The complete request body. */
   body: Buffer;
 }

@@ -308,6 +308,67 @@ describe("SigV4 verifier: headers the signature must cover", () => {
     );
   });
 
+  it("does not sign x-amz-target: IncompleteSignatureException, so a captured request cannot change operation", async () => {
+    const request = await signWithSmithy(baseInput());
+    const authorization = authorizationOf(request).replace(";x-amz-target", "");
+    assert.notEqual(authorization, authorizationOf(request));
+    assertRejects(
+      () => verify(withHeaders(request, { authorization, "x-amz-target": "secretsmanager.DescribeSecret" })),
+      IncompleteSignatureException,
+      "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+  });
+
+  it("does not sign content-type or another x-amz-* header it carries: IncompleteSignatureException", async () => {
+    const request = await signWithSmithy(baseInput({ sessionToken: "FwoGZXIvYXdzEXAMPLE" }));
+    for (const [name, shown] of [
+      ["content-type", "Content-Type"],
+      ["x-amz-security-token", "X-Amz-Security-Token"],
+    ]) {
+      const authorization = authorizationOf(request).replace(
+        new RegExp(`(?<==|;)${name};|;${name}(?=,)`),
+        "",
+      );
+      assert.notEqual(authorization, authorizationOf(request), name);
+      assertRejects(
+        () => verify(withHeaders(request, { authorization })),
+        IncompleteSignatureException,
+        `'${shown}' must be a 'SignedHeader' in the AWS Authorization.`,
+      );
+    }
+    assertRejects(
+      () => verify(withHeaders(request, { "x-amz-extra": "added" })),
+      IncompleteSignatureException,
+      "'x-amz-extra' must be a 'SignedHeader' in the AWS Authorization.",
+    );
+  });
+
+  it("needs no x-amz-target or content-type where the request has none (GET /changes)", async () => {
+    const { "x-amz-target": _t, "content-type": _c, ...rest } = baseInput().headers;
+    const request = await signWithSmithy(baseInput({ method: "GET", path: "/changes", headers: rest }));
+    assert.doesNotThrow(() => verify(request));
+  });
+
+  it("repeats Authorization or a signing header: IncompleteSignatureException, not first-wins", async () => {
+    const request = await signWithSmithy(baseInput({ sessionToken: "FwoGZXIvYXdzEXAMPLE" }));
+    const raw = Object.entries(request.headers).flatMap(([name, value]) => [name, String(value)]);
+    assert.doesNotThrow(() => verify({ ...request, rawHeaders: raw }));
+    for (const name of [
+      "Authorization",
+      "X-Amz-Date",
+      "X-Amz-Target",
+      "X-Amz-Security-Token",
+      "Content-Type",
+      "Host",
+    ]) {
+      assertRejects(
+        () => verify({ ...request, rawHeaders: [...raw, name, "second"] }),
+        IncompleteSignatureException,
+        new RegExp(`more than one '${name.toLowerCase()}' header`),
+      );
+    }
+  });
+
   it("lists a signed header the request does not carry: IncompleteSignatureException naming it", async () => {
     const request = await signWithSmithy(baseInput());
     assertRejects(

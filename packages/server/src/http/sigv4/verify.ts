@@ -1,16 +1,13 @@
-import {
-  IncompleteSignatureException,
-  InvalidSignatureException,
-  MissingAuthenticationTokenException,
-  UnrecognizedClientException,
-} from "../../domain/errors.js";
+import { InvalidSignatureException, UnrecognizedClientException } from "../../domain/errors.js";
 import { canonicalHeaders } from "./canonicalHeaders.js";
 import { canonicalRequest } from "./canonicalRequest.js";
 import { checkClockSkew, DEFAULT_MAX_CLOCK_SKEW_MS } from "./clockSkew.js";
 import { checkCredentialScope } from "./credentialScope.js";
 import { headerValue } from "./headerValue.js";
+import { missingAuthorization } from "./missingAuthorization.js";
 import { parseAuthorization, SIGV4_ALGORITHM } from "./parseAuthorization.js";
 import { payloadHash } from "./payloadHash.js";
+import { checkRepeatedHeaders } from "./repeatedHeaders.js";
 import { readRequestTime } from "./requestTime.js";
 import { sha256Hex } from "./sha256.js";
 import { signatureMatches } from "./signatureMatches.js";
@@ -22,14 +19,13 @@ import type {
   SigV4VerifierOptions,
   VerifiedRequest,
 } from "./types.js";
-
-const PRESIGNED_QUERY = /[?&]x-amz-(?:algorithm|credential|signature)=/i;
+import { checkUnsignedHeaders } from "./unsignedHeaders.js";
 
 /**
  * Server side of AWS Signature Version 4, header form only.
  *
- * Checks run cheapest and least sensitive first: the header's shape (IncompleteSignatureException),
- * the scope and clock (InvalidSignatureException), and only then the credential store
+ * Checks run cheapest and least sensitive first: repeated headers and the header's shape, then
+ * which headers are signed (IncompleteSignatureException), the scope and clock (InvalidSignatureException), and only then the credential store
  * (UnrecognizedClientException) and the cryptography (InvalidSignatureException).
  */
 export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifier {
@@ -43,19 +39,14 @@ export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifie
 
   function verify(request: IncomingSignedRequest, credentials: CredentialLookup): VerifiedRequest {
     const { headers } = request;
+    if (request.rawHeaders !== undefined) checkRepeatedHeaders(request.rawHeaders);
     const authorization = headerValue(headers.authorization);
-    if (authorization === undefined || authorization.trim() === "") {
-      if (PRESIGNED_QUERY.test(request.rawUrl)) {
-        throw new IncompleteSignatureException(
-          "Query-string (presigned URL) authentication is not supported: sign the request with the " +
-            `'Authorization: ${SIGV4_ALGORITHM} ...' header.`,
-        );
-      }
-      throw new MissingAuthenticationTokenException("Missing Authentication Token");
-    }
+    if (authorization === undefined || authorization.trim() === "")
+      throw missingAuthorization(request.rawUrl);
 
     const auth = parseAuthorization(authorization);
     const time = readRequestTime(headers, auth.signedHeaderNames);
+    checkUnsignedHeaders(headers, auth.signedHeaderNames);
     checkCredentialScope(auth, service, time.amzDate);
     const headerBlock = canonicalHeaders(headers, auth.signedHeaderNames);
     checkClockSkew(time.amzDate, time.epochMs, now(), maxSkewMs);
