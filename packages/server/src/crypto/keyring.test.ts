@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { writeFileAtomically } from "./atomicFile.js";
 import { keyIdOf } from "./keyMaterial.js";
+import { tryExclusiveLock } from "../os/exclusive-lock.js";
 import { openKeyring, retireKeys, rotateKeyringFile } from "./keyring.js";
 
 const roots: string[] = [];
@@ -113,11 +114,24 @@ describe("file keyring", () => {
   it("refuses to rotate while another change holds the lock", () => {
     const home = newHome();
     const keyring = openKeyring({ home });
-    writeFileSync(`${keyringFile(home)}.lock`, "");
-
-    assert.throws(() => rotateKeyringFile(home), /Another keyring change is in progress.*delete that file/);
+    const release = tryExclusiveLock(`${keyringFile(home)}.lock`);
+    assert.ok(release);
+    try {
+      assert.throws(() => rotateKeyringFile(home), /Another keyring change is in progress/);
+    } finally {
+      release();
+    }
     keyring.reload();
     assert.equal(JSON.parse(readFileSync(keyringFile(home), "utf8")).keys.length, 1);
+  });
+
+  it("a lock file left by a killed rotation does not block the next one", () => {
+    const home = newHome();
+    openKeyring({ home });
+    // What a rotation killed with kill -9 leaves: the lock file, with nobody holding it.
+    writeFileSync(`${keyringFile(home)}.lock`, "");
+    rotateKeyringFile(home);
+    assert.equal(JSON.parse(readFileSync(keyringFile(home), "utf8")).keys.length, 2);
   });
 
   it("rejects a corrupted keyring file without printing key material", () => {
