@@ -102,20 +102,37 @@ describe("the master key at start-up", () => {
     openKeyring({ home: other });
     copyFileSync(join(other, "master.keys"), keyFile);
     const wrongFile = await refusal(home);
-    assert.match(wrongFile, new RegExp(`The master key does not open the data in \\S+coffer\\.db: it is sealed under master key ${id}, which the keyring file`));
+    assert.match(
+      wrongFile,
+      new RegExp(
+        `The master key does not open the data in \\S+coffer\\.db: it is sealed under master key ${id}, which the keyring file`,
+      ),
+    );
     const wrongEnv = await refusal(home, { COFFER_MASTER_KEY: generateKey().toString("base64") });
-    assert.match(wrongEnv, /The master key does not open the data .* which COFFER_MASTER_KEY \(with COFFER_MASTER_KEYS_PREVIOUS\) does not hold/);
+    assert.match(
+      wrongEnv,
+      /The master key does not open the data .* which COFFER_MASTER_KEY \(with COFFER_MASTER_KEYS_PREVIOUS\) does not hold/,
+    );
 
     renameSync(`${keyFile}.moved`, keyFile);
     chmodSync(keyFile, 0o644);
     const shared = await refusal(home);
-    assert.match(shared, /The master key file \S+master\.keys can be read or changed by other users \(mode 0644\)\. Allow only its owner: chmod 600 \S+master\.keys/);
+    assert.match(
+      shared,
+      /The master key file \S+master\.keys can be read or changed by other users \(mode 0644\)\. Allow only its owner: chmod 600 \S+master\.keys/,
+    );
     chmodSync(keyFile, 0o640);
     assert.match(await refusal(home), /mode 0640/);
 
     chmodSync(keyFile, 0o600);
     await assertAllReadable(home);
-    reportFigure("master-key-refusals", { missing: true, wrongFile: true, wrongEnv: true, groupOrWorldReadable: true, exitCode: 1 });
+    reportFigure("master-key-refusals", {
+      missing: true,
+      wrongFile: true,
+      wrongEnv: true,
+      groupOrWorldReadable: true,
+      exitCode: 1,
+    });
   });
 
   test("a master-key rotation killed with kill -9 at any point leaves every secret readable", async () => {
@@ -126,8 +143,15 @@ describe("the master key at start-up", () => {
       let output = "";
       const rotation = spawn(
         process.execPath,
-        ["--input-type=module", "-e", `const { rotateMasterKey } = await import(${JSON.stringify(rotateModule)}); await rotateMasterKey(process.env);`],
-        { env: { PATH: process.env.PATH ?? "", COFFER_HOME: home, TMPDIR: tmpdir() }, stdio: ["ignore", "pipe", "pipe"] },
+        [
+          "--input-type=module",
+          "-e",
+          `const { rotateMasterKey } = await import(${JSON.stringify(rotateModule)}); await rotateMasterKey(process.env);`,
+        ],
+        {
+          env: { PATH: process.env.PATH ?? "", COFFER_HOME: home, TMPDIR: tmpdir() },
+          stdio: ["ignore", "pipe", "pipe"],
+        },
       );
       const exited = new Promise<number | null>((resolve) => rotation.once("exit", resolve));
       const started = new Promise<void>((resolve) =>
@@ -143,10 +167,16 @@ describe("the master key at start-up", () => {
       // in, or while data keys are being re-wrapped (3 s settle, then about a row a millisecond).
       const phase = (["keyring", "settle", "rewrap"] as const)[round % 3] as string;
       const delayMs =
-        phase === "keyring" ? Math.floor(Math.random() * 150) : phase === "settle" ? 500 + Math.random() * 2000 : 0;
+        phase === "keyring"
+          ? Math.floor(Math.random() * 150)
+          : phase === "settle"
+            ? 500 + Math.random() * 2000
+            : 0;
       if (phase === "rewrap") {
         await Promise.race([started, exited]);
-        await new Promise((resolve) => setTimeout(resolve, 3000 + Math.random() * Math.min(secretCount, 800)));
+        await new Promise((resolve) =>
+          setTimeout(resolve, 3000 + Math.random() * Math.min(secretCount, 800)),
+        );
       } else await new Promise((resolve) => setTimeout(resolve, delayMs));
       const killed = rotation.exitCode === null;
       rotation.kill("SIGKILL");
@@ -158,8 +188,15 @@ describe("the master key at start-up", () => {
     // A rotation after all those kills runs to the end (no lock left behind) and retires the old keys.
     const finish = spawn(
       process.execPath,
-      ["--input-type=module", "-e", `const { rotateMasterKey } = await import(${JSON.stringify(rotateModule)}); await rotateMasterKey(process.env);`],
-      { env: { PATH: process.env.PATH ?? "", COFFER_HOME: home, TMPDIR: tmpdir() }, stdio: ["ignore", "pipe", "inherit"] },
+      [
+        "--input-type=module",
+        "-e",
+        `const { rotateMasterKey } = await import(${JSON.stringify(rotateModule)}); await rotateMasterKey(process.env);`,
+      ],
+      {
+        env: { PATH: process.env.PATH ?? "", COFFER_HOME: home, TMPDIR: tmpdir() },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
     );
     let finishOutput = "";
     finish.stdout.on("data", (chunk: Buffer) => {

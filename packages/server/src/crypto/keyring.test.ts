@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { tryExclusiveLock } from "../os/exclusive-lock.js";
 import { writeFileAtomically } from "./atomicFile.js";
 import { keyIdOf } from "./keyMaterial.js";
-import { tryExclusiveLock } from "../os/exclusive-lock.js";
 import { openKeyring, retireKeys, rotateKeyringFile } from "./keyring.js";
 
 const roots: string[] = [];

@@ -8,10 +8,23 @@ import { adminCall } from "../testing/admin-call.js";
 import { type ServerProcess, startServerProcess, testAdmin } from "../testing/server-process.js";
 
 const putSecret = (server: ServerProcess, name: string, value: string) =>
-  adminCall(server.url, "CreateSecret", { Name: name, SecretString: value }, testAdmin, "secretsmanager.CreateSecret");
+  adminCall(
+    server.url,
+    "CreateSecret",
+    { Name: name, SecretString: value },
+    testAdmin,
+    "secretsmanager.CreateSecret",
+  );
 const getSecret = async (server: ServerProcess, name: string) =>
-  (await adminCall(server.url, "GetSecretValue", { SecretId: name }, testAdmin, "secretsmanager.GetSecretValue"))
-    .SecretString;
+  (
+    await adminCall(
+      server.url,
+      "GetSecretValue",
+      { SecretId: name },
+      testAdmin,
+      "secretsmanager.GetSecretValue",
+    )
+  ).SecretString;
 
 async function verifyTrail(home: string) {
   const api = await openLocalAuditApi(home);
@@ -25,8 +38,15 @@ async function verifyTrail(home: string) {
 async function eventsOf(home: string, name: string) {
   const api = await openLocalAuditApi(home);
   try {
-    const page = (await api.call("QueryAuditEvents", { EventName: name, SortOrder: "asc", MaxResults: 100 })) as {
-      Events: Array<{ Seq: number; Event: { userIdentity: { type: string }; responseElements: Record<string, unknown> } }>;
+    const page = (await api.call("QueryAuditEvents", {
+      EventName: name,
+      SortOrder: "asc",
+      MaxResults: 100,
+    })) as {
+      Events: Array<{
+        Seq: number;
+        Event: { userIdentity: { type: string }; responseElements: Record<string, unknown> };
+      }>;
     };
     return page.Events;
   } finally {
@@ -47,8 +67,14 @@ describe("start-up refuses an audit trail that lost events since its last run", 
 
       await assert.rejects(startServerProcess({ home: first.home }), (error: Error) => {
         assert.match(error.message, /server exited with 1 before listening/);
-        assert.match(error.message, /coffer: The audit trail does not match its recorded head: .*audit\.log\.head records seq \d+/);
-        assert.match(error.message, /ends at seq \d+: the newest events were removed\. .*--acknowledge-audit-gap/);
+        assert.match(
+          error.message,
+          /coffer: The audit trail does not match its recorded head: .*audit\.log\.head records seq \d+/,
+        );
+        assert.match(
+          error.message,
+          /ends at seq \d+: the newest events were removed\. .*--acknowledge-audit-gap/,
+        );
         return true;
       });
       // Refusing changed nothing: verify still fails, as it did before the start.
@@ -59,7 +85,10 @@ describe("start-up refuses an audit trail that lost events since its last run", 
         env: { COFFER_ACKNOWLEDGE_AUDIT_GAP: "1" },
       });
       try {
-        assert.match(acknowledged.output(), /warning: audit trail gap acknowledged and recorded as AuditTrailGapAcknowledged/);
+        assert.match(
+          acknowledged.output(),
+          /warning: audit trail gap acknowledged and recorded as AuditTrailGapAcknowledged/,
+        );
         assert.equal(await getSecret(acknowledged, "s3"), "v3");
       } finally {
         await acknowledged.stop();
@@ -119,7 +148,9 @@ describe("one server per data folder, by a lock the OS releases", () => {
     }
   });
 
-  test("as pid 1 of a PID namespace (a container), kill -9 then restart as pid 1 again", { skip: rootlessSkipReason() }, async () => {
+  test("as pid 1 of a PID namespace (a container), kill -9 then restart as pid 1 again", {
+    skip: rootlessSkipReason(),
+  }, async () => {
     const first = await startServerProcess({ pidNamespace: true });
     const nsPid = (server: ServerProcess) =>
       /^NSpid:\s+\d+\s+(\d+)$/m.exec(readFileSync(`/proc/${server.pid()}/status`, "utf8"))?.[1];

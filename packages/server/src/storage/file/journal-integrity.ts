@@ -25,7 +25,10 @@ export interface JournalGap {
  * consistent: neither file exists and the data folder holds no history (`hasHistory` false), a
  * first start. Anything else is a gap.
  */
-export function checkJournalAgainstHead(journalPath: string, hasHistory: () => boolean): JournalGap | undefined {
+export function checkJournalAgainstHead(
+  journalPath: string,
+  hasHistory: () => boolean,
+): JournalGap | undefined {
   const headPath = headPathOf(journalPath);
   const journalExists = existsSync(journalPath);
   const headExists = existsSync(headPath);
