@@ -132,6 +132,14 @@ export async function runAuditVerify(context: AuditContext, options: { anchor?: 
     Problem?: string;
     ProblemSeq?: number;
     Message?: string;
+    AcknowledgedGaps?: Array<{
+      Seq: number;
+      EventTime: string;
+      AcknowledgedBy: string;
+      Gap: string;
+      RecordedHeadSeq?: number;
+      FoundSeq?: number;
+    }>;
   };
   if (!result.Intact) {
     throw new CliError(
@@ -142,42 +150,16 @@ export async function runAuditVerify(context: AuditContext, options: { anchor?: 
   context.stdout.write(
     `audit trail intact: ${result.EventCount} events; head ${result.HeadSeq}:${result.HeadHash}\n`,
   );
-  await reportAcknowledgedGaps(context);
+  for (const gap of result.AcknowledgedGaps ?? []) {
+    const recorded = gap.RecordedHeadSeq === undefined ? "unreadable" : `seq ${gap.RecordedHeadSeq}`;
+    context.stdout.write(
+      `acknowledged gap at event ${gap.Seq} (${gap.EventTime}, accepted by ${gap.AcknowledgedBy}): ${gap.Gap}; ` +
+        `the recorded head was ${recorded}, the trail then ended at seq ${gap.FoundSeq ?? 0}: the events in between were lost\n`,
+    );
+  }
   context.stderr.write(
     "Keep the head line somewhere else; pass it later as --anchor to detect a rewritten tail.\n",
   );
-}
-
-/**
- * The chain is whole from each acknowledged gap on, but events were lost before it: say so on every
- * verify. The exit code stays 0 — the loss was accepted by someone at the data folder, and the
- * event recording that is itself in the verified chain.
- */
-async function reportAcknowledgedGaps(context: AuditContext): Promise<void> {
-  let page: { Events: AuditEntry[] };
-  try {
-    page = (await context.call("QueryAuditEvents", {
-      EventName: "AuditTrailGapAcknowledged",
-      SortOrder: "asc",
-      MaxResults: PAGE,
-    })) as { Events: AuditEntry[] };
-  } catch (error) {
-    if (!isAwsError(error, "AccessDeniedException")) throw error;
-    context.stderr.write(
-      `could not check for acknowledged gaps (AccessDeniedException); \`coffer audit query --action AuditTrailGapAcknowledged\` lists them.\n`,
-    );
-    return;
-  }
-  for (const entry of page.Events) {
-    const lost = entry.Event.responseElements ?? {};
-    const operator = (entry.Event.userIdentity as { userName?: string }).userName ?? "a local operator";
-    const recorded =
-      typeof lost.recordedHeadSeq === "number" ? `seq ${lost.recordedHeadSeq}` : "no readable head";
-    context.stdout.write(
-      `acknowledged gap at event ${entry.Seq} (${entry.Event.eventTime}, accepted by ${operator}): ` +
-        `${lost.gap ?? "trail lost"} — the recorded head was ${recorded}, the trail then ended at seq ${lost.foundSeq ?? "?"}; events in between were lost.\n`,
-    );
-  }
 }
 
 /**

@@ -1,10 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { AUDIT_EVENT_SOURCE, AUDIT_EVENT_VERSION, type AuditEvent } from "../audit/event.js";
+import { auditGapAcknowledgedEventName } from "../audit/verify-chain.js";
 import type { JournalGap } from "../storage/file/journal-integrity.js";
 import { operatorName } from "./local-operator.js";
-
-export const auditGapAcknowledgedEventName = "AuditTrailGapAcknowledged";
 
 /**
  * The first event after a start with `--acknowledge-audit-gap`: who accepted the loss (the OS user

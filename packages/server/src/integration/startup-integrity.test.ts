@@ -93,7 +93,26 @@ describe("start-up refuses an audit trail that lost events since its last run", 
       } finally {
         await acknowledged.stop();
       }
-      assert.equal((await verifyTrail(first.home)).Intact, true);
+      const verified = await verifyTrail(first.home);
+      assert.equal(verified.Intact, true);
+      assert.deepEqual(
+        (verified.AcknowledgedGaps as Array<Record<string, unknown>>).map(
+          ({ Seq, Gap, RecordedHeadSeq, FoundSeq }) => ({
+            Seq,
+            Gap,
+            RecordedHeadSeq,
+            FoundSeq,
+          }),
+        ),
+        [
+          {
+            Seq: lines.length - 1,
+            Gap: "truncated",
+            RecordedHeadSeq: lines.length,
+            FoundSeq: lines.length - 2,
+          },
+        ],
+      );
       const [gap, ...more] = await eventsOf(first.home, "AuditTrailGapAcknowledged");
       assert.equal(more.length, 0);
       assert.equal(gap?.Seq, lines.length - 2 + 1, "the first event after what remained");
