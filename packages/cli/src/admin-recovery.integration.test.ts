@@ -105,7 +105,7 @@ describe("locked out, then `coffer admin recover` with the data folder and maste
     const busy = await coffer(["admin", "recover"]);
     assert.notEqual(busy.code, 0);
     assert.equal(busy.stdout, "");
-    assert.match(busy.stderr, /A Coffer server \(pid \d+\) is using .*Stop it/);
+    assert.match(busy.stderr, /A Coffer server is using .*Stop it/);
 
     await server.stop();
     server = undefined;

@@ -185,6 +185,14 @@ describe("coffer (command line)", () => {
     assert.equal(h.connections.length, 0);
   });
 
+  it("serve --acknowledge-audit-gap hands the server COFFER_ACKNOWLEDGE_AUDIT_GAP=1", async () => {
+    const h = harness();
+    assert.equal(await runCli(["serve", "--acknowledge-audit-gap"], h.deps), ExitCode.Ok);
+    assert.deepEqual(h.serverCalls, [
+      ["serveFromEnvironment", { ...h.deps.env, COFFER_ACKNOWLEDGE_AUDIT_GAP: "1" }],
+    ]);
+  });
+
   it("reports a server failure on stderr", async () => {
     const h = harness();
     h.deps.loadServer = async () => async () => {

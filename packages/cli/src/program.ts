@@ -112,7 +112,18 @@ export function buildProgram(deps: CliDependencies, setExitCode: (code: number) 
   program
     .command("serve")
     .description("run the Coffer server in the foreground (configured by its environment variables)")
-    .action(() => localCommand(() => runServe(deps.loadServer, deps.env)));
+    .option(
+      "--acknowledge-audit-gap",
+      "start even though the audit trail was cut or lost, recording an AuditTrailGapAcknowledged event (same as COFFER_ACKNOWLEDGE_AUDIT_GAP=1)",
+    )
+    .action((options: { acknowledgeAuditGap?: boolean }) =>
+      localCommand(() =>
+        runServe(
+          deps.loadServer,
+          options.acknowledgeAuditGap ? { ...deps.env, COFFER_ACKNOWLEDGE_AUDIT_GAP: "1" } : deps.env,
+        ),
+      ),
+    );
 
   program
     .command("keys")

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { outcomeOf, secretOf } from "./audit.js";
+import { outcomeOf, runAuditVerify, secretOf } from "./audit.js";
 
 const base = { eventTime: "2026-12-01T00:00:00.000Z", userIdentity: {}, sourceIPAddress: "127.0.0.1" };
 const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbC123";
@@ -59,5 +59,41 @@ describe("outcomeOf", () => {
       outcomeOf({ ...base, eventName: "PutSecretValue", additionalEventData: { auditPhase: "intent" } }),
       "intent",
     );
+  });
+});
+
+describe("runAuditVerify", () => {
+  it("an intact trail with an acknowledged gap still exits 0, and says on every run what was lost", async () => {
+    let out = "";
+    let err = "";
+    await runAuditVerify(
+      {
+        call: async () => ({
+          Intact: true,
+          EventCount: 9,
+          HeadSeq: 9,
+          HeadHash: "a".repeat(64),
+          AcknowledgedGaps: [
+            {
+              Seq: 4,
+              EventTime: "2026-12-01T00:00:00.000Z",
+              AcknowledgedBy: "root",
+              Gap: "truncated",
+              RecordedHeadSeq: 6,
+              FoundSeq: 3,
+            },
+          ],
+        }),
+        stdout: { write: (text) => (out += String(text)) },
+        stderr: { write: (text) => (err += String(text)) },
+      },
+      {},
+    );
+    assert.match(out, /^audit trail intact: 9 events; head 9:a{64}\n/);
+    assert.match(
+      out,
+      /acknowledged gap at event 4 \(2026-12-01T00:00:00\.000Z, accepted by root\): truncated; the recorded head was seq 6, the trail then ended at seq 3: the events in between were lost\n$/,
+    );
+    assert.match(err, /--anchor/);
   });
 });

@@ -133,6 +133,14 @@ export async function runAuditVerify(context: AuditContext, options: { anchor?: 
     Problem?: string;
     ProblemSeq?: number;
     Message?: string;
+    AcknowledgedGaps?: Array<{
+      Seq: number;
+      EventTime: string;
+      AcknowledgedBy: string;
+      Gap: string;
+      RecordedHeadSeq?: number;
+      FoundSeq?: number;
+    }>;
   };
   if (!result.Intact) {
     throw new CliError(
@@ -143,6 +151,13 @@ export async function runAuditVerify(context: AuditContext, options: { anchor?: 
   context.stdout.write(
     `audit trail intact: ${result.EventCount} events; head ${result.HeadSeq}:${result.HeadHash}\n`,
   );
+  for (const gap of result.AcknowledgedGaps ?? []) {
+    const recorded = gap.RecordedHeadSeq === undefined ? "unreadable" : `seq ${gap.RecordedHeadSeq}`;
+    context.stdout.write(
+      `acknowledged gap at event ${gap.Seq} (${gap.EventTime}, accepted by ${gap.AcknowledgedBy}): ${gap.Gap}; ` +
+        `the recorded head was ${recorded}, the trail then ended at seq ${gap.FoundSeq ?? 0}: the events in between were lost\n`,
+    );
+  }
   context.stderr.write(
     "Keep the head line somewhere else; pass it later as --anchor to detect a rewritten tail.\n",
   );

@@ -16,6 +16,7 @@ import type { RequestAudit } from "../http/request-audit.js";
 import { JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
 import { withStorageFaults } from "../storage/sqlite/storage-faults.js";
+import { auditGapAcknowledgedEvent } from "./audit-gap-acknowledgement.js";
 import { auditOutageEvent } from "./audit-outage-event.js";
 import { createIdentityServices } from "./identity-services.js";
 import { createRequestAudit } from "./request-audit-log.js";
@@ -34,6 +35,8 @@ export interface Coffer {
   /** Every committed change, for the change feed (`GET /changes`). */
   changes: ChangeEventBus;
   accountId: string;
+  /** What start-up found missing from the audit trail, when the operator acknowledged it; shown once. */
+  acknowledgedAuditGap: string | undefined;
   /** Set on the first start without a configured admin: shown to the user once, never stored in plaintext. */
   generatedAdminKey: AccessKey | undefined;
   close(): Promise<void>;
@@ -43,14 +46,23 @@ export const databaseFileName = "coffer.db";
 
 /** Builds the server's domain from configuration: the data folder, keys, store and services. */
 export async function openCoffer(config: CofferConfig, now: () => number = Date.now): Promise<Coffer> {
-  const keyring = openKeyring({
-    home: config.home,
-    ...(config.masterKeyBase64 !== undefined ? { masterKeyBase64: config.masterKeyBase64 } : {}),
-    previousKeysBase64: config.previousMasterKeysBase64,
-  });
-  const envelope = createEnvelope(keyring);
+  const databasePath = join(config.home, databaseFileName);
   // A full disk or I/O fault in the store refuses the request with a retryable 503, not a 500.
-  const store = withStorageFaults(new SqliteStore(join(config.home, databaseFileName)), ["identity"]);
+  const store = withStorageFaults(new SqliteStore(databasePath), ["identity"]);
+  let keyring: Keyring;
+  try {
+    keyring = openKeyring({
+      home: config.home,
+      ...(config.masterKeyBase64 !== undefined ? { masterKeyBase64: config.masterKeyBase64 } : {}),
+      previousKeysBase64: config.previousMasterKeysBase64,
+      // Data already sealed: no new key is made for it, and the key given must open it.
+      sealedUnder: { kekIds: await store.referencedKekIds(), location: databasePath },
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const envelope = createEnvelope(keyring);
   const accountId = await store.initSetting("account-id", config.accountId ?? randomAccountId());
   if (config.accountId !== undefined && accountId !== config.accountId) {
     await store.close();
@@ -68,11 +80,36 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
   if (config.admin) await accessKeys.save({ ...config.admin, principal: admin.arn });
   // The trail before the admin key: if another process holds the data folder, nothing is created.
   let auditLog: AuditLog;
+  let acknowledgedAuditGap: string | undefined;
   try {
-    auditLog = new AuditLog(
-      JournaledAuditStore.openForWriting(config.home, { fsyncIntervalMs: config.auditFsyncIntervalMs }),
-      { outageEvent: (outage) => auditOutageEvent(outage, { accountId, region: config.defaultRegion }) },
-    );
+    const holdsSecrets = await store.holdsSecretVersions();
+    const trail = JournaledAuditStore.openForWriting(config.home, {
+      fsyncIntervalMs: config.auditFsyncIntervalMs,
+      holdsSecrets: () => holdsSecrets,
+      acknowledgeGap: config.acknowledgeAuditGap,
+    });
+    auditLog = new AuditLog(trail, {
+      outageEvent: (outage) => auditOutageEvent(outage, { accountId, region: config.defaultRegion }),
+    });
+    if (trail.acknowledgedGap !== undefined) {
+      // The first event after the gap, before any request: who accepted the loss, and what was lost.
+      const { preservedIndex, ...gap } = trail.acknowledgedGap;
+      acknowledgedAuditGap = gap.message.slice(0, gap.message.indexOf(" Starting now"));
+      await auditLog
+        .append(
+          auditGapAcknowledgedEvent({
+            accountId,
+            region: config.defaultRegion,
+            time: now(),
+            gap,
+            preservedIndex,
+          }),
+        )
+        .catch(async (error: unknown) => {
+          await auditLog.close();
+          throw error;
+        });
+    }
   } catch (error) {
     await store.close();
     throw error;
@@ -109,6 +146,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     changes,
     accountId,
     generatedAdminKey,
+    acknowledgedAuditGap,
     close: async () => {
       await auditLog.close();
       await store.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import { AuditLog } from "../audit/audit-log.js";
 import { AUDIT_EVENT_SOURCE, AUDIT_EVENT_VERSION, type AuditEvent } from "../audit/event.js";
@@ -8,10 +8,11 @@ import { ConfigError, loadConfig } from "../config/config.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { openKeyring } from "../crypto/keyring.js";
 import { keyringFilePath } from "../crypto/keyringFile.js";
-import { journalWriterPid } from "../storage/file/journal-lock.js";
+import { journalWriterRunning } from "../storage/file/journal-lock.js";
 import { auditJournalFileName, JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
 import { canAdminister, createIdentityServices } from "./identity-services.js";
+import { operatorName } from "./local-operator.js";
 import { databaseFileName } from "./open-coffer.js";
 
 export const recoverEventName = "RecoverAdminAccess";
@@ -41,10 +42,9 @@ export async function recoverAdminAccess(
     );
   }
   const journalPath = join(home, auditJournalFileName);
-  const running = journalWriterPid(journalPath);
-  if (running !== undefined) {
+  if (journalWriterRunning(journalPath)) {
     throw new ConfigError(
-      `A Coffer server (pid ${running}) is using ${home}. Stop it, run \`coffer admin recover\` again, then start the server.`,
+      `A Coffer server is using ${home}. Stop it, run \`coffer admin recover\` again, then start the server.`,
     );
   }
   const keyring = openKeyring({
@@ -144,12 +144,4 @@ function recoveryEvent(input: {
     eventCategory: "Management",
     recipientAccountId: input.accountId,
   };
-}
-
-function operatorName(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return `uid ${process.getuid?.() ?? "unknown"}`;
-  }
 }

@@ -19,6 +19,11 @@ export async function serveFromEnvironment(env: Record<string, string | undefine
     }
     process.exit(1);
   }
+  if (server.coffer.acknowledgedAuditGap !== undefined) {
+    process.stderr.write(
+      `coffer: warning: audit trail gap acknowledged and recorded as AuditTrailGapAcknowledged: ${server.coffer.acknowledgedAuditGap}\n`,
+    );
+  }
   const region = config.defaultRegion;
   const generated = server.coffer.generatedAdminKey;
   process.stdout.write(

@@ -26,8 +26,24 @@ import type { AuditEvent } from "./event.js";
 
 export type VerifyProblem = "modified" | "deleted" | "inserted" | "reordered" | "truncated";
 
+/**
+ * An `AuditTrailGapAcknowledged` event found in an intact chain: the chain is whole from there on,
+ * but an operator started the server over a trail that had lost events (see journal-integrity.ts).
+ */
+export interface AcknowledgedGap {
+  seq: number;
+  eventTime: string;
+  acknowledgedBy: string;
+  gap: string;
+  recordedHeadSeq: number | undefined;
+  foundSeq: number | undefined;
+}
+
+export const auditGapAcknowledgedEventName = "AuditTrailGapAcknowledged";
+const gapMarker = `"eventName":"${auditGapAcknowledgedEventName}"`;
+
 export type VerifyResult =
-  | { ok: true; count: number; head: ChainHead }
+  | { ok: true; count: number; head: ChainHead; acknowledgedGaps?: AcknowledgedGap[] }
   | { ok: false; seq: number; problem: VerifyProblem; message: string };
 
 export interface VerifyOptions {
@@ -79,6 +95,7 @@ export async function verifyChain(source: ChainSource, options: VerifyOptions = 
   let prevSeq = 0;
   let prevHash = GENESIS_HASH;
   let count = 0;
+  const acknowledgedGaps: AcknowledgedGap[] = [];
   for await (const row of source.rows) {
     if (row.seq === prevSeq || row.seq < 1) {
       return problem(
@@ -126,6 +143,7 @@ export async function verifyChain(source: ChainSource, options: VerifyOptions = 
     prevSeq = row.seq;
     prevHash = row.hash;
     count++;
+    if (row.json.includes(gapMarker)) acknowledgedGaps.push(gapOf(row));
   }
   if (head === undefined) {
     return problem(
@@ -155,7 +173,26 @@ export async function verifyChain(source: ChainSource, options: VerifyOptions = 
       `The trail ends at seq ${prevSeq} but an anchor recorded seq ${anchor.seq}: events were removed along with the head.`,
     );
   }
-  return { ok: true, count, head: { seq: prevSeq, hash: prevHash } };
+  return {
+    ok: true,
+    count,
+    head: { seq: prevSeq, hash: prevHash },
+    ...(acknowledgedGaps.length > 0 ? { acknowledgedGaps } : {}),
+  };
+}
+
+function gapOf(row: ChainRow): AcknowledgedGap {
+  const event = JSON.parse(row.json) as AuditEvent;
+  const found = event.responseElements ?? {};
+  const seqOf = (value: unknown) => (typeof value === "number" ? value : undefined);
+  return {
+    seq: row.seq,
+    eventTime: event.eventTime,
+    acknowledgedBy: event.userIdentity.userName ?? (event.userIdentity.arn || "unknown"),
+    gap: typeof found.gap === "string" ? found.gap : "unknown",
+    recordedHeadSeq: seqOf(found.recordedHeadSeq),
+    foundSeq: seqOf(found.foundSeq),
+  };
 }
 
 function checkContent(row: ChainRow): Problem | undefined {

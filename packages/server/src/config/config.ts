@@ -23,6 +23,11 @@ export interface CofferConfig {
   /** How long a client may take to send a whole request (headers and body) before it is cut off. */
   requestTimeoutMs: number;
   defaultRegion: string;
+  /**
+   * Start even though the audit journal disagrees with its recorded head (COFFER_ACKNOWLEDGE_AUDIT_GAP=1,
+   * `coffer serve --acknowledge-audit-gap`); the start records an AuditTrailGapAcknowledged event.
+   */
+  acknowledgeAuditGap: boolean;
   /** Start-up warnings (one line each) about settings that work but are risky. */
   warnings: string[];
 }
@@ -71,6 +76,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       `the declared admin key (COFFER_ADMIN_ACCESS_KEY_ID) is short or a well-known emulator pair, and COFFER_HOST=${host} lets other machines connect: anyone who guesses it administers Coffer. Declare a long random key, or listen on 127.0.0.1.`,
     );
   }
+  const acknowledgeAuditGap = parseFlag(env.COFFER_ACKNOWLEDGE_AUDIT_GAP, "COFFER_ACKNOWLEDGE_AUDIT_GAP");
+  if (acknowledgeAuditGap) {
+    warnings.push(
+      "COFFER_ACKNOWLEDGE_AUDIT_GAP is on: a start that finds the audit trail cut or missing accepts the loss (and records it). Turn it off after this start, so no later loss is accepted unseen.",
+    );
+  }
   return Object.freeze({
     home: resolve(env.COFFER_HOME ?? join(homedir(), ".coffer")),
     host,
@@ -92,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     requestTimeoutMs:
       parsePositiveInt(env.COFFER_REQUEST_TIMEOUT_SECONDS, "COFFER_REQUEST_TIMEOUT_SECONDS", 60) * 1000,
     defaultRegion: env.COFFER_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
+    acknowledgeAuditGap,
     warnings,
   });
 }
@@ -119,4 +131,10 @@ function parsePositiveInt(value: string | undefined, name: string, fallback: num
   if (!Number.isInteger(parsed) || parsed <= 0)
     throw new ConfigError(`${name} must be a positive whole number.`);
   return parsed;
+}
+
+function parseFlag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === "" || value === "0" || value === "false") return false;
+  if (value === "1" || value === "true") return true;
+  throw new ConfigError(`${name} must be 1 (or true) to turn it on, 0 (or false) or unset to leave it off.`);
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { tryExclusiveLock } from "../os/exclusive-lock.js";
 import { writeFileAtomically } from "./atomicFile.js";
 import { keyIdOf } from "./keyMaterial.js";
 import { openKeyring, retireKeys, rotateKeyringFile } from "./keyring.js";
@@ -56,7 +57,8 @@ describe("file keyring", () => {
     const home = newHome();
     openKeyring({ home });
     rotateKeyringFile(home);
-    assert.deepEqual(readdirSync(home), ["master.keys"]);
+    // The lock file stays, unlocked: removing it could let two rotations lock two different files.
+    assert.deepEqual(readdirSync(home).sort(), ["master.keys", "master.keys.lock"]);
   });
 
   it("rotation adds an active key and keeps the old one", () => {
@@ -113,11 +115,24 @@ describe("file keyring", () => {
   it("refuses to rotate while another change holds the lock", () => {
     const home = newHome();
     const keyring = openKeyring({ home });
-    writeFileSync(`${keyringFile(home)}.lock`, "");
-
-    assert.throws(() => rotateKeyringFile(home), /Another keyring change is in progress.*delete that file/);
+    const release = tryExclusiveLock(`${keyringFile(home)}.lock`);
+    assert.ok(release);
+    try {
+      assert.throws(() => rotateKeyringFile(home), /Another keyring change is in progress/);
+    } finally {
+      release();
+    }
     keyring.reload();
     assert.equal(JSON.parse(readFileSync(keyringFile(home), "utf8")).keys.length, 1);
+  });
+
+  it("a lock file left by a killed rotation does not block the next one", () => {
+    const home = newHome();
+    openKeyring({ home });
+    // What a rotation killed with kill -9 leaves: the lock file, with nobody holding it.
+    writeFileSync(`${keyringFile(home)}.lock`, "");
+    rotateKeyringFile(home);
+    assert.equal(JSON.parse(readFileSync(keyringFile(home), "utf8")).keys.length, 2);
   });
 
   it("rejects a corrupted keyring file without printing key material", () => {

@@ -34,11 +34,23 @@ export interface KeyringOptions {
   previousKeysBase64?: string[];
   /** Upper bound on how often `active()` stats the file to notice a rotation; default 2000 ms. */
   fileCheckIntervalMs?: number;
+  /**
+   * The master key ids the data folder's stored data is sealed under, where the caller knows them.
+   * With any, a missing keyring file is an error (a new key could open none of it), and every id
+   * must be in the keyring: a wrong key is refused at once rather than failing every read later.
+   */
+  sealedUnder?: { kekIds: readonly string[]; location: string };
 }
 
 const DEFAULT_FILE_CHECK_INTERVAL_MS = 2_000;
 
 export function openKeyring(options: KeyringOptions): Keyring {
+  const keyring = openConfiguredKeyring(options);
+  if (options.sealedUnder !== undefined) checkKeyringOpensData(keyring, options.home, options.sealedUnder);
+  return keyring;
+}
+
+function openConfiguredKeyring(options: KeyringOptions): Keyring {
   if (options.masterKeyBase64 !== undefined) {
     return environmentKeyring(options.masterKeyBase64, options.previousKeysBase64 ?? []);
   }
@@ -48,7 +60,58 @@ export function openKeyring(options: KeyringOptions): Keyring {
         "or unset both to use the keyring file in the data folder.",
     );
   }
+  const path = keyringFilePath(options.home);
+  const sealed = options.sealedUnder;
+  if (sealed !== undefined && sealed.kekIds.length > 0 && !existsSync(path)) {
+    throw new Error(
+      `The master key file ${path} is missing, but ${sealed.location} holds data sealed under master key ${listIds(sealed.kekIds)}. ` +
+        "Coffer will not make a new key: it could decrypt none of the existing secrets. " +
+        `Restore ${path} from a backup (then chmod 600 it), or set COFFER_MASTER_KEY to the key this data was sealed with, and start again.`,
+    );
+  }
+  checkOwnerOnly(path);
   return fileKeyring(options.home, options.fileCheckIntervalMs ?? DEFAULT_FILE_CHECK_INTERVAL_MS);
+}
+
+/** The key id is a labelled SHA-256 of the key: a key-check value, so a wrong key shows without decrypting. */
+function checkKeyringOpensData(
+  keyring: Keyring,
+  home: string,
+  sealed: { kekIds: readonly string[]; location: string },
+): void {
+  const unknown = sealed.kekIds.filter((id) => keyring.get(id) === undefined);
+  if (unknown.length === 0) return;
+  const source =
+    keyring.source === "environment"
+      ? "COFFER_MASTER_KEY (with COFFER_MASTER_KEYS_PREVIOUS)"
+      : `the keyring file ${keyringFilePath(home)}`;
+  throw new Error(
+    `The master key does not open the data in ${sealed.location}: it is sealed under master key ${listIds(unknown)}, ` +
+      `which ${source} does not hold (its active key is ${keyring.active().id}). ` +
+      "Start with the key this data was sealed with: restore master.keys from a backup, or set COFFER_MASTER_KEY " +
+      "(and COFFER_MASTER_KEYS_PREVIOUS) as the server had them.",
+  );
+}
+
+/** Other users must not read the key that opens every secret: refuse rather than warn. */
+function checkOwnerOnly(path: string): void {
+  if (process.platform === "win32") return;
+  let mode: number;
+  try {
+    mode = statSync(path).mode & 0o777;
+  } catch {
+    return;
+  }
+  if ((mode & 0o077) !== 0) {
+    throw new Error(
+      `The master key file ${path} can be read or changed by other users (mode ${mode.toString(8).padStart(4, "0")}). ` +
+        `Allow only its owner: chmod 600 ${path}, then start again.`,
+    );
+  }
+}
+
+function listIds(ids: readonly string[]): string {
+  return ids.length === 1 ? `${ids[0]}` : `${ids.slice(0, 3).join(", ")}${ids.length > 3 ? ", …" : ""}`;
 }
 
 function environmentKeyring(masterKeyBase64: string, previousKeysBase64: string[]): Keyring {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,10 @@ export interface ServerProcess {
   stop(): Promise<number | null>;
   /** SIGKILL, as a crash would. */
   kill(): Promise<void>;
+  /** The server's pid as this process sees it (in a PID namespace it is pid 1 to itself). */
+  pid(): number;
+  /** Resolves with the exit code (null when killed by a signal) once the server has exited. */
+  exited: Promise<number | null>;
   /** Removes the data folder. */
   cleanup(): void;
 }
@@ -31,7 +35,16 @@ const mainScript = join(dirname(fileURLToPath(import.meta.url)), "..", "main.js"
 
 /** Starts a real Coffer server process on a free loopback port with its own data folder. */
 export async function startServerProcess(
-  options: { home?: string; env?: Record<string, string>; configuredAdmin?: boolean } = {},
+  options: {
+    home?: string;
+    env?: Record<string, string>;
+    configuredAdmin?: boolean;
+    /**
+     * Runs the server as pid 1 of a new PID namespace (`unshare --pid --fork --mount-proc`), as a
+     * container runs it. Needs root.
+     */
+    pidNamespace?: boolean;
+  } = {},
 ): Promise<ServerProcess> {
   const ownHome = options.home === undefined;
   const home = options.home ?? mkdtempSync(join(tmpdir(), "coffer-test-"));
@@ -42,7 +55,9 @@ export async function startServerProcess(
           COFFER_ADMIN_ACCESS_KEY_ID: testAdmin.accessKeyId,
           COFFER_ADMIN_SECRET_ACCESS_KEY: testAdmin.secretAccessKey,
         };
-  const child = spawn(process.execPath, ["--enable-source-maps", mainScript], {
+  const command = [process.execPath, "--enable-source-maps", mainScript];
+  if (options.pidNamespace) command.unshift("unshare", "--pid", "--fork", "--mount-proc", "--kill-child");
+  const child = spawn(command[0] as string, command.slice(1), {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: process.env.HOME ?? home,
@@ -78,6 +93,26 @@ export async function startServerProcess(
   }
   const port = Number(new URL(url).port);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const serverPid = (): number => {
+    const outer = child.pid as number;
+    if (!options.pidNamespace) return outer;
+    // unshare's one child is the server: pid 1 inside its namespace.
+    const inner = Number(readFileSync(`/proc/${outer}/task/${outer}/children`, "utf8").trim().split(" ")[0]);
+    if (!Number.isInteger(inner) || inner <= 0) throw new Error(`no server process under unshare (${outer})`);
+    return inner;
+  };
+  const signal = (name: NodeJS.Signals) => {
+    if (!options.pidNamespace) {
+      child.kill(name);
+      return;
+    }
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(serverPid(), name);
+    } catch {
+      // Already gone.
+    }
+  };
   return {
     url,
     port,
@@ -96,13 +131,15 @@ export async function startServerProcess(
     },
     output: () => output,
     stop: async () => {
-      child.kill("SIGTERM");
+      signal("SIGTERM");
       return exited;
     },
     kill: async () => {
-      child.kill("SIGKILL");
+      signal("SIGKILL");
       await exited;
     },
+    pid: serverPid,
+    exited,
     cleanup: () => rmSync(home, { recursive: true, force: true }),
   };
 }

@@ -85,7 +85,25 @@ export const verifyAuditTrail: AuditOperation = async (raw, _context, { audit })
       : undefined;
   const result = await audit.verify(anchor ? { anchor } : {});
   if (result.ok) {
-    return { Intact: true, EventCount: result.count, HeadSeq: result.head.seq, HeadHash: result.head.hash };
+    return {
+      Intact: true,
+      EventCount: result.count,
+      HeadSeq: result.head.seq,
+      HeadHash: result.head.hash,
+      // Starts that accepted a lost tail: the chain is whole since, but events before were lost.
+      ...(result.acknowledgedGaps
+        ? {
+            AcknowledgedGaps: result.acknowledgedGaps.map((gap) => ({
+              Seq: gap.seq,
+              EventTime: gap.eventTime,
+              AcknowledgedBy: gap.acknowledgedBy,
+              Gap: gap.gap,
+              RecordedHeadSeq: gap.recordedHeadSeq,
+              FoundSeq: gap.foundSeq,
+            })),
+          }
+        : {}),
+    };
   }
   return { Intact: false, Problem: result.problem, ProblemSeq: result.seq, Message: result.message };
 };

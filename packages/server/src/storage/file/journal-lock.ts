@@ -1,42 +1,29 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync } from "node:fs";
+import { isExclusivelyLocked, tryExclusiveLock } from "../../os/exclusive-lock.js";
 
 /**
- * One writer per journal: `<journal>.lock` holds the writer's pid. A lock left by a process that
- * no longer exists (a crash) is taken over.
+ * One writer per journal: the writer holds an exclusive lock on `<journal>.writer-lock`, which the
+ * operating system releases when the process ends, however it ends. A server killed with kill -9
+ * (or an out-of-memory kill, or a container restarted with the server as pid 1 again) leaves
+ * nothing that stops the next start.
  */
 export function acquireJournalLock(journalPath: string): () => void {
-  const lockPath = `${journalPath}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lockPath, String(process.pid), { flag: "wx", mode: 0o600 });
-      return () => rmSync(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = journalWriterPid(journalPath);
-      if (holder !== undefined) {
-        throw new Error(
-          `The audit trail ${journalPath} is being written by another Coffer process (pid ${holder}); one server per data folder.`,
-        );
-      }
-      rmSync(lockPath, { force: true });
-    }
+  const release = tryExclusiveLock(journalLockPath(journalPath));
+  if (release === undefined) {
+    throw new Error(
+      `The audit trail ${journalPath} is being written by another Coffer process; one server per data folder.`,
+    );
   }
-  throw new Error(`Could not lock the audit trail ${journalPath}.`);
+  // The pid file earlier versions locked with; holding the real lock proves it stale.
+  rmSync(`${journalPath}.lock`, { force: true });
+  return release;
 }
 
-/** The pid of a live process holding the journal's lock, if any. */
-export function journalWriterPid(journalPath: string): number | undefined {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(`${journalPath}.lock`, "utf8"));
-  } catch {
-    return undefined;
-  }
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  try {
-    process.kill(pid, 0);
-    return pid;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM" ? pid : undefined;
-  }
+/** Whether a live process (a server, `coffer admin recover`) holds the journal's writer lock. */
+export function journalWriterRunning(journalPath: string): boolean {
+  return isExclusivelyLocked(journalLockPath(journalPath));
+}
+
+export function journalLockPath(journalPath: string): string {
+  return `${journalPath}.writer-lock`;
 }

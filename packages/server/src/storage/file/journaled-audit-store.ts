@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { AuditPage, AuditQuery, ChainHead, StoredAuditEvent } from "../../audit/audit-query.js";
 import { type PreparedAuditRecord, prepareAuditRecord } from "../../audit/audit-record.js";
@@ -6,14 +6,33 @@ import { GENESIS_HASH } from "../../audit/chain-hash.js";
 import type { AuditEvent } from "../../audit/event.js";
 import type { AppendedRange, AuditStore } from "../../audit/port.js";
 import type { VerifyOptions, VerifyResult } from "../../audit/verify-chain.js";
-import { SqliteAuditStore } from "../sqlite/audit/sqlite-audit-store.js";
+import { auditDatabaseFileName, SqliteAuditStore } from "../sqlite/audit/sqlite-audit-store.js";
 import { AuditJournal, type AuditJournalOptions } from "./audit-journal.js";
+import { checkJournalAgainstHead, type JournalGap } from "./journal-integrity.js";
 import { lastJournalLine } from "./journal-lines.js";
 import { acquireJournalLock } from "./journal-lock.js";
 import { JournalReader } from "./journal-reader.js";
 
 export const auditJournalFileName = "audit.log";
 const indexChunk = 5_000;
+
+export interface OpenForWritingOptions extends AuditJournalOptions {
+  /** Whether the data folder holds secrets; a folder with secrets but no trail has lost its trail. */
+  holdsSecrets?: (() => boolean) | undefined;
+  /**
+   * Open even though the journal disagrees with its recorded head (the operator accepted the loss).
+   * The gap found is then in {@link JournaledAuditStore.acknowledgedGap}, for the caller to audit.
+   */
+  acknowledgeGap?: boolean | undefined;
+}
+
+/** Start-up found the audit journal cut, replaced or missing; the message says what and what to do. */
+export class AuditGapError extends Error {
+  constructor(readonly gap: JournalGap) {
+    super(gap.message);
+    this.name = "AuditGapError";
+  }
+}
 
 /**
  * The audit trail as two files: `audit.log`, the hash-chained journal every event is written to
@@ -25,6 +44,8 @@ const indexChunk = 5_000;
 export class JournaledAuditStore implements AuditStore {
   private readonly reader: JournalReader;
   private openedIndex: SqliteAuditStore | undefined;
+  /** Set when this writer opened past a gap the operator acknowledged; see {@link OpenForWritingOptions}. */
+  acknowledgedGap: (JournalGap & { preservedIndex: string | undefined }) | undefined;
 
   private constructor(
     journalPath: string,
@@ -42,10 +63,20 @@ export class JournaledAuditStore implements AuditStore {
   }
 
   /** The server's trail: it alone appends (a lock file guards that). */
-  static openForWriting(home: string, options: AuditJournalOptions = {}): JournaledAuditStore {
+  static openForWriting(home: string, options: OpenForWritingOptions = {}): JournaledAuditStore {
     const journalPath = join(home, auditJournalFileName);
     const release = acquireJournalLock(journalPath);
     try {
+      const indexPath = join(home, auditDatabaseFileName);
+      // Before the journal opens: opening rewrites the head from the journal, hiding a cut tail.
+      const gap = checkJournalAgainstHead(
+        journalPath,
+        () => existsSync(indexPath) || (options.holdsSecrets?.() ?? false),
+      );
+      if (gap !== undefined && !options.acknowledgeGap) throw new AuditGapError(gap);
+      // The index still holds the lost events under seqs the journal will now reuse: keep it aside
+      // as evidence, and let a fresh one be built from the journal.
+      const preservedIndex = gap !== undefined ? preserveIndex(indexPath) : undefined;
       const journal = new AuditJournal(journalPath, options);
       const store = new JournaledAuditStore(
         journalPath,
@@ -55,6 +86,7 @@ export class JournaledAuditStore implements AuditStore {
       );
       // The server's index exists from the start (owner-only, like every file of the data folder).
       store.openedIndex = SqliteAuditStore.inDataFolder(home);
+      if (gap !== undefined) store.acknowledgedGap = { ...gap, preservedIndex };
       return store;
     } catch (error) {
       release();
@@ -126,4 +158,14 @@ export class JournaledAuditStore implements AuditStore {
     this.releaseLock?.();
     this.releaseLock = undefined;
   }
+}
+
+/** Renames `audit.db` (with its -wal and -shm) to `audit.db.before-gap-<time>`; the new name, if any was there. */
+function preserveIndex(indexPath: string): string | undefined {
+  if (!existsSync(indexPath)) return undefined;
+  const preserved = `${indexPath}.before-gap-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  for (const suffix of ["-wal", "-shm", ""]) {
+    if (existsSync(indexPath + suffix)) renameSync(indexPath + suffix, preserved + suffix);
+  }
+  return preserved;
 }

@@ -120,6 +120,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
       referencedKekIds: db
         .prepare<[], string>("SELECT kek_id FROM secret_versions UNION SELECT kek_id FROM access_keys")
         .pluck(),
+      anySecretVersion: db.prepare<[], number>("SELECT 1 FROM secret_versions LIMIT 1").pluck(),
       getSetting: db.prepare<[string], string>("SELECT value FROM settings WHERE key = ?").pluck(),
       initSetting: db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)"),
     };
@@ -266,6 +267,11 @@ export class SqliteStore implements SecretStore, SettingsStore {
 
   async referencedKekIds(): Promise<string[]> {
     return this.statements.referencedKekIds.all();
+  }
+
+  /** Whether any secret version is stored (deleted-but-recoverable ones included). */
+  async holdsSecretVersions(): Promise<boolean> {
+    return this.statements.anySecretVersion.get() !== undefined;
   }
 
   async getSetting(key: string): Promise<string | undefined> {
