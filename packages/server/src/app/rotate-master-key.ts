@@ -69,7 +69,9 @@ export async function rotateMasterKey(
     out(`Re-wrapped ${rewrapped} data keys; retired ${removedIds.length} old master key(s).`);
     out(`Re-sealed the metadata of ${seals.resealed} secret(s) under the new key.`);
     if (unreadable > 0) {
-      out(`${unreadable} value(s) or secret(s) failed their integrity check and keep their old key; reads of them fail closed.`);
+      out(
+        `${unreadable} value(s) or secret(s) failed their integrity check and keep their old key; reads of them fail closed.`,
+      );
     }
     return { previousId, newId, rewrapped, retired: removedIds };
   } finally {

@@ -46,7 +46,10 @@ export interface SecretStore {
     replacement: { kekId: string; wrappedKey: Buffer },
   ): Promise<boolean>;
   /** Every secret's seal, in ARN order (start-up re-seal, key rotation). */
-  listSeals(afterArn: string | undefined, limit: number): Promise<Array<{ arn: string; seal: MetadataSeal | undefined }>>;
+  listSeals(
+    afterArn: string | undefined,
+    limit: number,
+  ): Promise<Array<{ arn: string; seal: MetadataSeal | undefined }>>;
   /** Replaces a secret's seal (and re-sealed values) if revision and seal are still as read. */
   reseal(change: ResealChange): Promise<boolean>;
   /** Key ids still referenced by any sealed value or seal. */

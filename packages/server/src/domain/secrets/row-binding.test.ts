@@ -96,7 +96,9 @@ test("moving AWSCURRENT back to an old version fails closed", async () => {
 test("relabelling only the stages column of a version fails closed", async () => {
   const { attacker, reader, a } = await twoSecrets();
   attacker
-    .prepare("UPDATE secret_versions SET stages = '[\"AWSCURRENT\",\"AWSPENDING\"]' WHERE arn = ? AND stages LIKE '%AWSCURRENT%'")
+    .prepare(
+      "UPDATE secret_versions SET stages = '[\"AWSCURRENT\",\"AWSPENDING\"]' WHERE arn = ? AND stages LIKE '%AWSCURRENT%'",
+    )
     .run(a.arn);
   await assert.rejects(read(reader, "alpha"), failsClosed);
 });
@@ -130,7 +132,11 @@ test("ordinary changes keep every secret readable, and batch reads report a tamp
   const { attacker, reader, writer, a } = await twoSecrets();
   await writer.tag(scope, "alpha", [{ Key: "team", Value: "x" }]);
   await writer.update(scope, { secretId: "alpha", description: "d" });
-  const v3 = await writer.putValue(scope, { secretId: "alpha", value: text("alpha-3"), stages: ["AWSPENDING"] });
+  const v3 = await writer.putValue(scope, {
+    secretId: "alpha",
+    value: text("alpha-3"),
+    stages: ["AWSPENDING"],
+  });
   assert.equal(await read(reader, "alpha", { versionStage: "AWSPENDING" }), "alpha-3");
   await writer.updateVersionStage(scope, {
     secretId: "alpha",

@@ -10,9 +10,9 @@ import {
   type ValidateResourcePolicyResponse,
   validatePolicy,
 } from "../policy/index.js";
+import { verifySecret, verifyVersionStages } from "./binding.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { matchesFilters, type SecretFilter } from "./filters.js";
-import { verifySecret, verifyVersionStages } from "./binding.js";
 import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
 import type { SecretRecord, SecretState, VersionMeta } from "./records.js";
 import { assertNotScheduledForDeletion, authorizeOn, requireSecret, requireSecretRecord } from "./resolve.js";

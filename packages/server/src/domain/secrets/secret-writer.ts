@@ -8,8 +8,8 @@ import {
 } from "../errors.js";
 import { assertKnownActions, isPublicPolicy, parsePolicy } from "../policy/index.js";
 import { parseSecretId } from "./arn.js";
-import type { ChangeOperation } from "./change-events.js";
 import { sealSecret } from "./binding.js";
+import type { ChangeOperation } from "./change-events.js";
 import { withOptimisticRetry } from "./commit.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { KeyedLock } from "./keyed-lock.js";
@@ -437,7 +437,8 @@ export class SecretWriter {
     const labels = new Map(versionsBefore.map((v) => [v.versionId, v.stages]));
     for (const versionId of change.removeVersions) labels.delete(versionId);
     for (const version of change.addVersions) labels.set(version.versionId, version.stages);
-    for (const { versionId, stages } of change.restage) if (labels.has(versionId)) labels.set(versionId, stages);
+    for (const { versionId, stages } of change.restage)
+      if (labels.has(versionId)) labels.set(versionId, stages);
     const after = [...labels].map(([versionId, stages]) => ({ versionId, stages }));
     await this.deps.store.commit({ ...change, secret: sealSecret(this.deps.envelope, change.secret, after) });
   }

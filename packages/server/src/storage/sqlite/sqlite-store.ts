@@ -6,9 +6,9 @@ import type { SecretRecord, SecretState, StageMap, VersionRecord } from "../../d
 import {
   type ResealChange,
   type SealedValueRow,
-  type SecretSnapshot,
   type SecretChange,
   type SecretListQuery,
+  type SecretSnapshot,
   type SecretStore,
   type SettingsStore,
   type SortKey,
@@ -103,9 +103,10 @@ export class SqliteStore implements SecretStore, SettingsStore {
       stageMap: db.prepare<[string], { stage: string; version_id: string }>(
         "SELECT stage, version_id FROM version_stages WHERE arn = ? ORDER BY stage",
       ),
-      seals: db.prepare<[string, number], { arn: string; seal_kek_id: string | null; seal_mac: Buffer | null }>(
-        "SELECT arn, seal_kek_id, seal_mac FROM secrets WHERE arn > ? ORDER BY arn LIMIT ?",
-      ),
+      seals: db.prepare<
+        [string, number],
+        { arn: string; seal_kek_id: string | null; seal_mac: Buffer | null }
+      >("SELECT arn, seal_kek_id, seal_mac FROM secrets WHERE arn > ? ORDER BY arn LIMIT ?"),
       reseal: db.prepare(
         `UPDATE secrets SET seal_kek_id = ?, seal_mac = ? WHERE arn = ? AND revision = ?
            AND seal_kek_id IS ? AND seal_mac IS ?`,
@@ -192,9 +193,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
     return this.db.transaction(() => {
       const row = s.secretByArn.get(arn);
       if (!row) return undefined;
-      const stages: StageMap = s.stageMap
-        .all(arn)
-        .map((r) => ({ stage: r.stage, versionId: r.version_id }));
+      const stages: StageMap = s.stageMap.all(arn).map((r) => ({ stage: r.stage, versionId: r.version_id }));
       const version =
         "versionId" in selector
           ? s.versionById.get(arn, selector.versionId)
@@ -233,7 +232,14 @@ export class SqliteStore implements SecretStore, SettingsStore {
       );
       if (updated.changes !== 1) return false;
       for (const { versionId, value } of change.values) {
-        s.replaceValue.run(value.kind, value.kekId, value.wrappedKey, value.ciphertext, change.arn, versionId);
+        s.replaceValue.run(
+          value.kind,
+          value.kekId,
+          value.wrappedKey,
+          value.ciphertext,
+          change.arn,
+          versionId,
+        );
       }
       return true;
     })();
