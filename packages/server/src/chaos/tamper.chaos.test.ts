@@ -236,9 +236,9 @@ test("database edits without the master key fail closed, audited, and leave othe
           const answer = await reader.send(new GetSecretValueCommand({ SecretId: secret.name }));
           const value = answer.SecretString ?? Buffer.from(answer.SecretBinary ?? []).toString();
           figures.wrongValues++;
-          problems.push(
-            `${secret.kind}: ${secret.name} answered ${value === secret.values.at(-1) ? "its own" : "a wrong"} value`,
-          );
+          const field = answer.SecretString !== undefined ? "SecretString" : "SecretBinary";
+          const whose = value === secret.values.at(-1) ? "its own" : "a wrong";
+          problems.push(`${secret.kind}: ${secret.name} answered ${whose} value as ${field}`);
         } catch (error) {
           const e = error as Error & { $metadata?: { requestId?: string } };
           if (e.name === "DecryptionFailure") {
