@@ -10,6 +10,7 @@ import type { IdentityService } from "../domain/identity/identity-service.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import { ChangeEventBus } from "../domain/secrets/change-events.js";
 import type { SecretDomainDeps } from "../domain/secrets/deps.js";
+import { resealLegacySecrets } from "../domain/secrets/reseal.js";
 import { SecretReader } from "../domain/secrets/secret-reader.js";
 import { SecretWriter } from "../domain/secrets/secret-writer.js";
 import type { RequestAudit } from "../http/request-audit.js";
@@ -70,6 +71,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
       `COFFER_ACCOUNT_ID is ${config.accountId} but the data folder ${config.home} belongs to account ${accountId}; ARNs would not match.`,
     );
   }
+  await resealLegacySecrets({ store, envelope }); // ADR 0006: rows from before it, once
   const { accessKeys, authorizer, identity } = createIdentityServices({
     store: store.identity,
     envelope,

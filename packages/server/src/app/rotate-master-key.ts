@@ -3,6 +3,8 @@ import { accessKeyContext } from "../auth/access-keys.js";
 import { ConfigError, loadConfig } from "../config/config.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { openKeyring, retireKeys, rotateKeyringFile } from "../crypto/keyring.js";
+import { DecryptionFailure } from "../domain/errors.js";
+import { resealLegacySecrets, resealUnderActiveKey } from "../domain/secrets/reseal.js";
 import { rewrapValue } from "../domain/secrets/secret-value.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
 import { databaseFileName } from "./open-coffer.js";
@@ -35,22 +37,42 @@ export async function rotateMasterKey(
   const envelope = createEnvelope(keyring, { dataKeyCacheSize: 0 });
   const store = new SqliteStore(join(config.home, databaseFileName));
   let rewrapped = 0;
+  let unreadable = 0;
   try {
+    // A data folder not started since the upgrade to ADR 0006 still has unsealed rows.
+    await resealLegacySecrets({ store, envelope });
     let after: string | undefined;
     for (;;) {
       const page = await store.listSealedValues(after, pageSize);
       for (const row of page) {
         if (row.value.kekId === newId) continue;
-        const next = rewrapValue(envelope, row.arn, row.versionId, row.value);
+        let next: ReturnType<typeof rewrapValue>;
+        try {
+          next = rewrapValue(envelope, row.arn, row.versionId, row.value);
+        } catch (error) {
+          // A row that no longer opens (edited in the database) keeps its old key, which stays.
+          if (!(error instanceof DecryptionFailure)) throw error;
+          unreadable++;
+          continue;
+        }
         if (await store.replaceWrappedKey(row, next)) rewrapped++;
       }
       if (page.length < pageSize) break;
       after = page.at(-1)?.key;
     }
     rewrapped += await rewrapAccessKeys(store, envelope, newId);
+    // The seals over secret metadata (ADR 0006) move to the new key too, each checked first.
+    const seals = await resealUnderActiveKey({ store, envelope }, newId);
+    unreadable += seals.unverifiable;
     const referenced = await store.referencedKekIds();
     const { removedIds } = retireKeys(config.home, [newId, ...referenced]);
     out(`Re-wrapped ${rewrapped} data keys; retired ${removedIds.length} old master key(s).`);
+    out(`Re-sealed the metadata of ${seals.resealed} secret(s) under the new key.`);
+    if (unreadable > 0) {
+      out(
+        `${unreadable} value(s) or secret(s) failed their integrity check and keep their old key; reads of them fail closed.`,
+      );
+    }
     return { previousId, newId, rewrapped, retired: removedIds };
   } finally {
     await store.close();

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -247,5 +247,41 @@ describe("no plaintext leaks", () => {
       assert.ok(error instanceof DecryptionFailure);
       assert.equal(`${error.message}${error.stack}`.includes("CANARY"), false);
     }
+  });
+});
+
+describe("metadata MAC", () => {
+  it("verifies what it authenticated, and nothing that differs in any bit, key or key id", () => {
+    const keyring = envKeyring();
+    const envelope = createEnvelope(keyring);
+    const other = createEnvelope(envKeyring());
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 512 }), fc.nat(), (bytes, at) => {
+        const message = Buffer.from(bytes);
+        const seal = envelope.authenticate(message);
+        assert.equal(seal.kekId, keyring.active().id);
+        envelope.verify(message, seal);
+        const index = at % message.length;
+        assert.throws(() => envelope.verify(flipBit(message, index, at % 8), seal), isDecryptionFailure);
+        assert.throws(
+          () => envelope.verify(message, { ...seal, mac: flipBit(seal.mac, at % 32, at % 8) }),
+          isDecryptionFailure,
+        );
+        assert.throws(
+          () => envelope.verify(message, { ...seal, mac: seal.mac.subarray(1) }),
+          isDecryptionFailure,
+        );
+        assert.throws(() => other.verify(message, seal), isDecryptionFailure);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it("old seals verify under a previous key, and the MAC key is not the KEK itself", () => {
+    const oldKey = randomBytes(32);
+    const old = createEnvelope(openKeyring({ home: newHome(), masterKeyBase64: oldKey.toString("base64") }));
+    const seal = old.authenticate(Buffer.from("m"));
+    createEnvelope(envKeyring(oldKey)).verify(Buffer.from("m"), seal);
+    assert.notDeepEqual(seal.mac, createHmac("sha256", oldKey).update("m").digest());
   });
 });

@@ -1,3 +1,4 @@
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { DecryptionFailure, EncryptionFailure, InternalServiceError } from "../domain/errors.js";
 import { decryptPacked, encryptPacked } from "./aesGcm.js";
 import { generateKey } from "./keyMaterial.js";
@@ -15,6 +16,12 @@ export interface SealedValue {
   ciphertext: Buffer;
 }
 
+/** An HMAC-SHA256 over metadata, under a sub-key derived from the master key `kekId`. */
+export interface MetadataSeal {
+  kekId: string;
+  mac: Buffer;
+}
+
 export interface Envelope {
   /** Encrypts under a fresh data key wrapped by the active KEK. Throws EncryptionFailure. */
   seal(plaintext: Buffer, context: string): SealedValue;
@@ -22,6 +29,13 @@ export interface Envelope {
   open(sealed: SealedValue, context: string): Buffer;
   /** Same ciphertext, data key re-wrapped under the active KEK (for key rotation). */
   rewrap(sealed: SealedValue, context: string): SealedValue;
+  /**
+   * Authenticates metadata that is stored in the clear (which version is current, a secret's
+   * name): an HMAC-SHA256 under a sub-key HKDF-derived from the active KEK. Throws EncryptionFailure.
+   */
+  authenticate(message: Buffer): MetadataSeal;
+  /** Throws DecryptionFailure unless `seal` is the MAC of `message` under the KEK it names. */
+  verify(message: Buffer, seal: MetadataSeal): void;
 }
 
 export interface EnvelopeOptions {
@@ -43,6 +57,15 @@ function valueAad(context: string): Buffer {
 }
 function dataKeyAad(kekId: string, context: string): Buffer {
   return Buffer.from(`coffer/data-key\0${kekId}\0${context}`, "utf8");
+}
+
+const MAC_BYTES = 32;
+// HKDF info: the MAC key is a separate key from the KEK that wraps data keys, so no AES-GCM output
+// can ever be presented as a MAC or the other way round.
+const MAC_KEY_INFO = "coffer/metadata-mac/v1";
+
+function macKeyOf(kek: Buffer): Buffer {
+  return Buffer.from(hkdfSync("sha256", kek, Buffer.alloc(0), MAC_KEY_INFO, MAC_BYTES));
 }
 
 export function createEnvelope(keyring: Keyring, options?: EnvelopeOptions): Envelope {
@@ -97,7 +120,36 @@ export function createEnvelope(keyring: Keyring, options?: EnvelopeOptions): Env
     return dataKey;
   };
 
+  // Derived MAC keys by KEK id; like the data-key cache, only used while the KEK is in the keyring.
+  const macKeys = new Map<string, Buffer>();
+  const macKeyFor = (kekId: string, kek: Buffer): Buffer => {
+    let key = macKeys.get(kekId);
+    if (key === undefined) {
+      key = macKeyOf(kek);
+      macKeys.set(kekId, key);
+    }
+    return key;
+  };
+  const macOf = (key: Buffer, message: Buffer): Buffer => createHmac("sha256", key).update(message).digest();
+
   return {
+    authenticate(message) {
+      const kek = activeKek();
+      try {
+        return { kekId: kek.id, mac: macOf(macKeyFor(kek.id, kek.key), message) };
+      } catch (error) {
+        throw new EncryptionFailure(CANT_ENCRYPT, { cause: error });
+      }
+    },
+
+    verify(message, seal) {
+      const kek = findKek(seal.kekId);
+      const expected = macOf(macKeyFor(seal.kekId, kek), message);
+      if (seal.mac.length !== expected.length || !timingSafeEqual(seal.mac, expected)) {
+        throw new DecryptionFailure(CANT_DECRYPT);
+      }
+    },
+
     seal(plaintext, context) {
       const kek = activeKek();
       try {

@@ -1,7 +1,9 @@
+import type { MetadataSeal } from "../crypto/envelope.js";
 import type {
   SealedSecretValue,
   SecretRecord,
   SecretState,
+  StageMap,
   VersionMeta,
   VersionRecord,
 } from "../domain/secrets/records.js";
@@ -22,6 +24,14 @@ export interface SecretStore {
     arn: string,
     selector: { versionId: string } | { stage: string },
   ): Promise<VersionRecord | undefined>;
+  /**
+   * What a value read needs, from one consistent snapshot: the secret row, its stage map and the
+   * version with this id or holding this stage (ADR 0006 checks the three against each other).
+   */
+  readSnapshot(
+    arn: string,
+    selector: { versionId: string } | { stage: string },
+  ): Promise<SecretSnapshot | undefined>;
   listSecrets(query: SecretListQuery): Promise<SecretRecord[]>;
   commit(change: SecretChange): Promise<void>;
   /** Records a read; engines may skip the write when the stored day is already today. */
@@ -35,7 +45,14 @@ export interface SecretStore {
     row: SealedValueRow,
     replacement: { kekId: string; wrappedKey: Buffer },
   ): Promise<boolean>;
-  /** Key ids still referenced by any sealed value. */
+  /** Every secret's seal, in ARN order (start-up re-seal, key rotation). */
+  listSeals(
+    afterArn: string | undefined,
+    limit: number,
+  ): Promise<Array<{ arn: string; seal: MetadataSeal | undefined }>>;
+  /** Replaces a secret's seal (and re-sealed values) if revision and seal are still as read. */
+  reseal(change: ResealChange): Promise<boolean>;
+  /** Key ids still referenced by any sealed value or seal. */
   referencedKekIds(): Promise<string[]>;
   close(): Promise<void>;
 }
@@ -46,6 +63,21 @@ export interface SealedValueRow {
   arn: string;
   versionId: string;
   value: SealedSecretValue;
+}
+
+export interface SecretSnapshot {
+  secret: SecretRecord;
+  stages: StageMap;
+  version: VersionRecord | undefined;
+}
+
+export interface ResealChange {
+  arn: string;
+  expectedRevision: number;
+  expectedSeal: MetadataSeal | undefined;
+  seal: MetadataSeal;
+  /** Values re-sealed under the current AAD format; the revision does not change. */
+  values: Array<{ versionId: string; value: SealedSecretValue }>;
 }
 
 export type SortKey = "created-date" | "last-accessed-date" | "last-changed-date" | "name";
@@ -88,4 +120,5 @@ export interface SettingsStore {
   getSetting(key: string): Promise<string | undefined>;
   /** Sets the value only if none is stored; returns the value that is stored afterwards. */
   initSetting(key: string, value: string): Promise<string>;
+  deleteSetting(key: string): Promise<void>;
 }

@@ -17,6 +17,7 @@ const secret = (name: string, description?: string, tags: Array<[string, string]
   deletedAt: undefined,
   deletionDate: undefined,
   resourcePolicy: undefined,
+  seal: undefined,
   revision: 1,
 });
 

@@ -1,3 +1,5 @@
+import type { MetadataSeal } from "../../crypto/envelope.js";
+
 /** What the domain knows about a secret; storage engines persist exactly this. Times are epoch milliseconds. */
 export interface Tag {
   Key: string;
@@ -23,7 +25,15 @@ export interface SecretRecord {
   resourcePolicy: string | undefined;
   /** Optimistic-concurrency counter: every committed change increments it. */
   revision: number;
+  /**
+   * The master key's MAC over this record and its stage map (binding.ts): absent only on rows from
+   * before ADR 0006 that the start-up re-seal has not (or could not) cover. A value read checks it.
+   */
+  seal: MetadataSeal | undefined;
 }
+
+/** Which version holds each staging label, as stored beside the versions; sorted by label. */
+export type StageMap = Array<{ stage: string; versionId: string }>;
 
 export type ValueKind = "string" | "binary";
 

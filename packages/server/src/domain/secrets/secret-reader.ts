@@ -10,6 +10,7 @@ import {
   type ValidateResourcePolicyResponse,
   validatePolicy,
 } from "../policy/index.js";
+import { verifySecret, verifyVersionStages } from "./binding.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { matchesFilters, type SecretFilter } from "./filters.js";
 import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
@@ -66,8 +67,12 @@ export class SecretReader {
     versionStage?: string,
   ): Promise<ReadValue> {
     const selector = versionId !== undefined ? { versionId } : { stage: versionStage ?? CURRENT };
-    const version = await this.deps.store.readVersion(secret.arn, selector);
-    if (!version || (versionStage !== undefined && !version.stages.includes(versionStage))) {
+    const snapshot = await this.deps.store.readSnapshot(secret.arn, selector);
+    // The row may have changed (or gone) since authorization read it; the snapshot is what counts.
+    if (snapshot) verifySecret(this.deps.envelope, snapshot.secret, snapshot.stages);
+    const version = snapshot?.version;
+    if (snapshot && version) verifyVersionStages(version, snapshot.stages);
+    if (!snapshot || !version || (versionStage !== undefined && !version.stages.includes(versionStage))) {
       const what =
         versionId !== undefined
           ? `VersionId: ${versionId}${versionStage !== undefined ? ` and staging label: ${versionStage}` : ""}`
@@ -82,8 +87,8 @@ export class SecretReader {
       await this.deps.store.touchAccessed(secret.arn, version.versionId, today);
     }
     return {
-      arn: secret.arn,
-      name: secret.name,
+      arn: snapshot.secret.arn,
+      name: snapshot.secret.name,
       versionId: version.versionId,
       stages: version.stages,
       createdAt: version.createdAt,

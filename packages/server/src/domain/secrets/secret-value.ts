@@ -20,8 +20,16 @@ export function assertValueSize(value: SecretValue): void {
   }
 }
 
-/** The AAD context binds a ciphertext to its secret and version, so it cannot be moved to another row. */
-function contextOf(arn: string, versionId: string): string {
+/**
+ * The AAD context binds a ciphertext to its secret (full ARN, suffix included), its version and its
+ * kind, so it cannot be moved to another row, and a string cannot be served as SecretBinary.
+ */
+function contextOf(arn: string, versionId: string, kind: ValueKind): string {
+  return `coffer/v2\n${arn}\n${versionId}\n${kind}`;
+}
+
+/** Before ADR 0006 the kind was not bound; only the one-time re-seal at start-up reads this. */
+function legacyContextOf(arn: string, versionId: string): string {
   return `${arn}\n${versionId}`;
 }
 
@@ -31,7 +39,7 @@ export function sealValue(
   versionId: string,
   value: SecretValue,
 ): SealedSecretValue {
-  return { kind: value.kind, ...envelope.seal(value.bytes, contextOf(arn, versionId)) };
+  return { kind: value.kind, ...envelope.seal(value.bytes, contextOf(arn, versionId, value.kind)) };
 }
 
 export function openValue(
@@ -40,7 +48,17 @@ export function openValue(
   versionId: string,
   sealed: SealedSecretValue,
 ): SecretValue {
-  return { kind: sealed.kind, bytes: envelope.open(sealed, contextOf(arn, versionId)) };
+  return { kind: sealed.kind, bytes: envelope.open(sealed, contextOf(arn, versionId, sealed.kind)) };
+}
+
+/** Opens a value sealed before the kind was bound (see reseal.ts); throws DecryptionFailure otherwise. */
+export function openLegacyValue(
+  envelope: Envelope,
+  arn: string,
+  versionId: string,
+  sealed: SealedSecretValue,
+): SecretValue {
+  return { kind: sealed.kind, bytes: envelope.open(sealed, legacyContextOf(arn, versionId)) };
 }
 
 export function rewrapValue(
@@ -49,7 +67,7 @@ export function rewrapValue(
   versionId: string,
   sealed: SealedSecretValue,
 ): SealedSecretValue {
-  return { kind: sealed.kind, ...envelope.rewrap(sealed, contextOf(arn, versionId)) };
+  return { kind: sealed.kind, ...envelope.rewrap(sealed, contextOf(arn, versionId, sealed.kind)) };
 }
 
 export function sameValue(a: SecretValue, b: SecretValue): boolean {

@@ -1,4 +1,4 @@
-import { StoreConflictError } from "../../storage/port.js";
+import { type SecretChange, StoreConflictError } from "../../storage/port.js";
 import {
   InvalidParameterException,
   InvalidRequestException,
@@ -8,6 +8,7 @@ import {
 } from "../errors.js";
 import { assertKnownActions, isPublicPolicy, parsePolicy } from "../policy/index.js";
 import { parseSecretId } from "./arn.js";
+import { sealSecret } from "./binding.js";
 import type { ChangeOperation } from "./change-events.js";
 import { withOptimisticRetry } from "./commit.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
@@ -81,6 +82,7 @@ export class SecretWriter {
       deletionDate: undefined,
       resourcePolicy: undefined,
       revision: 1,
+      seal: undefined,
     };
     // Authorized before the name is looked up, so a caller who may not create it learns nothing.
     await authorizeOn(this.deps, scope, "CreateSecret", secret, input.name);
@@ -90,7 +92,7 @@ export class SecretWriter {
     const addVersions =
       input.value && versionId ? [this.newVersion(secret, versionId, input.value, [CURRENT])] : [];
     try {
-      await this.deps.store.commit({
+      await this.commit([], {
         kind: "create",
         secret,
         expectedRevision: 0,
@@ -397,7 +399,7 @@ export class SecretWriter {
       ...otherRestage.find((r) => r.versionId === v.versionId),
     }));
     const removeVersions = versionsToPrune([...after, { ...version, stages: newStages }], now);
-    await this.deps.store.commit({
+    await this.commit(state.versions, {
       kind: "update",
       secret: { ...state.secret, lastChangedAt: now, revision: state.secret.revision + 1 },
       expectedRevision: state.secret.revision,
@@ -415,7 +417,7 @@ export class SecretWriter {
     operation: ChangeOperation,
   ) {
     const restage = change.restage ?? [];
-    await this.deps.store.commit({
+    await this.commit(state.versions, {
       kind: "update",
       secret: { ...secret, revision: state.secret.revision + 1 },
       expectedRevision: state.secret.revision,
@@ -428,6 +430,17 @@ export class SecretWriter {
       operation,
       state.versions.map((v) => restage.find((r) => r.versionId === v.versionId) ?? v),
     );
+  }
+
+  /** Every write goes through here: the secret is sealed over the stage map the change leaves. */
+  private async commit(versionsBefore: VersionMeta[], change: SecretChange): Promise<void> {
+    const labels = new Map(versionsBefore.map((v) => [v.versionId, v.stages]));
+    for (const versionId of change.removeVersions) labels.delete(versionId);
+    for (const version of change.addVersions) labels.set(version.versionId, version.stages);
+    for (const { versionId, stages } of change.restage)
+      if (labels.has(versionId)) labels.set(versionId, stages);
+    const after = [...labels].map(([versionId, stages]) => ({ versionId, stages }));
+    await this.deps.store.commit({ ...change, secret: sealSecret(this.deps.envelope, change.secret, after) });
   }
 
   private newVersion(

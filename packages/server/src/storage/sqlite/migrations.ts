@@ -85,6 +85,16 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       ALTER TABLE secrets ADD COLUMN resource_policy TEXT;
     `,
   },
+  {
+    // ADR 0006: the master key's MAC over each secret row and its stage map. Rows from before have
+    // none; the setting asks the next start (which holds the master key) to re-seal them once.
+    version: 3,
+    sql: `
+      ALTER TABLE secrets ADD COLUMN seal_kek_id TEXT;
+      ALTER TABLE secrets ADD COLUMN seal_mac BLOB;
+      INSERT OR REPLACE INTO settings (key, value) VALUES ('reseal-legacy-rows', 'pending');
+    `,
+  },
 ];
 
 export function migrate(db: Database.Database): void {

@@ -21,6 +21,8 @@ export interface SecretRow {
   deletion_date: number | null;
   revision: number;
   resource_policy: string | null;
+  seal_kek_id: string | null;
+  seal_mac: Buffer | null;
 }
 
 export interface VersionMetaRow {
@@ -55,6 +57,10 @@ export function toSecretRecord(row: SecretRow): SecretRecord {
     deletionDate: orUndefined(row.deletion_date),
     resourcePolicy: orUndefined(row.resource_policy),
     revision: row.revision,
+    seal:
+      typeof row.seal_kek_id === "string" && Buffer.isBuffer(row.seal_mac)
+        ? { kekId: row.seal_kek_id, mac: row.seal_mac }
+        : undefined,
   };
 }
 
@@ -95,5 +101,7 @@ export function secretParams(secret: SecretRecord) {
     deletion_date: secret.deletionDate ?? null,
     revision: secret.revision,
     resource_policy: secret.resourcePolicy ?? null,
+    seal_kek_id: secret.seal?.kekId ?? null,
+    seal_mac: secret.seal?.mac ?? null,
   };
 }

@@ -1,11 +1,14 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import type { SecretRecord, SecretState, VersionRecord } from "../../domain/secrets/records.js";
+import type { MetadataSeal } from "../../crypto/envelope.js";
+import type { SecretRecord, SecretState, StageMap, VersionRecord } from "../../domain/secrets/records.js";
 import {
+  type ResealChange,
   type SealedValueRow,
   type SecretChange,
   type SecretListQuery,
+  type SecretSnapshot,
   type SecretStore,
   type SettingsStore,
   type SortKey,
@@ -76,15 +79,15 @@ export class SqliteStore implements SecretStore, SettingsStore {
       ),
       insertSecret: db.prepare(
         `INSERT INTO secrets (arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
-           last_accessed_at, deleted_at, deletion_date, revision, resource_policy)
+           last_accessed_at, deleted_at, deletion_date, revision, resource_policy, seal_kek_id, seal_mac)
          VALUES (@arn, @region, @name, @description, @kms_key_id, @tags, @created_at, @last_changed_at,
-           @last_accessed_at, @deleted_at, @deletion_date, @revision, @resource_policy)`,
+           @last_accessed_at, @deleted_at, @deletion_date, @revision, @resource_policy, @seal_kek_id, @seal_mac)`,
       ),
       updateSecret: db.prepare(
         `UPDATE secrets SET description = @description, kms_key_id = @kms_key_id, tags = @tags,
            last_changed_at = @last_changed_at, last_accessed_at = @last_accessed_at, deleted_at = @deleted_at,
            deletion_date = @deletion_date, revision = @revision,
-           resource_policy = @resource_policy
+           resource_policy = @resource_policy, seal_kek_id = @seal_kek_id, seal_mac = @seal_mac
          WHERE arn = @arn AND revision = @expected_revision`,
       ),
       insertVersion: db.prepare(
@@ -97,6 +100,21 @@ export class SqliteStore implements SecretStore, SettingsStore {
       insertStage: db.prepare(
         "INSERT OR REPLACE INTO version_stages (arn, stage, version_id) VALUES (?, ?, ?)",
       ),
+      stageMap: db.prepare<[string], { stage: string; version_id: string }>(
+        "SELECT stage, version_id FROM version_stages WHERE arn = ? ORDER BY stage",
+      ),
+      seals: db.prepare<
+        [string, number],
+        { arn: string; seal_kek_id: string | null; seal_mac: Buffer | null }
+      >("SELECT arn, seal_kek_id, seal_mac FROM secrets WHERE arn > ? ORDER BY arn LIMIT ?"),
+      reseal: db.prepare(
+        `UPDATE secrets SET seal_kek_id = ?, seal_mac = ? WHERE arn = ? AND revision = ?
+           AND seal_kek_id IS ? AND seal_mac IS ?`,
+      ),
+      replaceValue: db.prepare(
+        "UPDATE secret_versions SET kind = ?, kek_id = ?, wrapped_key = ?, ciphertext = ? WHERE arn = ? AND version_id = ?",
+      ),
+      deleteSetting: db.prepare("DELETE FROM settings WHERE key = ?"),
       touchSecret: db.prepare(
         "UPDATE secrets SET last_accessed_at = ? WHERE arn = ? AND (last_accessed_at IS NULL OR last_accessed_at < ?)",
       ),
@@ -118,7 +136,10 @@ export class SqliteStore implements SecretStore, SettingsStore {
         "UPDATE secret_versions SET kek_id = ?, wrapped_key = ? WHERE arn = ? AND version_id = ? AND kek_id = ? AND wrapped_key = ?",
       ),
       referencedKekIds: db
-        .prepare<[], string>("SELECT kek_id FROM secret_versions UNION SELECT kek_id FROM access_keys")
+        .prepare<[], string>(
+          `SELECT kek_id FROM secret_versions UNION SELECT kek_id FROM access_keys
+           UNION SELECT seal_kek_id FROM secrets WHERE seal_kek_id IS NOT NULL`,
+        )
         .pluck(),
       anySecretVersion: db.prepare<[], number>("SELECT 1 FROM secret_versions LIMIT 1").pluck(),
       getSetting: db.prepare<[string], string>("SELECT value FROM settings WHERE key = ?").pluck(),
@@ -161,6 +182,68 @@ export class SqliteStore implements SecretStore, SettingsStore {
         ? this.statements.versionById.get(arn, selector.versionId)
         : this.statements.versionByStage.get(arn, selector.stage);
     return row ? toVersionRecord(row) : undefined;
+  }
+
+  async readSnapshot(
+    arn: string,
+    selector: { versionId: string } | { stage: string },
+  ): Promise<SecretSnapshot | undefined> {
+    const s = this.statements;
+    // One read transaction: the row, its stage map and the version come from the same commit, so a
+    // concurrent writer (in this process or another) can never make them look tampered with.
+    return this.db.transaction(() => {
+      const row = s.secretByArn.get(arn);
+      if (!row) return undefined;
+      const stages: StageMap = s.stageMap.all(arn).map((r) => ({ stage: r.stage, versionId: r.version_id }));
+      const version =
+        "versionId" in selector
+          ? s.versionById.get(arn, selector.versionId)
+          : s.versionByStage.get(arn, selector.stage);
+      return {
+        secret: toSecretRecord(row),
+        stages,
+        version: version ? toVersionRecord(version) : undefined,
+      };
+    })();
+  }
+
+  async listSeals(
+    afterArn: string | undefined,
+    limit: number,
+  ): Promise<Array<{ arn: string; seal: MetadataSeal | undefined }>> {
+    return this.statements.seals.all(afterArn ?? "", limit).map((row) => ({
+      arn: row.arn,
+      seal:
+        typeof row.seal_kek_id === "string" && Buffer.isBuffer(row.seal_mac)
+          ? { kekId: row.seal_kek_id, mac: row.seal_mac }
+          : undefined,
+    }));
+  }
+
+  async reseal(change: ResealChange): Promise<boolean> {
+    const s = this.statements;
+    return this.db.transaction(() => {
+      const updated = s.reseal.run(
+        change.seal.kekId,
+        change.seal.mac,
+        change.arn,
+        change.expectedRevision,
+        change.expectedSeal?.kekId ?? null,
+        change.expectedSeal?.mac ?? null,
+      );
+      if (updated.changes !== 1) return false;
+      for (const { versionId, value } of change.values) {
+        s.replaceValue.run(
+          value.kind,
+          value.kekId,
+          value.wrappedKey,
+          value.ciphertext,
+          change.arn,
+          versionId,
+        );
+      }
+      return true;
+    })();
   }
 
   async listSecrets(query: SecretListQuery) {
@@ -281,6 +364,10 @@ export class SqliteStore implements SecretStore, SettingsStore {
   async initSetting(key: string, value: string): Promise<string> {
     this.statements.initSetting.run(key, value);
     return this.statements.getSetting.get(key) ?? value;
+  }
+
+  async deleteSetting(key: string): Promise<void> {
+    this.statements.deleteSetting.run(key);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,82 @@
+import type { Envelope } from "../../crypto/envelope.js";
+import { DecryptionFailure } from "../errors.js";
+import type { SecretRecord, StageMap, VersionMeta, VersionRecord } from "./records.js";
+
+/**
+ * ADR 0006: the rows that decide *which* plaintext a caller receives are authenticated by the master
+ * key, so someone who can write the database but does not hold the key cannot steer a read.
+ *
+ * - Each value's AES-GCM AAD binds the secret's full ARN, the version id and the kind
+ *   (secret-value.ts): a ciphertext cannot move to another secret or version, or change kind.
+ * - Each secret row carries a MAC (`seal`) over every column a request depends on (all but the
+ *   day-granular last-accessed date) together with the secret's stage map. The revision counter,
+ *   which grows with every committed change, is one of those columns.
+ *
+ * A value read checks the MAC over a snapshot of the row and the stage map, then that the version
+ * it selected holds exactly the labels the map gives it. Any mismatch is a DecryptionFailure.
+ */
+
+const BINDING_LABEL = "coffer/secret-binding/v1";
+const CANT_DECRYPT = "Secrets Manager can't decrypt the protected secret text using the provided KMS key.";
+
+export function stageMapOf(versions: ReadonlyArray<Pick<VersionMeta, "versionId" | "stages">>): StageMap {
+  return versions
+    .flatMap((v) => v.stages.map((stage) => ({ stage, versionId: v.versionId })))
+    .sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
+}
+
+/** Canonical bytes: a JSON array in fixed order, so no two different inputs share an encoding. */
+function bindingMessage(secret: SecretRecord, stages: StageMap): Buffer {
+  const sorted = [...stages].sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
+  return Buffer.from(
+    JSON.stringify([
+      BINDING_LABEL,
+      secret.arn,
+      secret.region,
+      secret.name,
+      secret.description ?? null,
+      secret.kmsKeyId ?? null,
+      secret.tags.map((t) => [t.Key, t.Value]),
+      secret.createdAt,
+      secret.lastChangedAt,
+      secret.deletedAt ?? null,
+      secret.deletionDate ?? null,
+      secret.resourcePolicy ?? null,
+      secret.revision,
+      sorted.map((s) => [s.stage, s.versionId]),
+    ]),
+    "utf8",
+  );
+}
+
+/** The record with a fresh seal over it and the stage map its versions will have after the commit. */
+export function sealSecret(
+  envelope: Envelope,
+  secret: SecretRecord,
+  versionsAfter: ReadonlyArray<Pick<VersionMeta, "versionId" | "stages">>,
+): SecretRecord {
+  return { ...secret, seal: envelope.authenticate(bindingMessage(secret, stageMapOf(versionsAfter))) };
+}
+
+/** Seals a record over a stage map as read from storage (start-up re-seal, key rotation). */
+export function sealSecretOverMap(envelope: Envelope, secret: SecretRecord, stages: StageMap): SecretRecord {
+  return { ...secret, seal: envelope.authenticate(bindingMessage(secret, stages)) };
+}
+
+/** Throws DecryptionFailure unless the record and stage map are exactly what the master key sealed. */
+export function verifySecret(envelope: Envelope, secret: SecretRecord, stages: StageMap): void {
+  if (secret.seal === undefined) throw new DecryptionFailure(`${CANT_DECRYPT} The secret is not sealed.`);
+  envelope.verify(bindingMessage(secret, stages), secret.seal);
+}
+
+/** Throws DecryptionFailure unless the version's own label column agrees with the verified stage map. */
+export function verifyVersionStages(version: VersionRecord, stages: StageMap): void {
+  const expected = stages
+    .filter((s) => s.versionId === version.versionId)
+    .map((s) => s.stage)
+    .sort();
+  const actual = [...version.stages].sort();
+  if (expected.length !== actual.length || expected.some((stage, i) => stage !== actual[i])) {
+    throw new DecryptionFailure(CANT_DECRYPT);
+  }
+}
