@@ -96,7 +96,14 @@ describe("coffer audit through the API", () => {
   test("a user granted only the audit actions reads the trail, and nothing else", async () => {
     const query = await coffer(["audit", "query", "--action", "CreateUser", "--json"], auditor);
     assert.equal(query.code, 0, query.stderr);
-    assert.equal(lines(query.stdout).length, 2, "the two users created in before()");
+    const created = lines(query.stdout).map((line) => JSON.parse(line) as { additionalEventData?: object });
+    // Each change is there twice: its write-ahead intent, then its outcome (docs/adr/0005).
+    assert.equal(
+      created.filter((event) => !event.additionalEventData).length,
+      2,
+      "the two users created in before()",
+    );
+    assert.equal(created.length, 4);
     const verify = await coffer(["audit", "verify"], auditor);
     assert.equal(verify.code, 0, verify.stderr);
     assert.match(verify.stdout, /^audit trail intact: \d+ events; head \d+:[0-9a-f]{64}$/m);
@@ -267,7 +274,10 @@ describe("coffer audit --data-dir", () => {
       const headless = await runCoffer(["audit", "verify", "--data-dir", copy], env);
       assert.equal(headless.code, 6, headless.stderr);
       assert.match(headless.stderr, /head is missing/);
-      const rows = await runCoffer(["audit", "query", "--action", "CreateUser", "--data-dir", copy], env);
+      const rows = await runCoffer(
+        ["audit", "query", "--action", "CreateUser", "--outcome", "success", "--data-dir", copy],
+        env,
+      );
       assert.equal(rows.code, 0, rows.stderr);
       assert.equal(lines(rows.stdout).length, 3, rows.stdout);
     } finally {

@@ -45,9 +45,12 @@ const journalEvents = () =>
     .filter(Boolean)
     .map((line) => (JSON.parse(line) as { event: AuditEvent }).event);
 
+/** The next health change. The probe's timer does not hold the process open; this wait does. */
 function nextHealth(log: AuditLog): Promise<AuditHealth> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the trail's health never changed")), 10_000);
     const stop = log.onHealthChange((health) => {
+      clearTimeout(timer);
       stop();
       resolve(health);
     });
