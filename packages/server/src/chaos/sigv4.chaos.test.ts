@@ -8,12 +8,10 @@
 import assert from "node:assert/strict";
 import { Agent, request as httpRequest } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { adminOperations } from "../operations/admin/registry.js";
 import { operations } from "../operations/registry.js";
-import { adminCall } from "../testing/admin-call.js";
-import { type ServerProcess, startServerProcess, testAdmin, testRegion } from "../testing/server-process.js";
+import { adminCall, signJsonCall } from "../testing/admin-call.js";
+import { type ServerProcess, startServerProcess, testAdmin } from "../testing/server-process.js";
 import { chaosCount, reportFigure } from "./chaos-scale.js";
 
 type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -57,26 +55,7 @@ after(async () => {
 });
 
 async function sign(target: string, body: string, credentials: Credentials, signingDate = new Date()) {
-  const { host, hostname, port } = new URL(server.url);
-  const signer = new SignatureV4({
-    service: "secretsmanager",
-    region: testRegion,
-    credentials,
-    sha256: Hash.bind(null, "sha256"),
-  });
-  const signed = await signer.sign(
-    {
-      method: "POST",
-      protocol: "http:",
-      hostname,
-      port: Number(port),
-      path: "/",
-      headers: { host, "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
-      body,
-    },
-    { signingDate },
-  );
-  return signed.headers as Headers;
+  return (await signJsonCall(server.url, target, body, credentials, { signingDate })) as Headers;
 }
 
 function send(headers: Headers, body: string): Promise<Answer> {

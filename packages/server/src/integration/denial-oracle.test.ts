@@ -1,8 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { adminCall, createUserWithPolicy } from "../testing/admin-call.js";
+import { adminCall, createUserWithPolicy, signJsonCall } from "../testing/admin-call.js";
 import {
   type ServerProcess,
   startServerProcess,
@@ -29,27 +27,10 @@ const arnPrefix = `arn:aws:secretsmanager:${testRegion}:${testAccountId}:secret:
 let existingArn: string;
 
 async function call(credentials: Credentials, operation: string, input: object): Promise<Answer> {
-  const { host, hostname, port } = new URL(server.url);
   const body = JSON.stringify(input);
-  const signer = new SignatureV4({
-    service: "secretsmanager",
-    region: testRegion,
-    credentials,
-    sha256: Hash.bind(null, "sha256"),
-  });
-  const signed = await signer.sign({
-    method: "POST",
-    protocol: "http:",
-    hostname,
-    port: Number(port),
-    path: "/",
-    headers: {
-      host,
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": `secretsmanager.${operation}`,
-    },
-    body,
-  });
+  const signed = {
+    headers: await signJsonCall(server.url, `secretsmanager.${operation}`, body, credentials),
+  };
   const response = await fetch(server.url, { method: "POST", headers: signed.headers, body });
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {

@@ -13,31 +13,48 @@ export class AdminCallError extends Error {
   }
 }
 
-/** Calls Coffer's admin API (`coffer.<Operation>`) signed with the given credentials (default: the test admin). */
-export async function adminCall(
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+/** SigV4 headers for `POST /` of an AWS JSON 1.1 call, signed as the SDKs sign it. */
+export async function signJsonCall(
   url: string,
-  operation: string,
-  input: object,
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = testAdmin,
-  target = `coffer.${operation}`,
-): Promise<Record<string, unknown>> {
+  target: string,
+  body: string,
+  credentials: Credentials = testAdmin,
+  options: { signingDate?: Date } = {},
+): Promise<Record<string, string>> {
   const { host, hostname, port } = new URL(url);
-  const body = JSON.stringify(input);
   const signer = new SignatureV4({
     service: "secretsmanager",
     region: testRegion,
     credentials,
     sha256: Hash.bind(null, "sha256"),
   });
-  const signed = await signer.sign({
-    method: "POST",
-    protocol: "http:",
-    hostname,
-    port: Number(port),
-    path: "/",
-    headers: { host, "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
-    body,
-  });
+  const signed = await signer.sign(
+    {
+      method: "POST",
+      protocol: "http:",
+      hostname,
+      port: Number(port),
+      path: "/",
+      headers: { host, "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+      body,
+    },
+    options.signingDate ? { signingDate: options.signingDate } : {},
+  );
+  return signed.headers;
+}
+
+/** Calls Coffer's admin API (`coffer.<Operation>`) signed with the given credentials (default: the test admin). */
+export async function adminCall(
+  url: string,
+  operation: string,
+  input: object,
+  credentials: Credentials = testAdmin,
+  target = `coffer.${operation}`,
+): Promise<Record<string, unknown>> {
+  const body = JSON.stringify(input);
+  const signed = { headers: await signJsonCall(url, target, body, credentials) };
   const response = await fetch(url, { method: "POST", headers: signed.headers, body });
   const text = await response.text();
   const parsed = JSON.parse(text) as Record<string, unknown>;
