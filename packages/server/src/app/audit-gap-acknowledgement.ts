@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { AUDIT_EVENT_SOURCE, AUDIT_EVENT_VERSION, type AuditEvent } from "../audit/event.js";
 import { auditGapAcknowledgedEventName } from "../audit/verify-chain.js";
 import type { JournalGap } from "../storage/file/journal-integrity.js";
-import { operatorName } from "./local-operator.js";
+import { localOperatorIdentity } from "./local-operator.js";
 
 /**
  * The first event after a start with `--acknowledge-audit-gap`: who accepted the loss (the OS user
@@ -20,13 +20,7 @@ export function auditGapAcknowledgedEvent(input: {
   const { gap } = input;
   return {
     eventVersion: AUDIT_EVENT_VERSION,
-    userIdentity: {
-      type: "LocalOperator",
-      arn: "",
-      accountId: input.accountId,
-      accessKeyId: "",
-      userName: operatorName(),
-    },
+    userIdentity: localOperatorIdentity(input.accountId),
     eventTime: new Date(input.time).toISOString(),
     eventSource: AUDIT_EVENT_SOURCE,
     eventName: auditGapAcknowledgedEventName,

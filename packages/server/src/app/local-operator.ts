@@ -1,4 +1,5 @@
 import { userInfo } from "node:os";
+import type { AuditUserIdentity } from "../audit/event.js";
 
 /** The OS user running this process: the `LocalOperator` of events recorded at the data folder. */
 export function operatorName(): string {
@@ -7,4 +8,9 @@ export function operatorName(): string {
   } catch {
     return `uid ${process.getuid?.() ?? "unknown"}`;
   }
+}
+
+/** The identity of an event recorded by someone at the data folder rather than through the API. */
+export function localOperatorIdentity(accountId: string): AuditUserIdentity {
+  return { type: "LocalOperator", arn: "", accountId, accessKeyId: "", userName: operatorName() };
 }

@@ -12,7 +12,7 @@ import { journalWriterRunning } from "../storage/file/journal-lock.js";
 import { auditJournalFileName, JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
 import { canAdminister, createIdentityServices } from "./identity-services.js";
-import { operatorName } from "./local-operator.js";
+import { localOperatorIdentity } from "./local-operator.js";
 import { databaseFileName } from "./open-coffer.js";
 
 export const recoverEventName = "RecoverAdminAccess";
@@ -113,16 +113,9 @@ function recoveryEvent(input: {
   recreatedUser: boolean;
   restoredPolicy: boolean;
 }): AuditEvent {
-  const operator = operatorName();
   return {
     eventVersion: AUDIT_EVENT_VERSION,
-    userIdentity: {
-      type: "LocalOperator",
-      arn: "",
-      accountId: input.accountId,
-      accessKeyId: "",
-      userName: operator,
-    },
+    userIdentity: localOperatorIdentity(input.accountId),
     eventTime: new Date(input.time).toISOString(),
     eventSource: AUDIT_EVENT_SOURCE,
     eventName: recoverEventName,
