@@ -13,7 +13,6 @@ import {
   type PrincipalRecord,
 } from "../../storage/identity-port.js";
 import { InvalidParameterException, ResourceExistsException, ResourceNotFoundException } from "../errors.js";
-import type { Tag } from "../secrets/records.js";
 import { mergeTags, type RequestedTag, removeTags } from "../secrets/tags.js";
 import {
   type AdminCaller,

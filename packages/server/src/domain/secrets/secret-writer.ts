@@ -13,7 +13,7 @@ import { withOptimisticRetry } from "./commit.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { assertValidSecretName } from "./names.js";
-import type { SecretRecord, SecretState, Tag, VersionMeta, VersionRecord } from "./records.js";
+import type { SecretRecord, SecretState, VersionMeta, VersionRecord } from "./records.js";
 import { assertNotScheduledForDeletion, authorizeOn, findSecret, requireSecret } from "./resolve.js";
 import { assertValueSize, openValue, type SecretValue, sameValue, sealValue } from "./secret-value.js";
 import { attachStages, CURRENT, detachStage, type Restage, versionsToPrune } from "./stages.js";
