@@ -1,5 +1,5 @@
 import { NotImplementedYetException } from "../domain/errors.js";
-import type { Tag } from "../domain/secrets/records.js";
+import type { RequestedTag } from "../domain/secrets/tags.js";
 import type { Operation } from "./operation.js";
 import { compact, valueFromWire } from "./wire.js";
 
@@ -10,7 +10,7 @@ interface CreateSecretRequest {
   KmsKeyId?: string;
   SecretString?: string;
   SecretBinary?: string;
-  Tags?: Tag[];
+  Tags?: RequestedTag[];
   AddReplicaRegions?: unknown[];
 }
 

@@ -1,8 +1,8 @@
-import type { Tag } from "../domain/secrets/records.js";
+import type { RequestedTag } from "../domain/secrets/tags.js";
 import type { Operation } from "./operation.js";
 
 export const tagResource: Operation = async (raw, { scope }, { writer }) => {
-  const input = raw as { SecretId: string; Tags: Tag[] };
+  const input = raw as { SecretId: string; Tags: RequestedTag[] };
   await writer.tag(scope, input.SecretId, input.Tags);
   return {};
 };

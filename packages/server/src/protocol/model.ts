@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 /** A reference from a member, list, or map to a named shape. */
 export interface ShapeRef {
   readonly shape: string;
-  /** Nullable in generated SDKs; irrelevant for validation (JSON null always means "absent"). */
+  /** Nullable in generated SDKs; irrelevant for validation (a JSON null is always refused). */
   readonly box?: boolean;
   readonly idempotencyToken?: boolean;
 }

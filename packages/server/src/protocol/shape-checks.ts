@@ -116,9 +116,13 @@ export class ShapeCheckCompiler {
       // Members not in the model are ignored, as AWS does.
       for (const member of members) {
         const item = value[member.name];
-        // JSON null means "not set", as in the AWS SDKs.
-        if (item === undefined || item === null) {
+        if (item === undefined) {
           if (!member.required) continue;
+          path.push(member.segment);
+          run.report(null, true, constraint.notNull);
+        } else if (item === null) {
+          // An explicit JSON null is refused, required or not: AWS SDKs never send one, and an
+          // operation must be able to trust that a present member has its modelled type.
           path.push(member.segment);
           run.report(null, true, constraint.notNull);
         } else {

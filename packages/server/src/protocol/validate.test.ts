@@ -63,8 +63,28 @@ describe("createInputValidator", () => {
     validator.validate("GetSecretValue", { SecretId: "x", Unknown: [1, { deep: true }], secretId: 5 });
   });
 
-  it("treats JSON null as an absent member", () => {
-    validator.validate("GetSecretValue", { SecretId: "x", VersionId: null, VersionStage: null });
+  it("refuses JSON null for an optional member, naming it, as for a missing required one", () => {
+    const error = errorOf("GetSecretValue", { SecretId: "x", VersionId: null, VersionStage: null });
+    assert.ok(error instanceof ValidationException);
+    assert.equal(
+      error.message,
+      "2 validation errors detected: " +
+        "Value null at 'versionId' failed to satisfy constraint: Member must not be null; " +
+        "Value null at 'versionStage' failed to satisfy constraint: Member must not be null",
+    );
+  });
+
+  it("refuses JSON null inside nested structures, list items and map values", () => {
+    for (const [operation, input, path] of [
+      ["ListSecrets", { Filters: null }, "filters"],
+      ["ListSecrets", { Filters: [{ Key: "name", Values: null }] }, "filters.1.member.values"],
+      ["TagResource", { SecretId: "x", Tags: [{ Key: null }] }, "tags.1.member.key"],
+      ["CreateSecret", { Name: "n", AddReplicaRegions: null }, "addReplicaRegions"],
+    ] as const) {
+      const error = errorOf(operation, input);
+      assert.ok(error instanceof ValidationException, operation);
+      assert.match(error.message, new RegExp(`Value null at '${path.replaceAll(".", "\\.")}' failed`));
+    }
   });
 
   it("reports a missing required member like AWS", () => {

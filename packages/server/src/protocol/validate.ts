@@ -2,7 +2,9 @@
  * Validates operation input against the service model before any handler sees it, the way AWS's
  * front end does: wrong JSON types fail with SerializationException (first one wins), constraint
  * violations are collected and fail together with ValidationException. Members the model does not
- * define are ignored, as AWS ignores them.
+ * define are ignored, as AWS ignores them. A JSON null is never accepted in place of a value (member,
+ * list item or map value): it fails with "Member must not be null", so operations only ever see
+ * members that are either absent or of their modelled type.
  *
  * Checks are compiled per operation when the validator is created; `validate` on a valid request
  * only reads the input (no allocation beyond V8's own), since it runs on every GetSecretValue.

@@ -13,8 +13,7 @@ import {
   type PrincipalRecord,
 } from "../../storage/identity-port.js";
 import { InvalidParameterException, ResourceExistsException, ResourceNotFoundException } from "../errors.js";
-import type { Tag } from "../secrets/records.js";
-import { mergeTags, removeTags } from "../secrets/tags.js";
+import { mergeTags, type RequestedTag, removeTags } from "../secrets/tags.js";
 import {
   type AdminCaller,
   assertNoLockout,
@@ -95,7 +94,7 @@ export class IdentityService {
     return { user, key, recreatedUser: existing === undefined, restoredPolicy };
   }
 
-  async createUser(name: string, tags: Tag[]): Promise<PrincipalRecord> {
+  async createUser(name: string, tags: readonly RequestedTag[]): Promise<PrincipalRecord> {
     assertUserName(name);
     const principal: PrincipalRecord = {
       arn: userArn(this.deps.accountId, name),
@@ -140,7 +139,7 @@ export class IdentityService {
     this.deps.principalChanged(principal.arn);
   }
 
-  async tagUser(name: string, tags: Tag[]): Promise<void> {
+  async tagUser(name: string, tags: readonly RequestedTag[]): Promise<void> {
     const principal = await this.getUser(name);
     await this.deps.store.updatePrincipalTags(principal.arn, mergeTags(principal.tags, tags));
     this.deps.principalChanged(principal.arn);

@@ -14,11 +14,11 @@ import { withOptimisticRetry } from "./commit.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { assertValidSecretName } from "./names.js";
-import type { SecretRecord, SecretState, Tag, VersionMeta, VersionRecord } from "./records.js";
+import type { SecretRecord, SecretState, VersionMeta, VersionRecord } from "./records.js";
 import { assertNotScheduledForDeletion, authorizeOn, findSecret, requireSecret } from "./resolve.js";
 import { assertValueSize, openValue, type SecretValue, sameValue, sealValue } from "./secret-value.js";
 import { attachStages, CURRENT, detachStage, type Restage, versionsToPrune } from "./stages.js";
-import { mergeTags, removeTags } from "./tags.js";
+import { mergeTags, type RequestedTag, removeTags } from "./tags.js";
 
 export interface CreateSecretInput {
   name: string;
@@ -26,7 +26,7 @@ export interface CreateSecretInput {
   description?: string | undefined;
   kmsKeyId?: string | undefined;
   value?: SecretValue | undefined;
-  tags?: Tag[] | undefined;
+  tags?: readonly RequestedTag[] | undefined;
 }
 
 export interface PutValueInput {
@@ -274,7 +274,7 @@ export class SecretWriter {
     });
   }
 
-  async tag(scope: RequestScope, secretId: string, tags: Tag[]): Promise<void> {
+  async tag(scope: RequestScope, secretId: string, tags: readonly RequestedTag[]): Promise<void> {
     await this.change(scope, secretId, async () => {
       const state = await requireSecret(this.deps, scope, secretId, "TagResource");
       assertNotScheduledForDeletion(state);

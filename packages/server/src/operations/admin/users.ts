@@ -1,4 +1,4 @@
-import type { Tag } from "../../domain/secrets/records.js";
+import type { RequestedTag } from "../../domain/secrets/tags.js";
 import type { PrincipalRecord } from "../../storage/identity-port.js";
 import type { Operation } from "../operation.js";
 import { epochSeconds } from "../wire.js";
@@ -8,7 +8,7 @@ export function userToWire(user: PrincipalRecord) {
 }
 
 export const createUser: Operation = async (raw, _context, { identity }) => {
-  const input = raw as unknown as { UserName: string; Tags?: Tag[] };
+  const input = raw as unknown as { UserName: string; Tags?: RequestedTag[] };
   return { User: userToWire(await identity.createUser(input.UserName, input.Tags ?? [])) };
 };
 
@@ -27,7 +27,7 @@ export const deleteUser: Operation = async (raw, { caller }, { identity }) => {
 };
 
 export const tagUser: Operation = async (raw, _context, { identity }) => {
-  const input = raw as unknown as { UserName: string; Tags: Tag[] };
+  const input = raw as unknown as { UserName: string; Tags: RequestedTag[] };
   await identity.tagUser(input.UserName, input.Tags);
   return {};
 };
