@@ -10,6 +10,7 @@ import { AuditLog } from "./audit-log.js";
 import {
   AuditReader,
   AuditReaderBusyError,
+  AuditStartBeyondHeadError,
   InvalidAuditCursorError,
   isAuditTailPoll,
   TAIL_OPERATION,
@@ -118,6 +119,28 @@ describe("AuditReader.tail", () => {
     assert.equal(answer.headSeq, 5);
     assert.ok(answer.events.every((e) => !isAuditTailPoll(e.event)));
     assert.deepEqual(await reader.tail({ limit: 100, waitMs: 0 }), { events: [], nextSeq: 6, headSeq: 5 });
+  });
+
+  test("a StartSeq beyond the next event is refused, however large; the next event's seq is a fine start", async () => {
+    await append(1);
+    await append(2);
+    const reader = new AuditReader(log);
+    assert.deepEqual(await reader.tail({ startSeq: 3, limit: 10, waitMs: 0 }), {
+      events: [],
+      nextSeq: 3,
+      headSeq: 2,
+    });
+    for (const startSeq of [4, 1_000_000, Number.MAX_SAFE_INTEGER]) {
+      await assert.rejects(reader.tail({ startSeq, limit: 10, waitMs: 5_000 }), AuditStartBeyondHeadError);
+    }
+  });
+
+  test("reading from far beyond the journal's end answers at once with nothing", async () => {
+    for (let i = 0; i < 1030; i++) void append(i);
+    await append(1030);
+    // Before the fix this scanned down from 2^53 / 1024 positions: it never answered.
+    assert.deepEqual(await log.readFrom(Number.MAX_SAFE_INTEGER, 10), []);
+    assert.equal((await log.readFrom(1025, 1))[0]?.seq, 1025);
   });
 
   test("a waiting tail answers as soon as an event is committed", async () => {

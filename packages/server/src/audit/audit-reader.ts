@@ -52,6 +52,11 @@ export class InvalidAuditCursorError extends Error {
   override name = "InvalidAuditCursorError";
 }
 
+/** A tail's StartSeq beyond the next event the trail will hold: no follower was ever given it. */
+export class AuditStartBeyondHeadError extends Error {
+  override name = "AuditStartBeyondHeadError";
+}
+
 /** Too many tail requests already waiting. */
 export class AuditReaderBusyError extends Error {
   override name = "AuditReaderBusyError";
@@ -185,6 +190,11 @@ export class AuditReader {
     if (waitMs > 0) this.waiting++;
     try {
       const head = await this.source.head();
+      if (request.startSeq !== undefined && request.startSeq > head.seq + 1) {
+        throw new AuditStartBeyondHeadError(
+          `StartSeq ${request.startSeq} is beyond the trail, whose next event will be ${head.seq + 1}; pass the NextSeq of an earlier answer, or leave StartSeq out.`,
+        );
+      }
       let next = request.startSeq ?? (await this.startForLast(head.seq, request.last ?? 0));
       const deadline = Date.now() + waitMs;
       for (;;) {

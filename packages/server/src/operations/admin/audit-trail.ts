@@ -1,5 +1,10 @@
 import type { AuditOutcomeFilter, StoredAuditEvent } from "../../audit/audit-query.js";
-import { type AuditReader, AuditReaderBusyError, InvalidAuditCursorError } from "../../audit/audit-reader.js";
+import {
+  type AuditReader,
+  AuditReaderBusyError,
+  AuditStartBeyondHeadError,
+  InvalidAuditCursorError,
+} from "../../audit/audit-reader.js";
 import {
   InvalidNextTokenException,
   InvalidParameterException,
@@ -126,6 +131,7 @@ async function mapReaderErrors<T>(read: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof InvalidAuditCursorError) throw new InvalidNextTokenException(error.message);
     if (error instanceof AuditReaderBusyError) throw new ThrottlingException(error.message);
+    if (error instanceof AuditStartBeyondHeadError) throw new InvalidParameterException(error.message);
     throw error;
   }
 }

@@ -14,6 +14,8 @@ import { type JournalLine, parseJournalLine, readJournalLines } from "./journal-
 export class JournalReader {
   /** Byte offsets of every 1024th seq seen, so reads from a seq skip most of the file. */
   private readonly offsets = new Map<number, number>();
+  /** The highest seq in `offsets`: a read from far beyond it starts there, not at a scan down to it. */
+  private highestKnown = 0;
   private static readonly stride = 1024;
 
   constructor(readonly path: string) {}
@@ -21,7 +23,10 @@ export class JournalReader {
   *lines(fromSeq = 1): Generator<JournalLine> {
     if (!existsSync(this.path)) return;
     let start = 0;
-    const known = Math.floor((fromSeq - 1) / JournalReader.stride) * JournalReader.stride + 1;
+    const known = Math.min(
+      Math.floor((fromSeq - 1) / JournalReader.stride) * JournalReader.stride + 1,
+      this.highestKnown,
+    );
     for (let seq = known; seq >= 1; seq -= JournalReader.stride) {
       const offset = this.offsets.get(seq);
       if (offset !== undefined) {
@@ -32,7 +37,10 @@ export class JournalReader {
     for (const raw of readJournalLines(this.path, start)) {
       const line = parseJournalLine(raw.text, raw.offset, raw.end);
       if (!line) continue;
-      if ((line.seq - 1) % JournalReader.stride === 0) this.offsets.set(line.seq, line.offset);
+      if ((line.seq - 1) % JournalReader.stride === 0) {
+        this.offsets.set(line.seq, line.offset);
+        this.highestKnown = Math.max(this.highestKnown, line.seq);
+      }
       if (line.seq >= fromSeq) yield line;
     }
   }
