@@ -359,7 +359,10 @@ test(`fuzzing ${REQUESTS} signed requests: no crash, no 5xx, bounded memory, val
         `${request.kind} ${request.target} ${String(request.body).slice(0, 300)} -> ${status} ${response.body.slice(0, 300)}`,
       );
     }
-    if (response.body.includes(KNOWN_VALUE)) note(`secret value echoed: ${request.kind} ${request.target}`);
+    // A valid BatchGetSecretValue whose filters match the known secret rightly returns its value.
+    const mayReturnValue = request.kind === "valid" && /GetSecretValue$/.test(request.target);
+    if (!mayReturnValue && response.body.includes(KNOWN_VALUE))
+      note(`secret value echoed: ${request.kind} ${request.target}`);
   };
 
   const checkValid = async () => {
@@ -416,6 +419,7 @@ test(`fuzzing ${REQUESTS} signed requests: no crash, no 5xx, bounded memory, val
   await Promise.all([...Array.from({ length: IN_FLIGHT }, worker), ...slow]);
   await checkValid();
   clearInterval(sampler);
+  if (heartbeat !== undefined) clearInterval(heartbeat);
   rss.push(rssBytes(server.pid));
 
   const quarter = Math.floor(rss.length / 4);
