@@ -334,10 +334,10 @@ test(`fuzzing ${REQUESTS} signed requests: no crash, no 5xx, bounded memory, val
   let validChecks = 0;
   let validPassed = 0;
   let sent = 0;
-  const rss: number[] = [rssBytes(server.pid)];
+  const rss: number[] = [rssBytes(server.pid())];
   const sampler = setInterval(() => {
     try {
-      rss.push(rssBytes(server.pid));
+      rss.push(rssBytes(server.pid()));
     } catch {
       // The process is gone: the liveness check below reports it.
     }
@@ -378,7 +378,7 @@ test(`fuzzing ${REQUESTS} signed requests: no crash, no 5xx, bounded memory, val
     ? setInterval(
         () =>
           process.stderr.write(
-            `H ${sent} ${Math.round(rssBytes(server.pid) / 1048576)}MB cpu ${readFileSync(`/proc/${server.pid}/stat`, "utf8").split(" ").slice(13, 15).join(" ")}\n`,
+            `H ${sent} ${Math.round(rssBytes(server.pid()) / 1048576)}MB cpu ${readFileSync(`/proc/${server.pid()}/stat`, "utf8").split(" ").slice(13, 15).join(" ")}\n`,
           ),
         1000,
       )
@@ -418,7 +418,7 @@ test(`fuzzing ${REQUESTS} signed requests: no crash, no 5xx, bounded memory, val
   await checkValid();
   clearInterval(sampler);
   if (heartbeat !== undefined) clearInterval(heartbeat);
-  rss.push(rssBytes(server.pid));
+  rss.push(rssBytes(server.pid()));
 
   const quarter = Math.floor(rss.length / 4);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;

@@ -15,8 +15,6 @@ export const testRegion = "us-east-1";
 export interface ServerProcess {
   url: string;
   port: number;
-  /** The server's process id (e.g. to read /proc/<pid>/status). */
-  pid: number;
   home: string;
   /** Environment for AWS clients pointed at this server. */
   clientEnv: Record<string, string>;
@@ -118,7 +116,6 @@ export async function startServerProcess(
   return {
     url,
     port,
-    pid: child.pid as number,
     home,
     clientEnv: {
       AWS_ACCESS_KEY_ID: testAdmin.accessKeyId,
