@@ -1,9 +1,7 @@
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
-import { AUDIT_EVENT_SOURCE, AUDIT_EVENT_VERSION, type AuditEvent } from "../audit/event.js";
+import type { AuditEvent } from "../audit/event.js";
 import { auditGapAcknowledgedEventName } from "../audit/verify-chain.js";
 import type { JournalGap } from "../storage/file/journal-integrity.js";
-import { localOperatorIdentity } from "./local-operator.js";
+import { localOperatorEvent } from "./local-operator.js";
 
 /**
  * The first event after a start with `--acknowledge-audit-gap`: who accepted the loss (the OS user
@@ -18,15 +16,12 @@ export function auditGapAcknowledgedEvent(input: {
   preservedIndex: string | undefined;
 }): AuditEvent {
   const { gap } = input;
-  return {
-    eventVersion: AUDIT_EVENT_VERSION,
-    userIdentity: localOperatorIdentity(input.accountId),
-    eventTime: new Date(input.time).toISOString(),
-    eventSource: AUDIT_EVENT_SOURCE,
+  return localOperatorEvent({
+    accountId: input.accountId,
+    region: input.region,
+    time: input.time,
     eventName: auditGapAcknowledgedEventName,
-    awsRegion: input.region,
-    sourceIPAddress: "localhost",
-    userAgent: `coffer serve --acknowledge-audit-gap (host ${hostname()}, pid ${process.pid})`,
+    command: "coffer serve --acknowledge-audit-gap",
     requestParameters: { acknowledgeAuditGap: true },
     responseElements: {
       gap: gap.kind,
@@ -37,12 +32,5 @@ export function auditGapAcknowledgedEvent(input: {
       preservedIndex: input.preservedIndex ?? null,
       finding: gap.message.slice(0, gap.message.indexOf(" Starting now")),
     },
-    requestID: randomUUID(),
-    eventID: randomUUID(),
-    readOnly: false,
-    eventType: "AwsApiCall",
-    managementEvent: true,
-    eventCategory: "Management",
-    recipientAccountId: input.accountId,
-  };
+  });
 }

@@ -1,9 +1,7 @@
-import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { hostname } from "node:os";
 import { join } from "node:path";
 import { AuditLog } from "../audit/audit-log.js";
-import { AUDIT_EVENT_SOURCE, AUDIT_EVENT_VERSION, type AuditEvent } from "../audit/event.js";
+import type { AuditEvent } from "../audit/event.js";
 import { ConfigError, loadConfig } from "../config/config.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { openKeyring } from "../crypto/keyring.js";
@@ -12,7 +10,7 @@ import { journalWriterRunning } from "../storage/file/journal-lock.js";
 import { auditJournalFileName, JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
 import { canAdminister, createIdentityServices } from "./identity-services.js";
-import { localOperatorIdentity } from "./local-operator.js";
+import { localOperatorEvent } from "./local-operator.js";
 import { databaseFileName } from "./open-coffer.js";
 
 export const recoverEventName = "RecoverAdminAccess";
@@ -113,15 +111,12 @@ function recoveryEvent(input: {
   recreatedUser: boolean;
   restoredPolicy: boolean;
 }): AuditEvent {
-  return {
-    eventVersion: AUDIT_EVENT_VERSION,
-    userIdentity: localOperatorIdentity(input.accountId),
-    eventTime: new Date(input.time).toISOString(),
-    eventSource: AUDIT_EVENT_SOURCE,
+  return localOperatorEvent({
+    accountId: input.accountId,
+    region: input.region,
+    time: input.time,
     eventName: recoverEventName,
-    awsRegion: input.region,
-    sourceIPAddress: "localhost",
-    userAgent: `coffer admin recover (host ${hostname()}, pid ${process.pid})`,
+    command: "coffer admin recover",
     requestParameters: { userName: input.user.name },
     responseElements: {
       userName: input.user.name,
@@ -129,12 +124,5 @@ function recoveryEvent(input: {
       recreatedUser: input.recreatedUser,
       restoredPolicy: input.restoredPolicy,
     },
-    requestID: randomUUID(),
-    eventID: randomUUID(),
-    readOnly: false,
-    eventType: "AwsApiCall",
-    managementEvent: true,
-    eventCategory: "Management",
-    recipientAccountId: input.accountId,
-  };
+  });
 }
