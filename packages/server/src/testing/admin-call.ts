@@ -19,7 +19,7 @@ type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?
 export async function signJsonCall(
   url: string,
   target: string,
-  body: string,
+  body: string | Buffer,
   credentials: Credentials = testAdmin,
   options: { signingDate?: Date } = {},
 ): Promise<Record<string, string>> {

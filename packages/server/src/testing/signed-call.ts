@@ -1,7 +1,6 @@
 import { Agent, request } from "node:http";
-import { Hash } from "@smithy/hash-node";
-import { SignatureV4 } from "@smithy/signature-v4";
-import { testAdmin, testRegion } from "./server-process.js";
+import { signJsonCall } from "./admin-call.js";
+import { testAdmin } from "./server-process.js";
 
 /** What came back, unparsed: tests look at the status and the AWS error type. */
 export interface RawResponse {
@@ -30,26 +29,9 @@ export function signedCaller(
   credentials: { accessKeyId: string; secretAccessKey: string } = testAdmin,
   options: { maxSockets?: number; timeoutMs?: number } = {},
 ): SignedCaller {
-  const { host, hostname, port } = new URL(url);
-  const signer = new SignatureV4({
-    service: "secretsmanager",
-    region: testRegion,
-    credentials,
-    sha256: Hash.bind(null, "sha256"),
-  });
+  const { hostname, port } = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets ?? 16 });
-  const sign = async (target: string, body: string | Buffer) => {
-    const signed = await signer.sign({
-      method: "POST",
-      protocol: "http:",
-      hostname,
-      port: Number(port),
-      path: "/",
-      headers: { host, "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
-      body,
-    });
-    return signed.headers;
-  };
+  const sign = (target: string, body: string | Buffer) => signJsonCall(url, target, body, credentials);
   return {
     sign,
     async call(target, body) {

@@ -42,7 +42,7 @@ async function feedServer(
     await beforeOpen?.(req);
     const requestId = randomUUID();
     try {
-      feed.open(req, res, {
+      feed.admit(req).open(res, {
         caller: {
           accessKeyId: "AKIATEST",
           principal: "test",

@@ -10,8 +10,9 @@ import { pingFrame, resetFrame, secretChangedFrame } from "./sse-frames.js";
  * `GET /changes`: a Server-Sent Events stream of the change bus, filtered to the caller's region and
  * to what the caller may read (docs/design/client-api.md, "Change feed").
  *
- * The request handler authenticates first; `open` then throws (a `CofferError`, answered with the
- * AWS JSON error envelope) or takes the response over for good. Limits: a bounded number of
+ * The request handler authenticates first; `admit` then throws (a `CofferError`, answered with the
+ * AWS JSON error envelope) or, once the subscription is audited, its `open` takes the response over
+ * for good. Limits: a bounded number of
  * streams (429 ThrottlingException beyond it — a client can cause it, so never a 5xx) and a bounded
  * write backlog per stream (a subscriber that stops reading is disconnected, not buffered for).
  */
@@ -45,15 +46,6 @@ export interface ChangeFeed {
   admit(request: IncomingMessage): {
     open(response: ServerResponse, stream: { caller: ChangeFeedCaller; requestId: string }): void;
   };
-  /**
-   * Starts a stream for an authenticated caller. Throws before writing anything (bad resume point,
-   * too many streams); once it returns, the response belongs to the feed.
-   */
-  open(
-    request: IncomingMessage,
-    response: ServerResponse,
-    stream: { caller: ChangeFeedCaller; requestId: string },
-  ): void;
   readonly subscriberCount: number;
   /**
    * Ends every open stream (clients reconnect, and are admitted again once their subscription can
@@ -93,10 +85,6 @@ export function createChangeFeed(options: ChangeFeedOptions): ChangeFeed {
   return {
     get subscriberCount() {
       return open.size;
-    },
-
-    open(request, response, stream) {
-      this.admit(request).open(response, stream);
     },
 
     admit(request) {
