@@ -111,18 +111,19 @@ const runTmp = mkdtempSync(join(tmpdir(), "coffer-test-run-"));
 // Named either way: Node 20 and 22 default to TAP when the output is not a terminal, Node 24 to
 // spec. CI and this script's summary handling read TAP's closing lines (`# pass N`).
 // Node 20 applies the timeout to a whole test file and kills it; later versions end only the test,
-// so a file whose timed-out test left a child process or a socket open would never exit: there,
-// every file ends once its tests have. (Node 20 would drop its `# duration_ms` line with the flag.)
-const forceExit = Number(process.versions.node.split(".")[0]) >= 22 ? ["--test-force-exit"] : [];
+// so a file whose timed-out test left a child process or a socket open would never exit: every
+// file ends shortly after its tests have (end-test-file.mjs; not --test-force-exit, which drops
+// results when files run concurrently).
+const endTestFile = `--import=${join(repoRoot, "scripts", "end-test-file.mjs")}`;
 const reporter = [`--test-reporter=${process.stdout.isTTY ? "spec" : "tap"}`];
 const runner = spawn(
   process.execPath,
   [
     "--enable-source-maps",
+    endTestFile,
     "--test",
     "--test-concurrency=2",
     `--test-timeout=${timeoutMs}`,
-    ...forceExit,
     ...reporter,
     ...files,
   ],

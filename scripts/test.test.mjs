@@ -16,13 +16,16 @@ before(() => {
 });
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** Runs test.mjs on one fixture test file, with its own parent temp folder to look into afterwards. */
-function runFixture(name, source, env = {}) {
+/**
+ * Runs test.mjs on fixture test files (`source`, or `files` names → sources), with its own parent
+ * temp folder to look into afterwards.
+ */
+function runFixture(name, source, env = {}, files = { [`${name}.test.mjs`]: source }) {
   const root = join(scratch, name);
   const parentTmp = join(scratch, `${name}-tmp`);
   mkdirSync(root);
   mkdirSync(parentTmp);
-  writeFileSync(join(root, `${name}.test.mjs`), source);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(root, file), text);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [script], {
       env: { ...process.env, COFFER_TEST_ROOTS: root, TMPDIR: parentTmp, ...env },
@@ -91,6 +94,17 @@ describe("scripts/test.mjs", () => {
     const pid = Number(readFileSync(marker, "utf8"));
     assert.throws(() => process.kill(pid, 0), { code: "ESRCH" }, "the forgotten process was killed");
     assert.deepEqual(lastLines(run.stdout).slice(0, 4), ["# tests 2", "# suites 0", "# pass 1", "# fail 1"]);
+  });
+
+  it("reports every result of many files run concurrently (no result lost at exit, nodejs/node#64833)", async () => {
+    const files = {};
+    for (let f = 0; f < 40; f++) {
+      files[`f${f}.test.mjs`] =
+        `import { test } from "node:test";\nfor (let t = 0; t < 50; t++) test("file ${f} test " + t + " with a reasonably long name", () => {});\n`;
+    }
+    const run = await runFixture("many", undefined, {}, files);
+    assert.equal(run.code, 0, run.stdout.slice(-2000));
+    assert.match(lastLines(run.stdout).join("\n"), /^# tests 2000\n# suites 0\n# pass 2000\n/m);
   });
 
   it("ends a hanging test file after the timeout, then kills what it started and reports what it left", async () => {
