@@ -13,7 +13,7 @@ import type { SecretDomainDeps } from "../domain/secrets/deps.js";
 import { resealLegacySecrets } from "../domain/secrets/reseal.js";
 import { SecretReader } from "../domain/secrets/secret-reader.js";
 import { SecretWriter } from "../domain/secrets/secret-writer.js";
-import type { RequestAudit } from "../http/request-audit.js";
+import type { RequestAudit } from "../pipeline/request-record.js";
 import { JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
 import { withStorageFaults } from "../storage/sqlite/storage-faults.js";

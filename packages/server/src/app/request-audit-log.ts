@@ -1,6 +1,6 @@
 import type { AuditLog } from "../audit/audit-log.js";
 import { type AuditEventBuilder, createAuditEventBuilder } from "../audit/build-event.js";
-import type { RequestAudit } from "../http/request-audit.js";
+import type { RequestAudit } from "../pipeline/request-record.js";
 import { loadAdminModel, loadServiceModel } from "../protocol/model.js";
 
 /**

@@ -1,21 +1,19 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AuditReader } from "../audit/audit-reader.js";
+import { createSigV4Verifier } from "../auth/sigv4/index.js";
 import type { CofferConfig } from "../config/config.js";
 import { AccessReview } from "../domain/access/access-review.js";
 import type { CanReadChange } from "../http/change-feed/can-read.js";
 import { createChangeFeed } from "../http/change-feed/change-feed.js";
-import type { RequestAudit } from "../http/request-audit.js";
 import { createRequestHandler } from "../http/request-handler.js";
-import { createSigV4Verifier } from "../http/sigv4/index.js";
-import { adminOperations, adminResource } from "../operations/admin/registry.js";
-import { operations, secretsManagerGlobalResource } from "../operations/registry.js";
-import { idempotencyTokenMembers } from "../protocol/idempotency-tokens.js";
-import { loadAdminModel, loadServiceModel } from "../protocol/model.js";
-import { createInputValidator } from "../protocol/validate.js";
+import { createLogger, type Logger } from "../log/logger.js";
+import { createAdminApi } from "../operations/admin/admin-api.js";
+import { createSecretsManagerApi } from "../operations/secrets-manager-api.js";
+import { createRequestPipeline } from "../pipeline/pipeline.js";
+import type { RequestAudit } from "../pipeline/request-record.js";
 import { canReadWithAccessControl } from "./change-feed-access.js";
 import { listen } from "./listen.js";
-import { createLogger, type Logger } from "./logger.js";
 import { type Coffer, openCoffer } from "./open-coffer.js";
 
 export interface RunningServer {
@@ -94,33 +92,14 @@ export async function startServer(
     ...feedLimits
   } = options.changeFeed ?? {};
   const changeFeed = createChangeFeed({ bus: coffer.changes, canRead, logger, ...feedLimits });
-  const secretsManager = createInputValidator(loadServiceModel());
-  const admin = createInputValidator(loadAdminModel());
   const auditReader = new AuditReader(coffer.auditLog);
-  const secretsManagerTokens = idempotencyTokenMembers(loadServiceModel());
   // No stream outlives the audit guarantee: while the trail fails, subscribers are cut off (and
   // their reconnections refused until it recovers).
   const stopWatchingAudit = coffer.auditLog.onHealthChange((health) => {
     if (!health.ok) changeFeed.endStreams();
   });
-  const handler = createRequestHandler({
-    apis: [
-      {
-        targetPrefix: "secretsmanager.",
-        actionPrefix: "secretsmanager:",
-        operations,
-        validate: (operation, input) => secretsManager.validate(operation, input),
-        globalResource: secretsManagerGlobalResource,
-        idempotencyTokens: (operation) => secretsManagerTokens.get(operation) ?? [],
-      },
-      {
-        targetPrefix: "coffer.",
-        actionPrefix: "coffer:",
-        operations: adminOperations,
-        validate: (operation, input) => admin.validate(operation, input),
-        globalResource: adminResource(coffer.accountId),
-      },
-    ],
+  const pipeline = createRequestPipeline({
+    apis: [createSecretsManagerApi(), createAdminApi(coffer.accountId)],
     services: {
       reader: coffer.reader,
       writer: coffer.writer,
@@ -140,6 +119,9 @@ export async function startServer(
     logger,
     maxBodyBytes,
     now,
+  });
+  const handler = createRequestHandler({
+    pipeline,
     changeFeed,
     auditHealth: () => coffer.auditLog.health(),
   });

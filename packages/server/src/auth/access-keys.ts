@@ -67,6 +67,15 @@ export class AccessKeyRegistry {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /**
+   * The key as last looked up, while that is recent enough to trust; `"unknown"` when storage must
+   * be asked (then call {@link lookup}). Lets the hot path authenticate without an await.
+   */
+  recent(accessKeyId: string): ActiveKey | undefined | "unknown" {
+    const cached = this.cache.get(accessKeyId);
+    return cached && this.now() - cached.checkedAt < recheckAfterMs ? cached.key : "unknown";
+  }
+
   async lookup(accessKeyId: string): Promise<ActiveKey | undefined> {
     const now = this.now();
     const cached = this.cache.get(accessKeyId);

@@ -14,10 +14,10 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { createLogger } from "../app/logger.js";
 import { startServer } from "../app/start-server.js";
 import { loadConfig } from "../config/config.js";
 import { openChangeStream } from "../http/change-feed/sse-reader.test.helper.js";
+import { createLogger } from "../log/logger.js";
 import { adminCall, createUserWithPolicy } from "../testing/admin-call.js";
 import {
   type ServerProcess,

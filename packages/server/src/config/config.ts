@@ -1,11 +1,14 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import type { LogLevel } from "../log/logger.js";
 import {
   declaredKeyIdProblem,
   declaredSecretProblem,
   isLoopbackHost,
   isWeakDeclaredKey,
 } from "./declared-key.js";
+
+export type { LogLevel };
 
 /** Everything configurable, read once from the environment and frozen. No other module reads process.env. */
 export interface CofferConfig {
@@ -32,7 +35,6 @@ export interface CofferConfig {
   warnings: string[];
 }
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
 const logLevels: LogLevel[] = ["debug", "info", "warn", "error"];
 
 export class ConfigError extends Error {

@@ -12,11 +12,11 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { createLogger } from "../app/logger.js";
 import { startServer } from "../app/start-server.js";
 import { AuditWriteError } from "../audit/audit-write-error.js";
 import { loadConfig } from "../config/config.js";
-import type { RequestAudit, RequestRecord } from "../http/request-audit.js";
+import { createLogger } from "../log/logger.js";
+import type { RequestAudit, RequestRecord } from "../pipeline/request-record.js";
 import { testAccountId, testAdmin, testRegion } from "../testing/server-process.js";
 
 test("a request whose audit event cannot be written fails, and its value is not sent", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { request } from "node:http";
 import { after, before, describe, test } from "node:test";
-import { signWithSmithy } from "../http/sigv4/smithySigner.test.helper.js";
+import { signWithSmithy } from "../auth/sigv4/smithySigner.test.helper.js";
 import { type ServerProcess, startServerProcess, testAdmin, testRegion } from "../testing/server-process.js";
 
 let server: ServerProcess;

@@ -37,3 +37,37 @@ export type Operation = (
   context: OperationContext,
   services: OperationServices,
 ) => Promise<object>;
+
+/**
+ * One operation as the request pipeline runs it (docs/request-lifecycle.md): what it is called, the
+ * IAM action and resource it is authorized as, whether it changes anything (then it is audited
+ * ahead, docs/adr/0005), and the handler.
+ */
+export interface OperationDescriptor {
+  /** The name in `X-Amz-Target`, e.g. `GetSecretValue`. */
+  name: string;
+  /** The IAM action policies name, e.g. `secretsmanager:GetSecretValue`. */
+  action: string;
+  /** Read-only operations are audited once, after they run; the others also before (their intent). */
+  readOnly: boolean;
+  /** Top-level members the model marks as idempotency tokens; filled in when a client omits them. */
+  idempotencyTokens: readonly string[];
+  /**
+   * The resource the pipeline authorizes `action` on before the handler runs: `*` or an ARN.
+   * `undefined` when the operation addresses one secret, which the domain authorizes against the very
+   * record it acts on (docs/adr/0007), or when it needs no permission (GetSessionToken).
+   */
+  resource(input: Record<string, unknown>): string | undefined;
+  handler: Operation;
+}
+
+/** One API served at `POST /`: Secrets Manager (`secretsmanager.<Op>`) or Coffer's admin API (`coffer.<Op>`). */
+export interface ApiDescriptor {
+  /** `secretsmanager` or `coffer`: the audit event's source and the IAM action prefix. */
+  name: string;
+  /** `secretsmanager.` or `coffer.` */
+  targetPrefix: string;
+  operations: ReadonlyMap<string, OperationDescriptor>;
+  /** Throws a 4xx CofferError unless `input` matches the operation's input shape in the model. */
+  validate(operation: string, input: unknown): void;
+}

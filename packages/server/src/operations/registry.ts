@@ -50,9 +50,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   ValidateResourcePolicy: validateResourcePolicy,
 };
 
-/** Operations that act on no particular secret: authorized on `*` before they run. */
-const unscoped = new Set(["ListSecrets", "GetRandomPassword", "BatchGetSecretValue"]);
-
-export function secretsManagerGlobalResource(operation: string): string | undefined {
-  return unscoped.has(operation) ? "*" : undefined;
-}
+/**
+ * Operations that act on no particular secret: the pipeline authorizes them on `*` before they run
+ * (BatchGetSecretValue's items are then each authorized by the domain, as GetSecretValue).
+ */
+export const unscopedOperations: ReadonlySet<string> = new Set([
+  "ListSecrets",
+  "GetRandomPassword",
+  "BatchGetSecretValue",
+]);

@@ -4,7 +4,7 @@
  * nor shipped.
  */
 import { type ClientRequest, type IncomingMessage, request } from "node:http";
-import { signWithSmithy } from "../sigv4/smithySigner.test.helper.js";
+import { signWithSmithy } from "../../auth/sigv4/smithySigner.test.helper.js";
 
 export interface SseFrame {
   id: string | undefined;

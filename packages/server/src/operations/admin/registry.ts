@@ -42,8 +42,8 @@ export const adminOperations: Record<string, Operation> = {
  * Admin operations act on the named user (`arn:aws:iam::<account>:user/<name>`), or on `*`.
  * GetSessionToken needs no permission, as in AWS STS: it only narrows the caller's own credential.
  */
-export function adminResource(accountId: string) {
-  return (operation: string, input: Record<string, unknown>): string | undefined => {
+export function adminResource(accountId: string, operation: string) {
+  return (input: Record<string, unknown>): string | undefined => {
     if (operation === "GetSessionToken") return undefined;
     return typeof input.UserName === "string" ? userArn(accountId, input.UserName) : "*";
   };

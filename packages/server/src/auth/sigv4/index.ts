@@ -2,6 +2,7 @@ export { missingAuthorization } from "./missingAuthorization.js";
 export type {
   CredentialLookup,
   IncomingSignedRequest,
+  ParsedSignedRequest,
   SigV4Verifier,
   SigV4VerifierOptions,
   VerifiedRequest,

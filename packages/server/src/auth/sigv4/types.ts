@@ -46,4 +46,16 @@ export interface SigV4VerifierOptions {
 export interface SigV4Verifier {
   /** Returns what the signature proves, or throws one of the SigV4 errors of `domain/errors.ts`. */
   verify(request: IncomingSignedRequest, credentials: CredentialLookup): VerifiedRequest;
+  /**
+   * `verify` in two steps, for a caller that looks the key up itself (perhaps asynchronously): every
+   * check that needs no key (shape, signed headers, scope, clock), then `check` with the key's secret.
+   */
+  parse(request: IncomingSignedRequest): ParsedSignedRequest;
+  /** The signature itself; `undefined` (an unknown key) is UnrecognizedClientException. */
+  check(parsed: ParsedSignedRequest, secretAccessKey: string | undefined): VerifiedRequest;
+}
+
+/** A request whose signature passed every check that needs no key; opaque but for the key id it claims. */
+export interface ParsedSignedRequest {
+  readonly accessKeyId: string;
 }

@@ -1,4 +1,5 @@
-import type { LogLevel } from "../config/config.js";
+/** How much the server says: each level includes the ones after it. */
+export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export interface Logger {
   /** Whether a level is logged, so callers skip building fields nobody will read. */

@@ -15,11 +15,20 @@ import { SigningKeyCache } from "./signingKey.js";
 import type {
   CredentialLookup,
   IncomingSignedRequest,
+  ParsedSignedRequest,
   SigV4Verifier,
   SigV4VerifierOptions,
   VerifiedRequest,
 } from "./types.js";
 import { checkUnsignedHeaders } from "./unsignedHeaders.js";
+
+/** What `parse` keeps for `check`: the request and everything read from it, so nothing is parsed twice. */
+interface ParsedParts extends ParsedSignedRequest {
+  request: IncomingSignedRequest;
+  auth: ReturnType<typeof parseAuthorization>;
+  time: ReturnType<typeof readRequestTime>;
+  headerBlock: string;
+}
 
 /**
  * Server side of AWS Signature Version 4, header form only.
@@ -37,7 +46,7 @@ export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifie
   }
   const signingKeys = new SigningKeyCache();
 
-  function verify(request: IncomingSignedRequest, credentials: CredentialLookup): VerifiedRequest {
+  function parse(request: IncomingSignedRequest): ParsedParts {
     const { headers } = request;
     if (request.rawHeaders !== undefined) checkRepeatedHeaders(request.rawHeaders);
     const authorization = headerValue(headers.authorization);
@@ -50,11 +59,15 @@ export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifie
     checkCredentialScope(auth, service, time.amzDate);
     const headerBlock = canonicalHeaders(headers, auth.signedHeaderNames);
     checkClockSkew(time.amzDate, time.epochMs, now(), maxSkewMs);
+    return { accessKeyId: auth.accessKeyId, request, auth, time, headerBlock };
+  }
 
-    const secretAccessKey = credentials.secretFor(auth.accessKeyId);
+  function check(parsed: ParsedSignedRequest, secretAccessKey: string | undefined): VerifiedRequest {
     if (secretAccessKey === undefined) {
       throw new UnrecognizedClientException("The security token included in the request is invalid.");
     }
+    const { request, auth, time, headerBlock } = parsed as ParsedParts;
+    const { headers } = request;
 
     const canonical = canonicalRequest({
       method: request.method,
@@ -83,5 +96,10 @@ export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifie
     return verified;
   }
 
-  return { verify };
+  function verify(request: IncomingSignedRequest, credentials: CredentialLookup): VerifiedRequest {
+    const parsed = parse(request);
+    return check(parsed, credentials.secretFor(parsed.accessKeyId));
+  }
+
+  return { verify, parse, check };
 }

@@ -1,0 +1,239 @@
+/**
+ * The request pipeline: every call of every API, whatever transport carried it, goes through the
+ * same phases, each a module of its own (docs/request-lifecycle.md):
+ *
+ *   1. frame        `frame.ts`         POST /, content type, X-Amz-Target → API and operation
+ *   2. read         the transport      the body, bounded (413), cut short (RequestAbortedException)
+ *   3. authenticate `authenticate.ts`  SigV4 and the key's state
+ *   4. parse        `parse-input.ts`   JSON object, validated against the operation's model
+ *   5. authorize    `authorize.ts`     the operation's action on its fixed resource (per-secret: domain)
+ *   6. execute      `execute.ts`       the change's intent audited first (ADR 0005), then the handler
+ *   7. audit        the RequestAudit   every outcome, allowed or not, durably recorded …
+ *   8. reply        `reply.ts`         … before it is answered; 503 if it cannot be recorded
+ *
+ * A failure in any phase skips to 7 with the error. Only an unexpected fault becomes a 500.
+ */
+import { randomUUID } from "node:crypto";
+import { AuditWriteError } from "../audit/audit-write-error.js";
+import type { AccessKeyRegistry } from "../auth/access-keys.js";
+import type { SigV4Verifier } from "../auth/sigv4/index.js";
+import type { Authorizer } from "../domain/access/authorizer.js";
+import { CofferError } from "../domain/errors.js";
+import type { RequestScope } from "../domain/secrets/deps.js";
+import { type Logger, stackFramesOf } from "../log/logger.js";
+import type { ApiDescriptor, OperationContext, OperationServices } from "../operations/operation.js";
+import { type AuthenticatedCaller, createAuthenticate } from "./authenticate.js";
+import { authorize } from "./authorize.js";
+import { execute } from "./execute.js";
+import { type FramedCall, frame } from "./frame.js";
+import { parseJsonObject } from "./parse-json.js";
+import { auditFailureReply, errorReply, OutcomeUnrecorded, okReply } from "./reply.js";
+import type { RequestAudit, RequestRecord } from "./request-record.js";
+import { headerOf, type Reply, type TransportCall } from "./transport-call.js";
+
+export interface PipelineDeps {
+  apis: readonly ApiDescriptor[];
+  services: OperationServices;
+  verifier: SigV4Verifier;
+  accessKeys: AccessKeyRegistry;
+  authorizer: Authorizer;
+  audit: RequestAudit;
+  logger: Logger;
+  maxBodyBytes: number;
+  now: () => number;
+}
+
+/** A stream's admission: throws a CofferError to refuse; returns what opens it once audited. */
+export type AdmitStream = (caller: AuthenticatedCaller) => (requestId: string) => void;
+
+export interface RequestPipeline {
+  /** Runs one call through every phase. Never rejects: every failure is a reply. */
+  handle(call: TransportCall): Promise<Reply>;
+  /**
+   * A streaming operation (the change feed): read, authenticate, admit, audit, then `open`.
+   * Resolves `undefined` once the stream is open, or the failure's reply.
+   */
+  stream(
+    call: TransportCall,
+    operation: string,
+    maxBodyBytes: number,
+    admit: AdmitStream,
+  ): Promise<Reply | undefined>;
+}
+
+export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
+  const authenticate = createAuthenticate(deps);
+
+  function newRecord(call: TransportCall): RequestRecord {
+    return {
+      operation: undefined,
+      api: "secretsmanager",
+      region: undefined,
+      caller: undefined,
+      claimedAccessKeyId: undefined,
+      sourceIp: call.sourceIp,
+      userAgent: headerOf(call, "user-agent"),
+      requestId: randomUUID(),
+      time: deps.now(),
+      input: undefined,
+      output: undefined,
+      error: undefined,
+    };
+  }
+
+  async function run(call: TransportCall, record: RequestRecord): Promise<object> {
+    let framed: FramedCall;
+    try {
+      framed = frame(call, deps.apis);
+    } catch (error) {
+      await call.discardBody();
+      throw error;
+    }
+    record.api = framed.api.name;
+    record.operation = framed.operation.name;
+    const body = await call.readBody(deps.maxBodyBytes);
+    const authenticated = authenticate(call, body, record);
+    const caller = authenticated instanceof Promise ? await authenticated : authenticated;
+    const input = parseJsonObject(body);
+    record.input = input;
+    framed.api.validate(framed.operation.name, input);
+    const scope: RequestScope = {
+      region: caller.region,
+      caller: { principal: caller.principal, accessKeyId: caller.accessKeyId, sourceIp: record.sourceIp },
+    };
+    const authorized = authorize(deps.authorizer, framed.operation, input, scope);
+    if (authorized !== undefined) await authorized;
+    const context: OperationContext = {
+      scope,
+      requestId: record.requestId,
+      caller: { accessKeyId: caller.accessKeyId, principal: caller.principal },
+      sourceIp: record.sourceIp,
+    };
+    return execute(framed, input, context, deps.services, deps.audit, record);
+  }
+
+  async function answer(record: RequestRecord, result: object): Promise<Reply> {
+    record.output = result;
+    try {
+      await deps.audit(record);
+    } catch (auditError) {
+      return refuse(record.intended ? new OutcomeUnrecorded(auditError) : auditError, record.requestId);
+    }
+    return okReply(record.requestId, JSON.stringify(result));
+  }
+
+  async function fail(error: unknown, record: RequestRecord): Promise<Reply> {
+    if (error instanceof AuditWriteError || error instanceof OutcomeUnrecorded) {
+      // The trail is failing: one line says so (the log's own outage report says since when);
+      // trying to record this refusal would fail the same way.
+      return refuse(error, record.requestId);
+    }
+    const reply = errorReply(error, record.requestId);
+    logFailure(error, reply.errorType ?? "InternalServiceError", record.requestId);
+    record.error = {
+      awsName: reply.errorType ?? "InternalServiceError",
+      message: messageOf(error, reply.body),
+    };
+    try {
+      await deps.audit(record);
+    } catch (auditError) {
+      return refuse(auditError, record.requestId);
+    }
+    return reply;
+  }
+
+  function refuse(error: unknown, requestId: string): Reply {
+    const changed = error instanceof OutcomeUnrecorded;
+    const cause = changed ? error.cause : error;
+    deps.logger.error("request refused: the audit trail cannot be written", {
+      requestId,
+      changed,
+      cause:
+        cause instanceof Error
+          ? ((cause.cause as { code?: string } | undefined)?.code ?? cause.name)
+          : "unknown",
+    });
+    return auditFailureReply(changed, requestId);
+  }
+
+  function logFailure(error: unknown, awsName: string, requestId: string) {
+    if (!(error instanceof CofferError)) {
+      deps.logger.error("unexpected error", {
+        requestId,
+        error: error instanceof Error ? error.name : typeof error,
+        stack: stackFramesOf(error),
+      });
+    } else if (error.fault === "server") {
+      deps.logger.error("server fault", { requestId, error: awsName, cause: causeName(error) });
+    }
+  }
+
+  /** The last line of defence: whatever escaped the phases above is logged and answered as a 500. */
+  function unexpected(error: unknown, requestId: string): Reply {
+    logFailure(error, "InternalServiceError", requestId);
+    return errorReply(error, requestId);
+  }
+
+  function logDone(call: TransportCall, reply: Reply, started: number) {
+    if (!deps.logger.enabled("debug")) return;
+    deps.logger.debug("request", {
+      requestId: reply.requestId,
+      target: call.headers["x-amz-target"],
+      status: reply.status,
+      ms: Math.round((performance.now() - started) * 100) / 100,
+    });
+  }
+
+  return {
+    async handle(call) {
+      const started = performance.now();
+      const record = newRecord(call);
+      let reply: Reply;
+      try {
+        let result: object;
+        try {
+          result = await run(call, record);
+        } catch (error) {
+          reply = await fail(error, record);
+          logDone(call, reply, started);
+          return reply;
+        }
+        reply = await answer(record, result);
+      } catch (error) {
+        reply = unexpected(error, record.requestId);
+      }
+      logDone(call, reply, started);
+      return reply;
+    },
+
+    async stream(call, operation, maxBodyBytes, admit) {
+      const record = newRecord(call);
+      record.operation = operation;
+      try {
+        try {
+          const body = await call.readBody(maxBodyBytes);
+          const authenticated = authenticate(call, body, record);
+          const caller = authenticated instanceof Promise ? await authenticated : authenticated;
+          const open = admit(caller);
+          // Recorded before the first byte of the stream: no disclosure goes unaudited.
+          await deps.audit(record);
+          open(record.requestId);
+          return undefined;
+        } catch (error) {
+          return await fail(error, record);
+        }
+      } catch (error) {
+        return unexpected(error, record.requestId);
+      }
+    },
+  };
+}
+
+function messageOf(error: unknown, wireBody: string): string {
+  if (error instanceof CofferError) return error.message;
+  return (JSON.parse(wireBody) as { message: string }).message;
+}
+
+function causeName(error: Error): string | undefined {
+  return error.cause instanceof Error ? error.cause.name : undefined;
+}
