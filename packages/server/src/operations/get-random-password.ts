@@ -1,6 +1,6 @@
 import { generateRandomPassword } from "../domain/password.js";
-import type { Operation } from "./operation.js";
+import { typedOperation, type WireInput } from "./wire-types.js";
 
-export const getRandomPassword: Operation = async (raw) => ({
-  RandomPassword: generateRandomPassword(raw as Parameters<typeof generateRandomPassword>[0]),
-});
+export const getRandomPassword = typedOperation<WireInput<"GetRandomPassword">>(async (input) => ({
+  RandomPassword: generateRandomPassword(input),
+}));

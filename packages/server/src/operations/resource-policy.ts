@@ -1,26 +1,31 @@
-import type { Operation } from "./operation.js";
+import { typedOperation, type WireInput } from "./wire-types.js";
 
-export const putResourcePolicy: Operation = async (raw, { scope }, { writer }) => {
-  const input = raw as unknown as { SecretId: string; ResourcePolicy: string; BlockPublicPolicy?: boolean };
-  const ref = await writer.putResourcePolicy(scope, input.SecretId, input.ResourcePolicy, {
-    blockPublicPolicy: input.BlockPublicPolicy ?? false,
-  });
-  return { ARN: ref.arn, Name: ref.name };
-};
+export const putResourcePolicy = typedOperation<WireInput<"PutResourcePolicy">>(
+  async (input, { scope }, { writer }) => {
+    const ref = await writer.putResourcePolicy(scope, input.SecretId, input.ResourcePolicy, {
+      blockPublicPolicy: input.BlockPublicPolicy ?? false,
+    });
+    return { ARN: ref.arn, Name: ref.name };
+  },
+);
 
-export const getResourcePolicy: Operation = async (raw, { scope }, { reader }) => {
-  const { secret } = await reader.getResourcePolicy(scope, (raw as { SecretId: string }).SecretId);
-  return secret.resourcePolicy === undefined
-    ? { ARN: secret.arn, Name: secret.name }
-    : { ARN: secret.arn, Name: secret.name, ResourcePolicy: secret.resourcePolicy };
-};
+export const getResourcePolicy = typedOperation<WireInput<"GetResourcePolicy">>(
+  async (input, { scope }, { reader }) => {
+    const { secret } = await reader.getResourcePolicy(scope, input.SecretId);
+    return secret.resourcePolicy === undefined
+      ? { ARN: secret.arn, Name: secret.name }
+      : { ARN: secret.arn, Name: secret.name, ResourcePolicy: secret.resourcePolicy };
+  },
+);
 
-export const deleteResourcePolicy: Operation = async (raw, { scope }, { writer }) => {
-  const ref = await writer.deleteResourcePolicy(scope, (raw as { SecretId: string }).SecretId);
-  return { ARN: ref.arn, Name: ref.name };
-};
+export const deleteResourcePolicy = typedOperation<WireInput<"DeleteResourcePolicy">>(
+  async (input, { scope }, { writer }) => {
+    const ref = await writer.deleteResourcePolicy(scope, input.SecretId);
+    return { ARN: ref.arn, Name: ref.name };
+  },
+);
 
-export const validateResourcePolicy: Operation = async (raw, { scope }, { reader }) => {
-  const input = raw as { SecretId?: string; ResourcePolicy: string };
-  return reader.validateResourcePolicy(scope, input.ResourcePolicy, input.SecretId);
-};
+export const validateResourcePolicy = typedOperation<WireInput<"ValidateResourcePolicy">>(
+  async (input, { scope }, { reader }) =>
+    reader.validateResourcePolicy(scope, input.ResourcePolicy, input.SecretId),
+);

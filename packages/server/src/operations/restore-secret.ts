@@ -1,6 +1,8 @@
-import type { Operation } from "./operation.js";
+import { typedOperation, type WireInput } from "./wire-types.js";
 
-export const restoreSecret: Operation = async (raw, { scope }, { writer }) => {
-  const ref = await writer.restore(scope, (raw as { SecretId: string }).SecretId);
-  return { ARN: ref.arn, Name: ref.name };
-};
+export const restoreSecret = typedOperation<WireInput<"RestoreSecret">>(
+  async (input, { scope }, { writer }) => {
+    const ref = await writer.restore(scope, input.SecretId);
+    return { ARN: ref.arn, Name: ref.name };
+  },
+);

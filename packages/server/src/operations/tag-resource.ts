@@ -1,14 +1,13 @@
-import type { RequestedTag } from "../domain/secrets/tags.js";
-import type { Operation } from "./operation.js";
+import { typedOperation, type WireInput } from "./wire-types.js";
 
-export const tagResource: Operation = async (raw, { scope }, { writer }) => {
-  const input = raw as { SecretId: string; Tags: RequestedTag[] };
+export const tagResource = typedOperation<WireInput<"TagResource">>(async (input, { scope }, { writer }) => {
   await writer.tag(scope, input.SecretId, input.Tags);
   return {};
-};
+});
 
-export const untagResource: Operation = async (raw, { scope }, { writer }) => {
-  const input = raw as { SecretId: string; TagKeys: string[] };
-  await writer.untag(scope, input.SecretId, input.TagKeys);
-  return {};
-};
+export const untagResource = typedOperation<WireInput<"UntagResource">>(
+  async (input, { scope }, { writer }) => {
+    await writer.untag(scope, input.SecretId, input.TagKeys);
+    return {};
+  },
+);

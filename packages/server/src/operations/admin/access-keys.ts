@@ -1,25 +1,25 @@
 import { isTemporaryKey } from "../../auth/access-keys.js";
 import { AccessDeniedException } from "../../domain/errors.js";
-import type { Operation } from "../operation.js";
 import { compact, epochSeconds, optionalEpochSeconds } from "../wire.js";
+import { typedOperation } from "../wire-types.js";
 
-export const createAccessKey: Operation = async (raw, _context, { identity }) => {
-  const input = raw as unknown as { UserName: string; ExpiresInSeconds?: number };
-  const key = await identity.createAccessKey(input.UserName, { expiresInSeconds: input.ExpiresInSeconds });
-  return {
-    AccessKey: compact({
-      UserName: input.UserName,
-      AccessKeyId: key.accessKeyId,
-      SecretAccessKey: key.secretAccessKey,
-      Status: "Active",
-      CreateDate: epochSeconds(key.createdAt),
-      Expiration: optionalEpochSeconds(key.expiresAt),
-    }),
-  };
-};
+export const createAccessKey = typedOperation<{ UserName: string; ExpiresInSeconds?: number }>(
+  async (input, _context, { identity }) => {
+    const key = await identity.createAccessKey(input.UserName, { expiresInSeconds: input.ExpiresInSeconds });
+    return {
+      AccessKey: compact({
+        UserName: input.UserName,
+        AccessKeyId: key.accessKeyId,
+        SecretAccessKey: key.secretAccessKey,
+        Status: "Active",
+        CreateDate: epochSeconds(key.createdAt),
+        Expiration: optionalEpochSeconds(key.expiresAt),
+      }),
+    };
+  },
+);
 
-export const listAccessKeys: Operation = async (raw, _context, { identity }) => {
-  const input = raw as unknown as { UserName: string };
+export const listAccessKeys = typedOperation<{ UserName: string }>(async (input, _context, { identity }) => {
   const keys = await identity.listAccessKeys(input.UserName);
   return {
     AccessKeyMetadata: keys.map((key) =>
@@ -35,22 +35,26 @@ export const listAccessKeys: Operation = async (raw, _context, { identity }) => 
       }),
     ),
   };
-};
+});
 
-export const updateAccessKey: Operation = async (raw, { caller }, { identity }) => {
-  const input = raw as unknown as { AccessKeyId: string; Status: "Active" | "Inactive"; Force?: boolean };
+export const updateAccessKey = typedOperation<{
+  AccessKeyId: string;
+  Status: "Active" | "Inactive";
+  Force?: boolean;
+}>(async (input, { caller }, { identity }) => {
   await identity.setAccessKeyStatus(input.AccessKeyId, input.Status === "Active" ? "active" : "inactive", {
     caller,
     force: input.Force === true,
   });
   return {};
-};
+});
 
-export const deleteAccessKey: Operation = async (raw, { caller }, { identity }) => {
-  const input = raw as unknown as { AccessKeyId: string; Force?: boolean };
-  await identity.deleteAccessKey(input.AccessKeyId, { caller, force: input.Force === true });
-  return {};
-};
+export const deleteAccessKey = typedOperation<{ AccessKeyId: string; Force?: boolean }>(
+  async (input, { caller }, { identity }) => {
+    await identity.deleteAccessKey(input.AccessKeyId, { caller, force: input.Force === true });
+    return {};
+  },
+);
 
 function credentialsToWire(credentials: {
   accessKeyId: string;
@@ -69,19 +73,23 @@ function credentialsToWire(credentials: {
 }
 
 /** Temporary credentials for the caller itself, as STS GetSessionToken. */
-export const getSessionToken: Operation = async (raw, { caller }, { identity }) => {
-  const input = raw as unknown as { DurationSeconds?: number };
-  if (isTemporaryKey(caller.accessKeyId)) {
-    throw new AccessDeniedException(
-      "GetSessionToken can't be called with session credentials; use a long-term access key.",
+export const getSessionToken = typedOperation<{ DurationSeconds?: number }>(
+  async (input, { caller }, { identity }) => {
+    if (isTemporaryKey(caller.accessKeyId)) {
+      throw new AccessDeniedException(
+        "GetSessionToken can't be called with session credentials; use a long-term access key.",
+      );
+    }
+    return credentialsToWire(
+      await identity.createSessionCredentials(caller.principal, input.DurationSeconds),
     );
-  }
-  return credentialsToWire(await identity.createSessionCredentials(caller.principal, input.DurationSeconds));
-};
+  },
+);
 
 /** Temporary credentials for another user: how an administrator hands a platform a self-expiring credential. */
-export const createSessionCredentials: Operation = async (raw, _context, { identity }) => {
-  const input = raw as unknown as { UserName: string; DurationSeconds?: number };
-  const user = await identity.getUser(input.UserName);
-  return credentialsToWire(await identity.createSessionCredentials(user.arn, input.DurationSeconds));
-};
+export const createSessionCredentials = typedOperation<{ UserName: string; DurationSeconds?: number }>(
+  async (input, _context, { identity }) => {
+    const user = await identity.getUser(input.UserName);
+    return credentialsToWire(await identity.createSessionCredentials(user.arn, input.DurationSeconds));
+  },
+);

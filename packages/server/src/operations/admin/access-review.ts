@@ -1,27 +1,27 @@
-import type { Operation } from "../operation.js";
+import { typedOperation } from "../wire-types.js";
 
 /** Every principal that can perform an action (default GetSecretValue) on a secret, and through which statement. */
-export const whoCanAccess: Operation = async (raw, { scope }, { reader, review }) => {
-  const input = raw as { SecretId: string; Action?: string };
-  const action = input.Action ?? "secretsmanager:GetSecretValue";
-  const { secret } = await reader.describe(scope, input.SecretId);
-  const grants = await review.whoCan(secret, action.includes(":") ? action : `secretsmanager:${action}`);
-  return {
-    ARN: secret.arn,
-    Name: secret.name,
-    Action: action,
-    Principals: grants.map((grant) => ({
-      Principal: grant.principal,
-      Source: grant.source,
-      ...(grant.policyName !== undefined ? { PolicyName: grant.policyName } : {}),
-      ...(grant.sid !== undefined ? { Sid: grant.sid } : {}),
-    })),
-  };
-};
+export const whoCanAccess = typedOperation<{ SecretId: string; Action?: string }>(
+  async (input, { scope }, { reader, review }) => {
+    const action = input.Action ?? "secretsmanager:GetSecretValue";
+    const { secret } = await reader.describe(scope, input.SecretId);
+    const grants = await review.whoCan(secret, action.includes(":") ? action : `secretsmanager:${action}`);
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      Action: action,
+      Principals: grants.map((grant) => ({
+        Principal: grant.principal,
+        Source: grant.source,
+        ...(grant.policyName !== undefined ? { PolicyName: grant.policyName } : {}),
+        ...(grant.sid !== undefined ? { Sid: grant.sid } : {}),
+      })),
+    };
+  },
+);
 
 /** Super-user grants, grants unused in the audit trail for N days, and grants broader than their use. */
-export const lintPolicies: Operation = async (raw, _context, { review }) => {
-  const input = raw as { UnusedDays?: number };
+export const lintPolicies = typedOperation<{ UnusedDays?: number }>(async (input, _context, { review }) => {
   const findings = await review.lint({ unusedDays: input.UnusedDays ?? 90 });
   return {
     Findings: findings.map((f) => ({
@@ -33,4 +33,4 @@ export const lintPolicies: Operation = async (raw, _context, { review }) => {
       Message: f.message,
     })),
   };
-};
+});

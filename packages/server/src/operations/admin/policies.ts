@@ -1,22 +1,22 @@
-import type { Operation } from "../operation.js";
 import { epochSeconds } from "../wire.js";
+import { typedOperation } from "../wire-types.js";
 
 interface UserPolicyInput {
   UserName: string;
   PolicyName: string;
 }
 
-export const putUserPolicy: Operation = async (raw, { caller }, { identity }) => {
-  const input = raw as unknown as UserPolicyInput & { PolicyDocument: string; Force?: boolean };
-  await identity.putUserPolicy(input.UserName, input.PolicyName, input.PolicyDocument, {
-    caller,
-    force: input.Force === true,
-  });
-  return {};
-};
+export const putUserPolicy = typedOperation<UserPolicyInput & { PolicyDocument: string; Force?: boolean }>(
+  async (input, { caller }, { identity }) => {
+    await identity.putUserPolicy(input.UserName, input.PolicyName, input.PolicyDocument, {
+      caller,
+      force: input.Force === true,
+    });
+    return {};
+  },
+);
 
-export const getUserPolicy: Operation = async (raw, _context, { identity }) => {
-  const input = raw as unknown as UserPolicyInput;
+export const getUserPolicy = typedOperation<UserPolicyInput>(async (input, _context, { identity }) => {
   const policy = await identity.getUserPolicy(input.UserName, input.PolicyName);
   return {
     UserName: input.UserName,
@@ -24,15 +24,20 @@ export const getUserPolicy: Operation = async (raw, _context, { identity }) => {
     PolicyDocument: policy.document,
     UpdateDate: epochSeconds(policy.updatedAt),
   };
-};
+});
 
-export const deleteUserPolicy: Operation = async (raw, { caller }, { identity }) => {
-  const input = raw as unknown as UserPolicyInput & { Force?: boolean };
-  await identity.deleteUserPolicy(input.UserName, input.PolicyName, { caller, force: input.Force === true });
-  return {};
-};
+export const deleteUserPolicy = typedOperation<UserPolicyInput & { Force?: boolean }>(
+  async (input, { caller }, { identity }) => {
+    await identity.deleteUserPolicy(input.UserName, input.PolicyName, {
+      caller,
+      force: input.Force === true,
+    });
+    return {};
+  },
+);
 
-export const listUserPolicies: Operation = async (raw, _context, { identity }) => {
-  const input = raw as { UserName: string };
-  return { PolicyNames: (await identity.listUserPolicies(input.UserName)).map((p) => p.policyName) };
-};
+export const listUserPolicies = typedOperation<{ UserName: string }>(
+  async (input, _context, { identity }) => {
+    return { PolicyNames: (await identity.listUserPolicies(input.UserName)).map((p) => p.policyName) };
+  },
+);
