@@ -39,7 +39,7 @@ export type Operation = (
 ) => Promise<object>;
 
 /**
- * One operation as the request pipeline runs it (docs/request-lifecycle.md): what it is called, the
+ * One operation as the request pipeline runs it (docs/ARCHITECTURE.md, "One request"): what it is called, the
  * IAM action and resource it is authorized as, whether it changes anything (then it is audited
  * ahead, docs/adr/0005), and the handler.
  */

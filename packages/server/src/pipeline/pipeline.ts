@@ -1,6 +1,6 @@
 /**
  * The request pipeline: every call of every API, whatever transport carried it, goes through the
- * same phases, each a module of its own (docs/request-lifecycle.md):
+ * same phases, each a module of its own (docs/ARCHITECTURE.md, "One request"):
  *
  *   1. frame        `frame.ts`         POST /, content type, X-Amz-Target → API and operation
  *   2. read         the transport      the body, bounded (413), cut short (RequestAbortedException)
