@@ -3,7 +3,7 @@ import { join, resolve } from "node:path";
 import { AuditLog } from "../audit/audit-log.js";
 import { AuditReader } from "../audit/audit-reader.js";
 import { ConfigError, loadConfig } from "../config/config.js";
-import { CofferError } from "../domain/errors.js";
+import { CofferError } from "../errors/catalog.js";
 import {
   type AuditOperation,
   queryAuditEvents,

@@ -1,4 +1,4 @@
-import type { AccessKey } from "../auth/access-keys.js";
+import type { AccessKey } from "../domain/identity/access-key-material.js";
 
 interface BannerInput {
   url: string;

@@ -1,7 +1,7 @@
 import type { AccessKeyRegistry } from "../auth/access-keys.js";
 import type { Authorizer } from "../domain/access/authorizer.js";
+import type { SecretStore } from "../domain/ports/secret-store.js";
 import type { CanReadChange } from "../http/change-feed/can-read.js";
-import type { SecretStore } from "../storage/port.js";
 
 /**
  * A change-feed event goes to a caller only while the caller's key is still valid and a policy lets

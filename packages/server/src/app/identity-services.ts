@@ -4,7 +4,7 @@ import { Authorizer } from "../domain/access/authorizer.js";
 import { IdentityService } from "../domain/identity/identity-service.js";
 import { administeringActions, type PolicyDocument } from "../domain/identity/lockout-guard.js";
 import { assertKnownActions, parsePolicy } from "../domain/policy/index.js";
-import type { IdentityStore } from "../storage/identity-port.js";
+import type { IdentityStore } from "../domain/ports/identity-store.js";
 
 /** Access keys, the policy evaluator and the identity service over one store: the server's and `coffer admin recover`'s. */
 export function createIdentityServices(deps: {

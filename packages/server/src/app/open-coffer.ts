@@ -1,11 +1,12 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { AuditLog } from "../audit/audit-log.js";
-import { type AccessKey, type AccessKeyRegistry, generateAccessKey } from "../auth/access-keys.js";
+import type { AccessKeyRegistry } from "../auth/access-keys.js";
 import type { CofferConfig } from "../config/config.js";
 import { createEnvelope, type Envelope } from "../crypto/envelope.js";
 import { type Keyring, openKeyring } from "../crypto/keyring.js";
 import type { Authorizer } from "../domain/access/authorizer.js";
+import { type AccessKey, generateAccessKey } from "../domain/identity/access-key-material.js";
 import type { IdentityService } from "../domain/identity/identity-service.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import { ChangeEventBus } from "../domain/secrets/change-events.js";

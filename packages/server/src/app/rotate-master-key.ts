@@ -3,9 +3,9 @@ import { accessKeyContext } from "../auth/access-keys.js";
 import { ConfigError, loadConfig } from "../config/config.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { openKeyring, retireKeys, rotateKeyringFile } from "../crypto/keyring.js";
-import { DecryptionFailure } from "../domain/errors.js";
 import { resealLegacySecrets, resealUnderActiveKey } from "../domain/secrets/reseal.js";
 import { rewrapValue } from "../domain/secrets/secret-value.js";
+import { DecryptionFailure } from "../errors/catalog.js";
 import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
 import { databaseFileName } from "./open-coffer.js";
 

@@ -1,12 +1,11 @@
-import { createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { Envelope } from "../crypto/envelope.js";
-import type { AccessKeyRecord, IdentityStore } from "../storage/identity-port.js";
-
-export interface AccessKey {
-  accessKeyId: string;
-  secretAccessKey: string;
-  principal: string;
-}
+import {
+  type AccessKey,
+  type AccessKeyKeeper,
+  hashSessionToken,
+} from "../domain/identity/access-key-material.js";
+import type { AccessKeyRecord, IdentityStore } from "../domain/ports/identity-store.js";
 
 /** What SigV4 and the session-token check need about one access key. */
 export interface ActiveKey {
@@ -16,27 +15,10 @@ export interface ActiveKey {
   sessionTokenHash: string | undefined;
 }
 
-const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /** How long a looked-up key is trusted before storage is asked again (covers other server nodes). */
 const recheckAfterMs = 1_000;
 /** Last-used time and address are written at most this often per key, to keep writes off the hot path. */
 const recordUseEveryMs = 60_000;
-
-/** AWS-style key ids: AKIA… for long-term keys, ASIA… for temporary session credentials. */
-export function generateAccessKey(principal: string, prefix: "AKIA" | "ASIA" = "AKIA"): AccessKey {
-  let id = prefix;
-  for (let i = 0; i < 16; i++) id += idAlphabet[randomInt(idAlphabet.length)];
-  const secretAccessKey = randomBytes(30).toString("base64").replace(/\+/g, "A").replace(/\//g, "z");
-  return { accessKeyId: id, secretAccessKey, principal };
-}
-
-export function isTemporaryKey(accessKeyId: string): boolean {
-  return accessKeyId.startsWith("ASIA");
-}
-
-export function hashSessionToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
-}
 
 export function sessionTokenMatches(token: string | undefined, expectedHash: string): boolean {
   if (token === undefined) return false;
@@ -57,7 +39,7 @@ interface CachedKey {
  * at most every second, so a key disabled or deleted anywhere stops working within a second, and
  * at once on this node (`forget`).
  */
-export class AccessKeyRegistry {
+export class AccessKeyRegistry implements AccessKeyKeeper {
   private readonly cache = new Map<string, CachedKey>();
   private readonly useRecordedAt = new Map<string, number>();
 

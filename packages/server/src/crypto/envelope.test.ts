@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import fc from "fast-check";
-import { DecryptionFailure, EncryptionFailure, InternalServiceError } from "../domain/errors.js";
+import { DecryptionFailure, EncryptionFailure, InternalServiceError } from "../errors/catalog.js";
 import { createEnvelope, type SealedValue } from "./envelope.js";
 import { type Keyring, openKeyring, retireKeys, rotateKeyringFile } from "./keyring.js";
 

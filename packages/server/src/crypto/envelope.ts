@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import { DecryptionFailure, EncryptionFailure, InternalServiceError } from "../domain/errors.js";
+import { DecryptionFailure, EncryptionFailure, InternalServiceError } from "../errors/catalog.js";
 import { decryptPacked, encryptPacked } from "./aesGcm.js";
 import { generateKey } from "./keyMaterial.js";
 import type { Keyring } from "./keyring.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { InvalidParameterException } from "./errors.js";
+import { InvalidParameterException } from "../errors/catalog.js";
 import {
   DEFAULT_PASSWORD_LENGTH,
   DIGITS,

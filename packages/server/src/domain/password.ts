@@ -7,7 +7,7 @@
  * guaranteed characters are shuffled in with Fisher–Yates so their positions are uniform too.
  */
 import { randomInt } from "node:crypto";
-import { InvalidParameterException } from "./errors.js";
+import { InvalidParameterException } from "../errors/catalog.js";
 
 /** The GetRandomPassword request. JSON null in any field means "use the default", as in AWS. */
 export interface RandomPasswordParameters {

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { RequestAbortedException, RequestEntityTooLargeException } from "../domain/errors.js";
+import { RequestAbortedException, RequestEntityTooLargeException } from "../errors/catalog.js";
 
 /**
  * Collects the body, refusing early (by Content-Length) or as soon as it grows past the limit. A

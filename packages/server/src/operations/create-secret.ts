@@ -1,4 +1,4 @@
-import { NotImplementedYetException } from "../domain/errors.js";
+import { NotImplementedYetException } from "../errors/catalog.js";
 import { compact, valueFromWire } from "./wire.js";
 import { typedOperation, type WireInput } from "./wire-types.js";
 

@@ -1,4 +1,4 @@
-import type { SortKey } from "../storage/port.js";
+import type { SortKey } from "../domain/ports/secret-store.js";
 import type { Operation } from "./operation.js";
 import { compact, filtersFromWire, secretMetadataToWire } from "./wire.js";
 

@@ -1,4 +1,4 @@
-import { NotImplementedYetException } from "../domain/errors.js";
+import { NotImplementedYetException } from "../errors/catalog.js";
 import type { Operation } from "./operation.js";
 
 /** Operations of the protocol that arrive in later releases answer a clear error, never a fake success. */

@@ -1,4 +1,4 @@
-import { InvalidParameterException } from "../domain/errors.js";
+import { InvalidParameterException } from "../errors/catalog.js";
 import { valueFromWire } from "./wire.js";
 import { typedOperation, type WireInput } from "./wire-types.js";
 

@@ -1,8 +1,8 @@
-import { InvalidParameterException } from "../domain/errors.js";
 import type { SecretFilter } from "../domain/secrets/filters.js";
 import type { SecretRecord } from "../domain/secrets/records.js";
 import type { ReadValue } from "../domain/secrets/secret-reader.js";
 import type { SecretValue } from "../domain/secrets/secret-value.js";
+import { InvalidParameterException } from "../errors/catalog.js";
 
 /** AWS JSON 1.1 sends timestamps as epoch seconds. */
 export function epochSeconds(epochMs: number): number {

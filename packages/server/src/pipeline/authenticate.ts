@@ -4,7 +4,7 @@ import {
   ExpiredTokenException,
   InvalidSignatureException,
   UnrecognizedClientException,
-} from "../domain/errors.js";
+} from "../errors/catalog.js";
 import type { RequestRecord } from "./request-record.js";
 import type { TransportCall } from "./transport-call.js";
 

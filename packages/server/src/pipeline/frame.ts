@@ -1,4 +1,4 @@
-import { UnknownOperationException, UnsupportedMediaTypeException } from "../domain/errors.js";
+import { UnknownOperationException, UnsupportedMediaTypeException } from "../errors/catalog.js";
 import type { ApiDescriptor, OperationDescriptor } from "../operations/operation.js";
 import { headerOf, type TransportCall, truncate } from "./transport-call.js";
 

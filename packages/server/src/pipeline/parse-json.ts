@@ -1,4 +1,4 @@
-import { SerializationException } from "../domain/errors.js";
+import { SerializationException } from "../errors/catalog.js";
 
 /** The body must be a JSON object; an empty body counts as `{}`. Parser messages are not echoed: they quote input. */
 export function parseJsonObject(body: Buffer): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { ServiceUnavailableException } from "../domain/errors.js";
+import { ServiceUnavailableException } from "../errors/catalog.js";
 import type { Reply } from "./transport-call.js";
 import { toWireError } from "./wire-error.js";
 

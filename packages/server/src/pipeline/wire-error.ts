@@ -1,4 +1,4 @@
-import { CofferError, InternalServiceError } from "../domain/errors.js";
+import { CofferError, InternalServiceError } from "../errors/catalog.js";
 
 export interface WireError {
   status: number;

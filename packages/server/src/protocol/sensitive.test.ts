@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { UnknownOperationException } from "../domain/errors.js";
+import { UnknownOperationException } from "../errors/catalog.js";
 import { loadServiceModel, operationNames, parseServiceModel } from "./model.js";
 import { containsSensitive, sensitiveMembers } from "./sensitive.js";
 

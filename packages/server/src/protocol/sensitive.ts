@@ -2,7 +2,7 @@
  * Which parts of an operation's input are secret material (shapes marked `"sensitive": true`),
  * so validation messages and the audit log can leave them out.
  */
-import { UnknownOperationException } from "../domain/errors.js";
+import { UnknownOperationException } from "../errors/catalog.js";
 import { childShapeNames, type ServiceModel, shapeNamed } from "./model.js";
 
 const containsCache = new WeakMap<ServiceModel, Map<string, boolean>>();

@@ -6,7 +6,7 @@ import {
   SerializationException,
   UnknownOperationException,
   ValidationException,
-} from "../domain/errors.js";
+} from "../errors/catalog.js";
 import { MAX_ECHOED_VALUE_LENGTH, MAX_LISTED_ISSUES } from "./messages.js";
 import { loadServiceModel, operationNames, parseServiceModel } from "./model.js";
 import { arbitraryForShape } from "./shape-arbitrary.test-helper.js";

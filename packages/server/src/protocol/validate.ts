@@ -9,7 +9,7 @@
  * Checks are compiled per operation when the validator is created; `validate` on a valid request
  * only reads the input (no allocation beyond V8's own), since it runs on every GetSecretValue.
  */
-import { UnknownOperationException } from "../domain/errors.js";
+import { UnknownOperationException } from "../errors/catalog.js";
 import { compileJavaPatterns } from "./java-pattern.js";
 import { echoValue } from "./messages.js";
 import { modelPatterns, operationNames, type ServiceModel } from "./model.js";

@@ -8,7 +8,7 @@
  *   filters.1.member.values.2.member      (list element)
  *   someMap.3.key / someMap.3.value       (map entry)
  */
-import { SerializationException, ValidationException } from "../domain/errors.js";
+import { SerializationException, ValidationException } from "../errors/catalog.js";
 import { formatIssue, formatValidationMessage, MAX_LISTED_ISSUES, typeMismatchMessage } from "./messages.js";
 
 export type PathSegment = string | number;

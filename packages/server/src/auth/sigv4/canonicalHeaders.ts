@@ -1,4 +1,4 @@
-import { IncompleteSignatureException } from "../../domain/errors.js";
+import { IncompleteSignatureException } from "../../errors/catalog.js";
 
 const SPACE = 0x20;
 const TAB = 0x09;

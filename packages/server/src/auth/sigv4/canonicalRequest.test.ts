@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { IncompleteSignatureException } from "../../domain/errors.js";
+import { IncompleteSignatureException } from "../../errors/catalog.js";
 import { canonicalHeaders, canonicalHeaderValue } from "./canonicalHeaders.js";
 import { canonicalQuery } from "./canonicalQuery.js";
 import { canonicalRequest } from "./canonicalRequest.js";

@@ -1,4 +1,4 @@
-import { InvalidSignatureException } from "../../domain/errors.js";
+import { InvalidSignatureException } from "../../errors/catalog.js";
 import { formatAmzDate } from "./requestTime.js";
 
 export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60_000;

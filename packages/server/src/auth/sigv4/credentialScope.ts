@@ -1,4 +1,4 @@
-import { InvalidSignatureException } from "../../domain/errors.js";
+import { InvalidSignatureException } from "../../errors/catalog.js";
 import type { ParsedAuthorization } from "./parseAuthorization.js";
 
 export const SCOPE_TERMINATOR = "aws4_request";

@@ -2,7 +2,7 @@ import {
   type CofferError,
   IncompleteSignatureException,
   MissingAuthenticationTokenException,
-} from "../../domain/errors.js";
+} from "../../errors/catalog.js";
 import { SIGV4_ALGORITHM } from "./parseAuthorization.js";
 
 const PRESIGNED_QUERY = /[?&]x-amz-(?:algorithm|credential|signature)=/i;

@@ -1,4 +1,4 @@
-import { IncompleteSignatureException } from "../../domain/errors.js";
+import { IncompleteSignatureException } from "../../errors/catalog.js";
 import { signedHeaderNames } from "./signedHeaderNames.js";
 
 export const SIGV4_ALGORITHM = "AWS4-HMAC-SHA256";

@@ -1,4 +1,4 @@
-import { InvalidSignatureException } from "../../domain/errors.js";
+import { InvalidSignatureException } from "../../errors/catalog.js";
 import { headerValue } from "./headerValue.js";
 import { sha256Hex } from "./sha256.js";
 

@@ -1,4 +1,4 @@
-import { IncompleteSignatureException } from "../../domain/errors.js";
+import { IncompleteSignatureException } from "../../errors/catalog.js";
 
 /**
  * Headers that decide who is calling, what is asked and how the body is read. Node keeps only the

@@ -1,4 +1,4 @@
-import { IncompleteSignatureException } from "../../domain/errors.js";
+import { IncompleteSignatureException } from "../../errors/catalog.js";
 import { headerValue } from "./headerValue.js";
 
 export interface RequestTime {

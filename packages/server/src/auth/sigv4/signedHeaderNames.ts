@@ -1,4 +1,4 @@
-import { IncompleteSignatureException } from "../../domain/errors.js";
+import { IncompleteSignatureException } from "../../errors/catalog.js";
 
 const MAX_CACHED_LISTS = 256;
 const cachedLists = new Map<string, readonly string[]>();

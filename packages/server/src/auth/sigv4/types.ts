@@ -44,7 +44,7 @@ export interface SigV4VerifierOptions {
 }
 
 export interface SigV4Verifier {
-  /** Returns what the signature proves, or throws one of the SigV4 errors of `domain/errors.ts`. */
+  /** Returns what the signature proves, or throws one of the SigV4 errors of `errors/catalog.ts`. */
   verify(request: IncomingSignedRequest, credentials: CredentialLookup): VerifiedRequest;
   /**
    * `verify` in two steps, for a caller that looks the key up itself (perhaps asynchronously): every

@@ -1,4 +1,4 @@
-import { IncompleteSignatureException } from "../../domain/errors.js";
+import { IncompleteSignatureException } from "../../errors/catalog.js";
 
 /** How AWS spells the headers it names in its messages. */
 const DISPLAY_NAMES: Readonly<Record<string, string>> = {

@@ -10,7 +10,7 @@ import {
   InvalidSignatureException,
   MissingAuthenticationTokenException,
   UnrecognizedClientException,
-} from "../../domain/errors.js";
+} from "../../errors/catalog.js";
 import { type SmithySigningInput, signWithSmithy } from "./smithySigner.test.helper.js";
 import type { CredentialLookup, IncomingSignedRequest } from "./types.js";
 import { createSigV4Verifier } from "./verify.js";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { InvalidSignatureException } from "../../domain/errors.js";
+import { InvalidSignatureException } from "../../errors/catalog.js";
 import { signWithSmithy } from "./smithySigner.test.helper.js";
 import { createSigV4Verifier } from "./verify.js";
 

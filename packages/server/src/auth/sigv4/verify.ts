@@ -1,4 +1,4 @@
-import { InvalidSignatureException, UnrecognizedClientException } from "../../domain/errors.js";
+import { InvalidSignatureException, UnrecognizedClientException } from "../../errors/catalog.js";
 import { canonicalHeaders } from "./canonicalHeaders.js";
 import { canonicalRequest } from "./canonicalRequest.js";
 import { checkClockSkew, DEFAULT_MAX_CLOCK_SKEW_MS } from "./clockSkew.js";

@@ -1,5 +1,4 @@
 import type { AuditPage, AuditQuery } from "../../audit/audit-query.js";
-import type { IdentityStore } from "../../storage/identity-port.js";
 import {
   actionStatus,
   canonicalAction,
@@ -11,6 +10,7 @@ import {
   statementActions,
   unknownActionMessage,
 } from "../policy/index.js";
+import type { IdentityStore } from "../ports/identity-store.js";
 import type { SecretRecord } from "../secrets/records.js";
 import type { AccessTarget, Authorizer } from "./authorizer.js";
 

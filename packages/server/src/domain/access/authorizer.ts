@@ -1,5 +1,4 @@
-import type { IdentityStore } from "../../storage/identity-port.js";
-import { AccessDeniedException } from "../errors.js";
+import { AccessDeniedException } from "../../errors/catalog.js";
 import {
   type AuthorizationResult,
   accessDeniedMessage,
@@ -8,6 +7,7 @@ import {
   parsePolicy,
   type RequestPrincipal,
 } from "../policy/index.js";
+import type { IdentityStore } from "../ports/identity-store.js";
 import type { Tag } from "../secrets/records.js";
 
 /** Who is calling, as SigV4 and the key registry established it. */

@@ -1,19 +1,23 @@
 import { randomBytes } from "node:crypto";
 import {
-  type AccessKey,
-  type AccessKeyRegistry,
-  generateAccessKey,
-  hashSessionToken,
-} from "../../auth/access-keys.js";
+  InvalidParameterException,
+  ResourceExistsException,
+  ResourceNotFoundException,
+} from "../../errors/catalog.js";
 import {
   type AccessKeyRecord,
   type IdentityStore,
   PrincipalExistsError,
   type PrincipalPolicyRecord,
   type PrincipalRecord,
-} from "../../storage/identity-port.js";
-import { InvalidParameterException, ResourceExistsException, ResourceNotFoundException } from "../errors.js";
+} from "../ports/identity-store.js";
 import { mergeTags, type RequestedTag, removeTags } from "../secrets/tags.js";
+import {
+  type AccessKey,
+  type AccessKeyKeeper,
+  generateAccessKey,
+  hashSessionToken,
+} from "./access-key-material.js";
 import {
   type AdminCaller,
   assertNoLockout,
@@ -24,7 +28,7 @@ import { assertPolicyName, assertUserName, userArn } from "./names.js";
 
 export interface IdentityDeps {
   store: IdentityStore;
-  accessKeys: Pick<AccessKeyRegistry, "save" | "forget">;
+  accessKeys: AccessKeyKeeper;
   accountId: string;
   now: () => number;
   /** Parses and checks a policy document; throws MalformedPolicyDocumentException. */

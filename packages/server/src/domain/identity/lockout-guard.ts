@@ -1,5 +1,5 @@
-import type { AccessKeyRecord, IdentityStore } from "../../storage/identity-port.js";
-import { InvalidRequestException } from "../errors.js";
+import { InvalidRequestException } from "../../errors/catalog.js";
+import type { AccessKeyRecord, IdentityStore } from "../ports/identity-store.js";
 
 /** The caller of an admin operation, as SigV4 established it. */
 export interface AdminCaller {

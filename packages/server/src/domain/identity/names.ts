@@ -1,4 +1,4 @@
-import { InvalidParameterException } from "../errors.js";
+import { InvalidParameterException } from "../../errors/catalog.js";
 
 const userName = /^[\w+=,.@-]{1,64}$/;
 const policyName = /^[\w+=,.@-]{1,128}$/;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { MalformedPolicyDocumentException } from "../errors.js";
+import { MalformedPolicyDocumentException } from "../../errors/catalog.js";
 import { actionStatus, assertKnownActions, unknownActionMessage } from "./actions.js";
 import { COFFER_ADMIN_ACTIONS, SECRETS_MANAGER_ACTIONS } from "./catalog.js";
 import { parsePolicy } from "./parse.js";

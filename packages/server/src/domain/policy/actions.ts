@@ -5,7 +5,7 @@
  * are accepted — they are commonly pasted next to Secrets Manager actions — and grant nothing here;
  * so is a pattern whose service part has a wildcard, which may name any service.
  */
-import { MalformedPolicyDocumentException } from "../errors.js";
+import { MalformedPolicyDocumentException } from "../../errors/catalog.js";
 import { closest, serviceActions } from "./catalog.js";
 import { formatPath } from "./parse.js";
 import type { Policy, PolicyPath, Statement } from "./types.js";

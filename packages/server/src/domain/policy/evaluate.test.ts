@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${key}, not JS templates.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AccessDeniedException } from "../errors.js";
+import { AccessDeniedException } from "../../errors/catalog.js";
 import type { RequestPrincipal } from "./compile.js";
 import {
   type AuthorizationRequest,

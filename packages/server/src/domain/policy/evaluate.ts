@@ -20,7 +20,7 @@
  * `aws:ResourceTag/*` and `secretsmanager:ResourceTag/*` stand in for each other. Nothing reads the
  * clock: pass `aws:CurrentTime` / `aws:EpochTime` in the context for date conditions.
  */
-import { AccessDeniedException } from "../errors.js";
+import { AccessDeniedException } from "../../errors/catalog.js";
 import { type CompiledStatement, compilePolicy, type RequestPrincipal } from "./compile.js";
 import type { Policy } from "./types.js";
 import type { ContextLookup, ContextValue } from "./variables.js";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { MalformedPolicyDocumentException } from "../errors.js";
+import { MalformedPolicyDocumentException } from "../../errors/catalog.js";
 import { validatePolicy } from "./lint.js";
 import { analyzePolicy, formatPath, parsePolicy, policyToDocument } from "./parse.js";
 import type { PolicyKind } from "./types.js";

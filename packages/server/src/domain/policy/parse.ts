@@ -22,7 +22,7 @@
  *   `ForAllValues:` (not for Null); keys `vendor:name`; values a string, number or boolean or a
  *   non-empty array of them, each valid for the operator (numbers, dates, booleans, CIDRs, base64).
  */
-import { MalformedPolicyDocumentException } from "../errors.js";
+import { MalformedPolicyDocumentException } from "../../errors/catalog.js";
 import { closest } from "./catalog.js";
 import { parseCidr } from "./ip.js";
 import {

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: IAM policy variables are written ${key}, not JS templates.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { PublicPolicyException } from "../errors.js";
+import { PublicPolicyException } from "../../errors/catalog.js";
 import { parsePolicy } from "./parse.js";
 import { assertNotPublic, isPublicPolicy } from "./public.js";
 

@@ -23,7 +23,7 @@
  * Deny statements are not credited: a policy that allows `*` and then denies everyone outside an
  * account is still reported public (rewrite it as a conditioned Allow).
  */
-import { PublicPolicyException } from "../errors.js";
+import { PublicPolicyException } from "../../errors/catalog.js";
 import { parseCidr } from "./ip.js";
 import type { ConditionClause, Policy, PrincipalSpec, Statement } from "./types.js";
 

@@ -1,5 +1,5 @@
 import type { Envelope } from "../../crypto/envelope.js";
-import { DecryptionFailure } from "../errors.js";
+import { DecryptionFailure } from "../../errors/catalog.js";
 import type { SecretRecord, StageMap, VersionMeta, VersionRecord } from "./records.js";
 
 /**

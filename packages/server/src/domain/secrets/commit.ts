@@ -1,5 +1,5 @@
-import { StoreConflictError } from "../../storage/port.js";
-import { InternalServiceError } from "../errors.js";
+import { InternalServiceError } from "../../errors/catalog.js";
+import { StoreConflictError } from "../ports/secret-store.js";
 
 const maxAttempts = 10;
 

@@ -1,6 +1,6 @@
 import type { Envelope } from "../../crypto/envelope.js";
-import type { SecretStore } from "../../storage/port.js";
 import type { Authorizer, Caller } from "../access/authorizer.js";
+import type { SecretStore } from "../ports/secret-store.js";
 import type { ChangePublisher } from "./change-events.js";
 
 /** What the secrets domain needs from the outside world; tests pass their own. */

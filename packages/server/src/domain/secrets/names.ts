@@ -1,4 +1,4 @@
-import { InvalidParameterException } from "../errors.js";
+import { InvalidParameterException } from "../../errors/catalog.js";
 
 const allowedName = /^[A-Za-z0-9/_+=.@-]+$/;
 

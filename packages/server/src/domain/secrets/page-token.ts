@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { InvalidNextTokenException } from "../errors.js";
+import { InvalidNextTokenException } from "../../errors/catalog.js";
 
 /**
  * NextToken is a keyset cursor (the last item's sort value and ARN) plus a digest of the query it

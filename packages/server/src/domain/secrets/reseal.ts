@@ -1,6 +1,6 @@
 import type { Envelope } from "../../crypto/envelope.js";
-import type { SecretStore, SettingsStore } from "../../storage/port.js";
-import { DecryptionFailure } from "../errors.js";
+import { DecryptionFailure } from "../../errors/catalog.js";
+import type { SecretStore, SettingsStore } from "../ports/secret-store.js";
 import { parseSecretId } from "./arn.js";
 import { sealSecret, sealSecretOverMap, verifySecret } from "./binding.js";
 import type { SealedSecretValue } from "./records.js";

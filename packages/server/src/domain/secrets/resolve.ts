@@ -1,5 +1,5 @@
+import { InvalidRequestException, ResourceNotFoundException } from "../../errors/catalog.js";
 import type { AccessTarget } from "../access/authorizer.js";
-import { InvalidRequestException, ResourceNotFoundException } from "../errors.js";
 import { parseSecretId } from "./arn.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import type { SecretRecord, SecretState } from "./records.js";

@@ -1,15 +1,15 @@
-import type { SortKey } from "../../storage/port.js";
 import {
   CofferError,
   InvalidParameterException,
   MalformedPolicyDocumentException,
   ResourceNotFoundException,
-} from "../errors.js";
+} from "../../errors/catalog.js";
 import {
   toValidateResourcePolicyResponse,
   type ValidateResourcePolicyResponse,
   validatePolicy,
 } from "../policy/index.js";
+import type { SortKey } from "../ports/secret-store.js";
 import { verifySecret, verifyVersionStages } from "./binding.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { matchesFilters, type SecretFilter } from "./filters.js";

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { Envelope } from "../../crypto/envelope.js";
-import { InvalidParameterException } from "../errors.js";
+import { InvalidParameterException } from "../../errors/catalog.js";
 import type { SealedSecretValue, ValueKind } from "./records.js";
 
 /** A plaintext secret value. Never logged, never put in an error message. */

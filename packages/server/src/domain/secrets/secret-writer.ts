@@ -1,12 +1,12 @@
-import { type SecretChange, StoreConflictError } from "../../storage/port.js";
 import {
   InvalidParameterException,
   InvalidRequestException,
   PublicPolicyException,
   ResourceExistsException,
   ResourceNotFoundException,
-} from "../errors.js";
+} from "../../errors/catalog.js";
 import { assertKnownActions, isPublicPolicy, parsePolicy } from "../policy/index.js";
+import { type SecretChange, StoreConflictError } from "../ports/secret-store.js";
 import { parseSecretId } from "./arn.js";
 import { sealSecret } from "./binding.js";
 import type { ChangeOperation } from "./change-events.js";

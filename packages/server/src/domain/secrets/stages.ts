@@ -1,4 +1,4 @@
-import { InvalidParameterException, LimitExceededException } from "../errors.js";
+import { InvalidParameterException, LimitExceededException } from "../../errors/catalog.js";
 import type { VersionMeta } from "./records.js";
 
 export const CURRENT = "AWSCURRENT";

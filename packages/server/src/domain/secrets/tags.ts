@@ -1,4 +1,4 @@
-import { InvalidParameterException } from "../errors.js";
+import { InvalidParameterException } from "../../errors/catalog.js";
 import type { Tag } from "./records.js";
 
 export const maxTagsPerSecret = 50;

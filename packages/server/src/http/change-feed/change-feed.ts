@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
-import { ThrottlingException, ValidationException } from "../../domain/errors.js";
 import type { ChangeEvent, ChangeEventBus } from "../../domain/secrets/change-events.js";
+import { ThrottlingException, ValidationException } from "../../errors/catalog.js";
 import type { Logger } from "../../log/logger.js";
 import type { CanReadChange, ChangeFeedCaller } from "./can-read.js";
 import { pingFrame, resetFrame, secretChangedFrame } from "./sse-frames.js";

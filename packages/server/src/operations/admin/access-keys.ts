@@ -1,5 +1,5 @@
-import { isTemporaryKey } from "../../auth/access-keys.js";
-import { AccessDeniedException } from "../../domain/errors.js";
+import { isTemporaryKey } from "../../domain/identity/access-key-material.js";
+import { AccessDeniedException } from "../../errors/catalog.js";
 import { compact, epochSeconds, optionalEpochSeconds } from "../wire.js";
 import { typedOperation } from "../wire-types.js";
 

@@ -9,7 +9,7 @@ import {
   InvalidNextTokenException,
   InvalidParameterException,
   ThrottlingException,
-} from "../../domain/errors.js";
+} from "../../errors/catalog.js";
 
 /** The audit operations need only the reader; `coffer audit --data-dir` runs them with one over a local trail. */
 export type AuditOperation = (

@@ -1,5 +1,5 @@
+import type { PrincipalRecord } from "../../domain/ports/identity-store.js";
 import type { RequestedTag } from "../../domain/secrets/tags.js";
-import type { PrincipalRecord } from "../../storage/identity-port.js";
 import type { Operation } from "../operation.js";
 import { epochSeconds } from "../wire.js";
 import { typedOperation } from "../wire-types.js";

@@ -1,12 +1,12 @@
 import type Database from "better-sqlite3";
-import type { Tag } from "../../domain/secrets/records.js";
 import {
   type AccessKeyRecord,
   type IdentityStore,
   PrincipalExistsError,
   type PrincipalPolicyRecord,
   type PrincipalRecord,
-} from "../identity-port.js";
+} from "../../domain/ports/identity-store.js";
+import type { Tag } from "../../domain/secrets/records.js";
 
 interface PrincipalRow {
   arn: string;

@@ -2,7 +2,6 @@ import { chmodSync, closeSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { MetadataSeal } from "../../crypto/envelope.js";
-import type { SecretRecord, SecretState, StageMap, VersionRecord } from "../../domain/secrets/records.js";
 import {
   type ResealChange,
   type SealedValueRow,
@@ -13,7 +12,8 @@ import {
   type SettingsStore,
   type SortKey,
   StoreConflictError,
-} from "../port.js";
+} from "../../domain/ports/secret-store.js";
+import type { SecretRecord, SecretState, StageMap, VersionRecord } from "../../domain/secrets/records.js";
 import { migrate } from "./migrations.js";
 import {
   type SecretRow,

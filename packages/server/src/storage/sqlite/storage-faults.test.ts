@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ServiceUnavailableException } from "../../domain/errors.js";
+import { ServiceUnavailableException } from "../../errors/catalog.js";
 import { isTransientStorageFault, withStorageFaults } from "./storage-faults.js";
 
 const sqliteError = (code: string) => Object.assign(new Error(code), { code });

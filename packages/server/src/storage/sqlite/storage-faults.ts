@@ -1,4 +1,4 @@
-import { ServiceUnavailableException } from "../../domain/errors.js";
+import { ServiceUnavailableException } from "../../errors/catalog.js";
 
 /**
  * SQLite result codes that mean the storage cannot be used for now, not that the data or the

@@ -1,4 +1,4 @@
-import type { SealedSecretValue, Tag } from "../domain/secrets/records.js";
+import type { SealedSecretValue, Tag } from "../secrets/records.js";
 
 /** A user or service identity that access keys and identity policies belong to. */
 export interface PrincipalRecord {

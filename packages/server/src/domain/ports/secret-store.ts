@@ -1,4 +1,4 @@
-import type { MetadataSeal } from "../crypto/envelope.js";
+import type { MetadataSeal } from "../../crypto/envelope.js";
 import type {
   SealedSecretValue,
   SecretRecord,
@@ -6,7 +6,7 @@ import type {
   StageMap,
   VersionMeta,
   VersionRecord,
-} from "../domain/secrets/records.js";
+} from "../secrets/records.js";
 
 /**
  * The only way the domain reaches storage. Every write is one atomic `commit` of a change the domain
