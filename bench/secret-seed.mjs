@@ -23,14 +23,17 @@ export function secretInput(i, n) {
   const env = envs[i % 3];
   return {
     name: needle ? `needle/svc-${i}/db` : `${team}/svc-${i}/db`,
-    description: i % 2 === 0 ? (needle ? "Needle credentials" : `Database credentials for service ${i}`) : undefined,
+    description:
+      i % 2 === 0 ? (needle ? "Needle credentials" : `Database credentials for service ${i}`) : undefined,
     tags: [
       { Key: needle ? "needle-key" : "team", Value: needle ? "needle-value" : team },
       { Key: "env", Value: env },
     ],
     value: {
       kind: "string",
-      bytes: Buffer.from(JSON.stringify({ username: "app", password: "x".repeat(32), host: "db.internal", port: 5432 })),
+      bytes: Buffer.from(
+        JSON.stringify({ username: "app", password: "x".repeat(32), host: "db.internal", port: 5432 }),
+      ),
     },
   };
 }

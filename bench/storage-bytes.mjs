@@ -22,8 +22,15 @@ try {
     .all();
   await store.close();
   const file = statSync(path).size;
-  console.log(`${n} one-version secrets: ${file} bytes in the file, ${(file / n).toFixed(0)} bytes per secret`);
-  console.log("object".padEnd(34), "bytes/secret".padStart(13), "payload/secret".padStart(15), "unused/secret".padStart(14));
+  console.log(
+    `${n} one-version secrets: ${file} bytes in the file, ${(file / n).toFixed(0)} bytes per secret`,
+  );
+  console.log(
+    "object".padEnd(34),
+    "bytes/secret".padStart(13),
+    "payload/secret".padStart(15),
+    "unused/secret".padStart(14),
+  );
   for (const o of objects) {
     console.log(
       o.name.padEnd(34),

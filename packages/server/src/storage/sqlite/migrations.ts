@@ -179,23 +179,28 @@ const migrations: ReadonlyArray<Migration> = [
       ) WITHOUT ROWID;
     `,
     after: (db) => {
-      const insert = db.prepare("INSERT OR IGNORE INTO secret_terms (term, kind, secret_id) VALUES (?, ?, ?)");
-      const rows = db.prepare<[], { id: number; name: string; description: string | null; tags: string }>(
-        "SELECT id, name, description, tags FROM secrets",
+      const insert = db.prepare(
+        "INSERT OR IGNORE INTO secret_terms (term, kind, secret_id) VALUES (?, ?, ?)",
       );
-      for (const row of rows.iterate()) {
-        const terms = searchTermsOf({
-          name: row.name,
-          description: row.description ?? undefined,
-          tags: JSON.parse(row.tags),
-        });
-        for (const { term, kind } of terms) insert.run(term, kind, row.id);
-      }
+      const page = db.prepare<
+        [number],
+        { id: number; name: string; description: string | null; tags: string }
+      >("SELECT id, name, description, tags FROM secrets WHERE id > ? ORDER BY id LIMIT 10000");
+      for (let rows = page.all(0); rows.length > 0; rows = page.all(rows.at(-1)?.id ?? 0))
+        for (const row of rows) {
+          const terms = searchTermsOf({
+            name: row.name,
+            description: row.description ?? undefined,
+            tags: JSON.parse(row.tags),
+          });
+          for (const { term, kind } of terms) insert.run(term, kind, row.id);
+        }
     },
   },
 ];
 
-export function migrate(db: Database.Database): void {
+/** Brings the schema to `upTo` (the newest by default; tests build older data folders with it). */
+export function migrate(db: Database.Database, upTo = Number.POSITIVE_INFINITY): void {
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
   );
@@ -214,7 +219,7 @@ export function migrate(db: Database.Database): void {
     );
   }
   for (const migration of migrations) {
-    if (applied.has(migration.version)) continue;
+    if (applied.has(migration.version) || migration.version > upTo) continue;
     // SQLite's way to rebuild a table others refer to: foreign keys off (outside the transaction),
     // then a foreign key check before the commit.
     const foreignKeys = db.pragma("foreign_keys", { simple: true }) === 1;
@@ -224,7 +229,9 @@ export function migrate(db: Database.Database): void {
         db.exec(migration.sql);
         migration.after?.(db);
         if (migration.rebuild && (db.pragma("foreign_key_check") as unknown[]).length > 0) {
-          throw new Error(`Schema migration ${migration.version} would break a foreign key; nothing was changed.`);
+          throw new Error(
+            `Schema migration ${migration.version} would break a foreign key; nothing was changed.`,
+          );
         }
         db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(
           migration.version,

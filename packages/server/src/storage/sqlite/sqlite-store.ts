@@ -308,11 +308,13 @@ export class SqliteStore implements SecretStore, SettingsStore {
             )
           : rangesOf(match.prefixes, "term", local, `m${i}`).map(
               (range) =>
-                `SELECT secret_id AS id FROM secret_terms WHERE ${range} AND kind IN (${kindsOf(field).join(", ")})`,
+                `SELECT DISTINCT secret_id AS id FROM secret_terms WHERE ${range} AND kind IN (${kindsOf(field).join(", ")})`,
             );
       const sql = selects.join(" UNION ");
       const count = this.db
-        .prepare<Params, number>(`SELECT count(*) FROM (${selects.join(" UNION ALL ")} LIMIT ${candidateCap})`)
+        .prepare<Params, number>(
+          `SELECT count(*) FROM (${selects.join(" UNION ALL ")} LIMIT ${candidateCap})`,
+        )
         .pluck()
         .get(local);
       if (count === undefined || count >= candidateCap || (best && best.count <= count)) continue;
@@ -419,7 +421,8 @@ export class SqliteStore implements SecretStore, SettingsStore {
   }
 
   async listSealedValues(afterKey: string | undefined, limit: number): Promise<SealedValueRow[]> {
-    const [afterArn, afterVersion] = afterKey === undefined ? ["", ""] : (JSON.parse(afterKey) as [string, string]);
+    const [afterArn, afterVersion] =
+      afterKey === undefined ? ["", ""] : (JSON.parse(afterKey) as [string, string]);
     const rows = this.statements.sealedValues.all(afterArn, afterVersion, limit);
     return rows.map((row) => ({
       key: JSON.stringify([row.arn, row.version_id]),
