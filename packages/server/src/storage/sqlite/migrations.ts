@@ -108,8 +108,9 @@ const migrations: ReadonlyArray<Migration> = [
   {
     // ListSecrets filters and sorts through indexes (docs/storage-bytes.md): secrets get a stable
     // integer id that `secret_terms` (the prefix index of names, descriptions and tags) refers to,
-    // and an index for the last-accessed sort. The version and stage tables become WITHOUT ROWID,
-    // so their primary key is the table instead of a second copy of every key beside it.
+    // and an index for the last-accessed sort. The stage table becomes WITHOUT ROWID, so its primary
+    // key is the table instead of a second copy beside it. (The version table keeps its rowid: its
+    // kek_id index would otherwise hold a copy of the whole (arn, version_id) key.)
     version: 4,
     rebuild: true,
     sql: `
@@ -148,7 +149,7 @@ const migrations: ReadonlyArray<Migration> = [
         wrapped_key BLOB NOT NULL,
         ciphertext BLOB NOT NULL,
         PRIMARY KEY (arn, version_id)
-      ) WITHOUT ROWID;
+      );
       INSERT INTO secret_versions_v4 SELECT arn, version_id, stages, created_at, last_accessed_at, kms_key_id,
         kind, kek_id, wrapped_key, ciphertext FROM secret_versions;
       CREATE TABLE version_stages_v4 (
