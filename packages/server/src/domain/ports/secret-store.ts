@@ -82,8 +82,25 @@ export interface ResealChange {
 
 export type SortKey = "created-date" | "last-accessed-date" | "last-changed-date" | "name";
 
+/**
+ * A prefix match the store answers from an index: the attribute starts with one of `prefixes`.
+ * `name`, `tag-key` and `tag-value` compare the exact text; `description` and `any` (the name, the
+ * description, or any tag key or value) compare the text lowercased (JavaScript's `toLowerCase`),
+ * so their prefixes come lowercased already. An empty prefix matches any present attribute.
+ */
+export interface ListMatch {
+  field: "name" | "tag-key" | "tag-value" | "description" | "any";
+  prefixes: string[];
+}
+
 export interface SecretListQuery {
   region: string;
+  /**
+   * Every match must hold. The domain derives them from the ListSecrets filters as a necessary
+   * condition and still checks each returned secret against the filters: a store may return
+   * secrets that fail a match, but never leave out one that holds them all.
+   */
+  matches: ListMatch[];
   includePlannedDeletion: boolean;
   sortBy: SortKey;
   order: "asc" | "desc";

@@ -12,7 +12,7 @@ import {
 import type { SortKey } from "../ports/secret-store.js";
 import { verifySecret, verifyVersionStages } from "./binding.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
-import { matchesFilters, type SecretFilter } from "./filters.js";
+import { indexedMatches, matchesFilters, type SecretFilter } from "./filters.js";
 import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
 import type { SecretRecord, SecretState, VersionMeta } from "./records.js";
 import { assertNotScheduledForDeletion, authorizeOn, requireSecret, requireSecretRecord } from "./resolve.js";
@@ -175,8 +175,9 @@ export class SecretReader {
   }
 
   /**
-   * Keyset pagination: the store returns rows strictly after the cursor in sort order, filters are
-   * applied here, and the token records the last row examined, so adding or removing secrets
+   * Keyset pagination: the store returns rows strictly after the cursor in sort order, narrowed
+   * through its indexes by what the filters require (`indexedMatches`); the filters themselves are
+   * checked here, and the token records the last row examined, so adding or removing secrets
    * between pages neither repeats nor skips the others.
    */
   async list(
@@ -191,16 +192,21 @@ export class SecretReader {
     const digest = queryDigest({ region: scope.region, sortBy, order, includePlannedDeletion, filters });
     const cursor = decodePageToken(input.nextToken, digest);
     let after = cursor ? { sortValue: cursor.sortValue, arn: cursor.id } : undefined;
+    const matches = indexedMatches(filters, scope.region);
+    if (matches === undefined) return { secrets: [] };
     const found: SecretRecord[] = [];
     const now = this.deps.now();
+    // Batches grow while the filters keep rejecting rows, so a rare match costs few store calls.
+    let batchSize = Math.max(limit, 50);
     for (;;) {
       const batch = await this.deps.store.listSecrets({
         region: scope.region,
+        matches,
         includePlannedDeletion,
         sortBy,
         order,
         after,
-        limit: Math.max(limit, 50),
+        limit: batchSize,
       });
       for (const secret of batch) {
         after = { sortValue: sortValueOf(secret, sortBy), arn: secret.arn };
@@ -211,6 +217,7 @@ export class SecretReader {
           // Only hand out a token when another page may follow.
           const more = await this.deps.store.listSecrets({
             region: scope.region,
+            matches,
             includePlannedDeletion,
             sortBy,
             order,
@@ -225,7 +232,8 @@ export class SecretReader {
             : { secrets: found };
         }
       }
-      if (batch.length < Math.max(limit, 50)) return { secrets: found };
+      if (batch.length < batchSize) return { secrets: found };
+      batchSize = Math.min(batchSize * 2, 2_000);
     }
   }
 

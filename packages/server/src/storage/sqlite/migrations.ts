@@ -1,10 +1,20 @@
 import type Database from "better-sqlite3";
+import { searchTermsOf } from "./search-terms.js";
 
 /**
  * Schema versions, applied in order inside one transaction each. Never edit a released entry:
  * add a new one, so every existing data folder upgrades the same way.
  */
-const migrations: ReadonlyArray<{ version: number; sql: string }> = [
+interface Migration {
+  version: number;
+  sql: string;
+  /** Rebuilds tables others refer to: runs with foreign keys off, checked before it commits. */
+  rebuild?: boolean;
+  /** A step SQL cannot express, in the same transaction after `sql`. */
+  after?: (db: Database.Database) => void;
+}
+
+const migrations: ReadonlyArray<Migration> = [
   {
     version: 1,
     sql: `
@@ -95,9 +105,103 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       INSERT OR REPLACE INTO settings (key, value) VALUES ('reseal-legacy-rows', 'pending');
     `,
   },
+  {
+    // ListSecrets filters and sorts through indexes (docs/storage-bytes.md): secrets get a stable
+    // integer id that `secret_terms` (the prefix index of names, descriptions and tags) refers to,
+    // and an index for the last-accessed sort. The stage table becomes WITHOUT ROWID, so its primary
+    // key is the table instead of a second copy beside it. (The version table keeps its rowid: its
+    // kek_id index would otherwise hold a copy of the whole (arn, version_id) key.)
+    version: 4,
+    rebuild: true,
+    sql: `
+      CREATE TABLE secrets_v4 (
+        id INTEGER PRIMARY KEY,
+        arn TEXT NOT NULL UNIQUE,
+        region TEXT NOT NULL,
+        name TEXT NOT NULL,
+        description TEXT,
+        kms_key_id TEXT,
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_changed_at INTEGER NOT NULL,
+        last_accessed_at INTEGER,
+        deleted_at INTEGER,
+        deletion_date INTEGER,
+        revision INTEGER NOT NULL,
+        resource_policy TEXT,
+        seal_kek_id TEXT,
+        seal_mac BLOB
+      );
+      INSERT INTO secrets_v4 (arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
+          last_accessed_at, deleted_at, deletion_date, revision, resource_policy, seal_kek_id, seal_mac)
+        SELECT arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
+          last_accessed_at, deleted_at, deletion_date, revision, resource_policy, seal_kek_id, seal_mac
+        FROM secrets ORDER BY rowid;
+      CREATE TABLE secret_versions_v4 (
+        arn TEXT NOT NULL REFERENCES secrets (arn) ON DELETE CASCADE,
+        version_id TEXT NOT NULL,
+        stages TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_accessed_at INTEGER,
+        kms_key_id TEXT,
+        kind TEXT NOT NULL,
+        kek_id TEXT NOT NULL,
+        wrapped_key BLOB NOT NULL,
+        ciphertext BLOB NOT NULL,
+        PRIMARY KEY (arn, version_id)
+      );
+      INSERT INTO secret_versions_v4 SELECT arn, version_id, stages, created_at, last_accessed_at, kms_key_id,
+        kind, kek_id, wrapped_key, ciphertext FROM secret_versions;
+      CREATE TABLE version_stages_v4 (
+        arn TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        PRIMARY KEY (arn, stage),
+        FOREIGN KEY (arn, version_id) REFERENCES secret_versions (arn, version_id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      INSERT INTO version_stages_v4 SELECT arn, stage, version_id FROM version_stages;
+      DROP TABLE version_stages;
+      DROP TABLE secret_versions;
+      DROP TABLE secrets;
+      ALTER TABLE secrets_v4 RENAME TO secrets;
+      ALTER TABLE secret_versions_v4 RENAME TO secret_versions;
+      ALTER TABLE version_stages_v4 RENAME TO version_stages;
+      CREATE UNIQUE INDEX secrets_by_name ON secrets (region, name);
+      CREATE INDEX secrets_by_created ON secrets (region, created_at, arn);
+      CREATE INDEX secrets_by_changed ON secrets (region, last_changed_at, arn);
+      CREATE INDEX secrets_by_accessed ON secrets (region, COALESCE(last_accessed_at, 0), arn);
+      CREATE INDEX secrets_by_deletion ON secrets (deletion_date) WHERE deletion_date IS NOT NULL;
+      CREATE INDEX secret_versions_by_kek ON secret_versions (kek_id);
+      CREATE TABLE secret_terms (
+        term TEXT NOT NULL,
+        kind INTEGER NOT NULL,
+        secret_id INTEGER NOT NULL,
+        PRIMARY KEY (term, kind, secret_id)
+      ) WITHOUT ROWID;
+    `,
+    after: (db) => {
+      const insert = db.prepare(
+        "INSERT OR IGNORE INTO secret_terms (term, kind, secret_id) VALUES (?, ?, ?)",
+      );
+      const page = db.prepare<
+        [number],
+        { id: number; name: string; description: string | null; tags: string }
+      >("SELECT id, name, description, tags FROM secrets WHERE id > ? ORDER BY id LIMIT 10000");
+      for (let rows = page.all(0); rows.length > 0; rows = page.all(rows.at(-1)?.id ?? 0))
+        for (const row of rows) {
+          const terms = searchTermsOf({
+            name: row.name,
+            description: row.description ?? undefined,
+            tags: JSON.parse(row.tags),
+          });
+          for (const { term, kind } of terms) insert.run(term, kind, row.id);
+        }
+    },
+  },
 ];
 
-export function migrate(db: Database.Database): void {
+/** Brings the schema to `upTo` (the newest by default; tests build older data folders with it). */
+export function migrate(db: Database.Database, upTo = Number.POSITIVE_INFINITY): void {
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
   );
@@ -116,13 +220,27 @@ export function migrate(db: Database.Database): void {
     );
   }
   for (const migration of migrations) {
-    if (applied.has(migration.version)) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(
-        migration.version,
-        Date.now(),
-      );
-    })();
+    if (applied.has(migration.version) || migration.version > upTo) continue;
+    // SQLite's way to rebuild a table others refer to: foreign keys off (outside the transaction),
+    // then a foreign key check before the commit.
+    const foreignKeys = db.pragma("foreign_keys", { simple: true }) === 1;
+    if (migration.rebuild) db.pragma("foreign_keys = OFF");
+    try {
+      db.transaction(() => {
+        db.exec(migration.sql);
+        migration.after?.(db);
+        if (migration.rebuild && (db.pragma("foreign_key_check") as unknown[]).length > 0) {
+          throw new Error(
+            `Schema migration ${migration.version} would break a foreign key; nothing was changed.`,
+          );
+        }
+        db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").run(
+          migration.version,
+          Date.now(),
+        );
+      })();
+    } finally {
+      if (migration.rebuild) db.pragma(`foreign_keys = ${foreignKeys ? "ON" : "OFF"}`);
+    }
   }
 }

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { MetadataSeal } from "../../crypto/envelope.js";
 import {
+  type ListMatch,
   type ResealChange,
   type SealedValueRow,
   type SecretChange,
@@ -24,14 +25,27 @@ import {
   type VersionMetaRow,
   type VersionRow,
 } from "./rows.js";
+import { isWellFormed, kindsOf, prefixUpperBound, searchTermsOf } from "./search-terms.js";
 import { SqliteIdentityStore } from "./sqlite-identity-store.js";
 
 const sortColumns: Record<SortKey, string> = {
-  "created-date": "created_at",
-  "last-changed-date": "last_changed_at",
-  "last-accessed-date": "COALESCE(last_accessed_at, 0)",
-  name: "name",
+  "created-date": "s.created_at",
+  "last-changed-date": "s.last_changed_at",
+  // The expression of the index secrets_by_accessed.
+  "last-accessed-date": "COALESCE(s.last_accessed_at, 0)",
+  name: "s.name",
 };
+
+/**
+ * A filtered ListSecrets page is answered one of two ways. When one match's index range holds fewer
+ * than this many entries, the page is built from those candidates alone (fetched by id and sorted):
+ * its cost follows the number of matches, not of secrets. Otherwise the match is common, so walking
+ * the sort order's index finds a page's worth of matches after about limit / share rows; the domain
+ * checks them. The worst case, a match that just reaches the cap, costs about this many rows either way.
+ */
+const candidateCap = 5_000;
+
+type Params = Record<string, string | number | null>;
 
 /**
  * The embedded engine: one SQLite file in WAL mode. better-sqlite3 is synchronous, so each method
@@ -129,9 +143,15 @@ export class SqliteStore implements SecretStore, SettingsStore {
       deleteStagesOfSecret: db.prepare("DELETE FROM version_stages WHERE arn = ?"),
       deleteVersionsOfSecret: db.prepare("DELETE FROM secret_versions WHERE arn = ?"),
       deleteSecret: db.prepare("DELETE FROM secrets WHERE arn = ?"),
-      sealedValues: db.prepare<[number, number], VersionRow & { arn: string; rowid: number }>(
-        "SELECT rowid, * FROM secret_versions WHERE rowid > ? ORDER BY rowid LIMIT ?",
+      sealedValues: db.prepare<[string, string, number], VersionRow & { arn: string }>(
+        "SELECT * FROM secret_versions WHERE (arn, version_id) > (?, ?) ORDER BY arn, version_id LIMIT ?",
       ),
+      searchSourceByArn: db.prepare<
+        [string],
+        { id: number; name: string; description: string | null; tags: string }
+      >("SELECT id, name, description, tags FROM secrets WHERE arn = ?"),
+      insertTerm: db.prepare("INSERT OR IGNORE INTO secret_terms (term, kind, secret_id) VALUES (?, ?, ?)"),
+      deleteTerm: db.prepare("DELETE FROM secret_terms WHERE term = ? AND kind = ? AND secret_id = ?"),
       replaceWrappedKey: db.prepare(
         "UPDATE secret_versions SET kek_id = ?, wrapped_key = ? WHERE arn = ? AND version_id = ? AND kek_id = ? AND wrapped_key = ?",
       ),
@@ -250,17 +270,58 @@ export class SqliteStore implements SecretStore, SettingsStore {
     const column = sortColumns[query.sortBy];
     const direction = query.order === "asc" ? "ASC" : "DESC";
     const comparison = query.order === "asc" ? ">" : "<";
-    const where = ["region = @region"];
-    if (!query.includePlannedDeletion) where.push("deletion_date IS NULL");
-    if (query.after) where.push(`(${column}, arn) ${comparison} (@sortValue, @afterArn)`);
-    const sql = `SELECT * FROM secrets WHERE ${where.join(" AND ")} ORDER BY ${column} ${direction}, arn ${direction} LIMIT @limit`;
-    const rows = this.db.prepare<Record<string, unknown>, SecretRow>(sql).all({
+    const params: Params = {
       region: query.region,
       sortValue: query.after?.sortValue ?? null,
       afterArn: query.after?.arn ?? null,
       limit: query.limit,
-    });
-    return rows.map(toSecretRecord);
+    };
+    // Prefixes SQLite cannot compare as JavaScript does are left to the domain's check.
+    const matches = query.matches.filter((m) => m.prefixes.length > 0 && m.prefixes.every(isWellFormed));
+    const where = ["s.region = @region"];
+    if (!query.includePlannedDeletion) where.push("s.deletion_date IS NULL");
+    if (query.after) where.push(`(${column}, s.arn) ${comparison} (@sortValue, @afterArn)`);
+    // Name prefixes are ranges of the row itself: always applied (index or not, they cost nothing).
+    for (const [i, match] of matches.entries()) {
+      if (match.field === "name") {
+        where.push(`(${rangesOf(match.prefixes, "s.name", params, `w${i}`).join(" OR ")})`);
+      }
+    }
+    const order = `ORDER BY ${column} ${direction}, s.arn ${direction} LIMIT @limit`;
+    const driver = this.selectiveMatch(matches, params);
+    const sql = driver
+      ? `SELECT s.* FROM (${driver}) AS c CROSS JOIN secrets AS s ON s.id = c.id WHERE ${where.join(" AND ")} ${order}`
+      : `SELECT s.* FROM secrets AS s WHERE ${where.join(" AND ")} ${order}`;
+    return this.db.prepare<Params, SecretRow>(sql).all(params).map(toSecretRecord);
+  }
+
+  /** The ids of the match with the fewest candidates, as a subquery, if it has fewer than the cap. */
+  private selectiveMatch(matches: ListMatch[], params: Params): string | undefined {
+    let best: { sql: string; count: number } | undefined;
+    for (const [i, match] of matches.entries()) {
+      const local: Params = { region: params.region ?? null };
+      const field = match.field;
+      const selects =
+        field === "name"
+          ? rangesOf(match.prefixes, "name", local, `m${i}`).map(
+              (range) => `SELECT id FROM secrets WHERE region = @region AND ${range}`,
+            )
+          : rangesOf(match.prefixes, "term", local, `m${i}`).map(
+              (range) =>
+                `SELECT DISTINCT secret_id AS id FROM secret_terms WHERE ${range} AND kind IN (${kindsOf(field).join(", ")})`,
+            );
+      const sql = selects.join(" UNION ");
+      const count = this.db
+        .prepare<Params, number>(
+          `SELECT count(*) FROM (${selects.join(" UNION ALL ")} LIMIT ${candidateCap})`,
+        )
+        .pluck()
+        .get(local);
+      if (count === undefined || count >= candidateCap || (best && best.count <= count)) continue;
+      best = { sql, count };
+      Object.assign(params, local);
+    }
+    return best?.sql;
   }
 
   async commit(change: SecretChange): Promise<void> {
@@ -271,8 +332,12 @@ export class SqliteStore implements SecretStore, SettingsStore {
         if (s.secretByName.get(change.secret.region, change.secret.name) || s.secretByArn.get(arn)) {
           throw new StoreConflictError("name-taken", "a secret with this name already exists");
         }
-        s.insertSecret.run(secretParams(change.secret));
+        const inserted = s.insertSecret.run(secretParams(change.secret));
+        for (const { term, kind } of searchTermsOf(change.secret)) {
+          s.insertTerm.run(term, kind, inserted.lastInsertRowid);
+        }
       } else {
+        const before = s.searchSourceByArn.get(arn);
         const updated = s.updateSecret.run({
           ...secretParams(change.secret),
           expected_revision: change.expectedRevision,
@@ -280,6 +345,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
         if (updated.changes !== 1) {
           throw new StoreConflictError("revision-changed", "the secret changed since it was read");
         }
+        if (before) this.replaceTerms(before, change.secret);
       }
       for (const versionId of change.removeVersions) s.deleteVersion.run(arn, versionId);
       for (const version of change.addVersions) {
@@ -308,6 +374,25 @@ export class SqliteStore implements SecretStore, SettingsStore {
     })();
   }
 
+  /** Keeps `secret_terms` in step with a changed name, description or tags. */
+  private replaceTerms(
+    before: { id: number; name: string; description: string | null; tags: string },
+    after: SecretRecord,
+  ): void {
+    const s = this.statements;
+    const old = searchTermsOf({
+      name: before.name,
+      description: before.description ?? undefined,
+      tags: JSON.parse(before.tags),
+    });
+    const next = searchTermsOf(after);
+    const key = (t: { term: string; kind: number }) => `${t.kind}\u0000${t.term}`;
+    const keep = new Set(next.map(key));
+    const had = new Set(old.map(key));
+    for (const t of old) if (!keep.has(key(t))) s.deleteTerm.run(t.term, t.kind, before.id);
+    for (const t of next) if (!had.has(key(t))) s.insertTerm.run(t.term, t.kind, before.id);
+  }
+
   async touchAccessed(arn: string, versionId: string, day: number): Promise<void> {
     this.statements.touchSecret.run(day, arn, day);
     this.statements.touchVersion.run(day, arn, versionId, day);
@@ -320,6 +405,15 @@ export class SqliteStore implements SecretStore, SettingsStore {
   async purge(arn: string): Promise<void> {
     const s = this.statements;
     this.db.transaction(() => {
+      const before = s.searchSourceByArn.get(arn);
+      if (before) {
+        const terms = searchTermsOf({
+          name: before.name,
+          description: before.description ?? undefined,
+          tags: JSON.parse(before.tags),
+        });
+        for (const t of terms) s.deleteTerm.run(t.term, t.kind, before.id);
+      }
       s.deleteStagesOfSecret.run(arn);
       s.deleteVersionsOfSecret.run(arn);
       s.deleteSecret.run(arn);
@@ -327,9 +421,11 @@ export class SqliteStore implements SecretStore, SettingsStore {
   }
 
   async listSealedValues(afterKey: string | undefined, limit: number): Promise<SealedValueRow[]> {
-    const rows = this.statements.sealedValues.all(afterKey === undefined ? 0 : Number(afterKey), limit);
+    const [afterArn, afterVersion] =
+      afterKey === undefined ? ["", ""] : (JSON.parse(afterKey) as [string, string]);
+    const rows = this.statements.sealedValues.all(afterArn, afterVersion, limit);
     return rows.map((row) => ({
-      key: String(row.rowid),
+      key: JSON.stringify([row.arn, row.version_id]),
       arn: row.arn,
       versionId: row.version_id,
       value: toVersionRecord(row).value,
@@ -373,4 +469,17 @@ export class SqliteStore implements SecretStore, SettingsStore {
   async close(): Promise<void> {
     this.db.close();
   }
+}
+
+/** `column` starts with one of the prefixes, as SQL ranges over named parameters added to `params`. */
+function rangesOf(prefixes: string[], column: string, params: Params, tag: string): string[] {
+  return prefixes.map((prefix, i) => {
+    const low = `${tag}l${i}`;
+    const high = `${tag}h${i}`;
+    params[low] = prefix;
+    const upper = prefixUpperBound(prefix);
+    if (upper === undefined) return `${column} >= @${low}`;
+    params[high] = upper;
+    return `(${column} >= @${low} AND ${column} < @${high})`;
+  });
 }

@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+// ListSecrets through the domain reader (no HTTP) with 1,000 and BENCH_SECRETS (default 100,000)
+// secrets in one SQLite store each, seeded through the domain code in packages/server/dist: the
+// time of one page per filter kind and sort order, and the large/1k ratio (target <= 1.3).
+// Each selective filter finds the same 20 secrets at every size; "broad" finds a third of them.
+// Build first (`npx tsc -b`).   node bench/list-secrets.mjs   (BENCH_SECRETS=1000000: ~10 min, ~2 GB)
+import { scope, seededDomain } from "./secret-seed.mjs";
+import { envNumber, rounds } from "./support.mjs";
+
+const big = Math.round(envNumber("BENCH_SECRETS", 100_000));
+const small = 1_000;
+const cases = [
+  { name: "no filter", input: {} },
+  { name: "name", input: { filters: [{ Key: "name", Values: ["needle/"] }] } },
+  { name: "tag-key", input: { filters: [{ Key: "tag-key", Values: ["needle-k"] }] } },
+  { name: "tag-value", input: { filters: [{ Key: "tag-value", Values: ["needle-v"] }] } },
+  { name: "description", input: { filters: [{ Key: "description", Values: ["NEEDLE cred"] }] } },
+  { name: "all", input: { filters: [{ Key: "all", Values: ["needle"] }] } },
+  {
+    name: "name, sorted by name asc",
+    input: { filters: [{ Key: "name", Values: ["needle/"] }], sortBy: "name", sortOrder: "asc" },
+  },
+  {
+    name: "tag-key, by last-changed asc",
+    input: {
+      filters: [{ Key: "tag-key", Values: ["needle"] }],
+      sortBy: "last-changed-date",
+      sortOrder: "asc",
+    },
+  },
+  {
+    name: "all, by last-accessed, with deleted",
+    input: {
+      filters: [{ Key: "all", Values: ["needle"] }],
+      sortBy: "last-accessed-date",
+      includePlannedDeletion: true,
+    },
+  },
+  { name: "broad: tag-value prod (1/3)", input: { filters: [{ Key: "tag-value", Values: ["prod"] }] } },
+  { name: "broad: negated name", input: { filters: [{ Key: "name", Values: ["!needle/"] }] } },
+];
+
+/** Median time of one page (ms), over enough calls to last ~0.3 s per round. */
+async function pageTime(reader, input) {
+  const times = [];
+  const deadline = performance.now() + 300 * rounds;
+  while (times.length < 5 || (performance.now() < deadline && times.length < 2000)) {
+    const start = performance.now();
+    const page = await reader.list(scope, { maxResults: 100, ...input });
+    times.push(performance.now() - start);
+    if (page.secrets.length === 0) throw new Error(`no secrets for ${JSON.stringify(input)}`);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const started = performance.now();
+const small1 = await seededDomain(":memory:", small);
+const seedStart = performance.now();
+const large = await seededDomain(":memory:", big);
+const seedSeconds = (performance.now() - seedStart) / 1000;
+console.log(`seeded ${small} and ${big} secrets (${seedSeconds.toFixed(0)} s for ${big})`);
+const rows = [];
+console.log("case".padEnd(40), `${small} (ms)`.padStart(12), `${big} (ms)`.padStart(14), "ratio".padStart(7));
+for (const c of cases) {
+  const a = await pageTime(small1.reader, c.input);
+  const b = await pageTime(large.reader, c.input);
+  const ratio = b / a;
+  console.log(
+    c.name.padEnd(40),
+    a.toFixed(3).padStart(12),
+    b.toFixed(3).padStart(14),
+    ratio.toFixed(2).padStart(7),
+  );
+  rows.push({
+    name: `ListSecrets ${c.name}: ${big}/${small} page time`,
+    value: Number(ratio.toFixed(2)),
+    unit: "x",
+    target: "<= 1.3",
+    met: ratio <= 1.3,
+  });
+  rows.push({
+    name: `ListSecrets ${c.name}: page at ${big}`,
+    value: Number(b.toFixed(3)),
+    unit: "ms",
+    target: null,
+    met: null,
+  });
+}
+console.log(`${((performance.now() - started) / 1000).toFixed(0)} s in all`);
+const result = {
+  bench: "list-secrets",
+  title: `ListSecrets page time, ${big} vs ${small} secrets (domain reader over SQLite, no HTTP)`,
+  rows,
+  notes: [
+    "Selective filters each find the same 20 secrets at both sizes; broad ones a share of all secrets.",
+    `Seeding ${big} secrets through the domain took ${seedSeconds.toFixed(0)} s; 1,000,000 takes about ten times that.`,
+    "Stores are in memory (:memory:), so page times are CPU and B-tree work, not disk reads.",
+  ],
+};
+console.log(`BENCH_RESULT ${JSON.stringify(result)}`);
