@@ -1,4 +1,4 @@
-import type { ListMatch } from "../../storage/port.js";
+import type { ListMatch } from "../ports/secret-store.js";
 import type { SecretRecord } from "./records.js";
 
 export type FilterKey =

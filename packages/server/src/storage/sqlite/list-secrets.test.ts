@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import type { SortKey } from "../../domain/ports/secret-store.js";
 import { type FilterKey, matchesFilters, type SecretFilter } from "../../domain/secrets/filters.js";
 import type { SecretRecord } from "../../domain/secrets/records.js";
 import { SecretReader } from "../../domain/secrets/secret-reader.js";
-import type { SortKey } from "../port.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 // The indexed ListSecrets (schema v4's secret_terms and sort indexes, the reader's keyset pages)

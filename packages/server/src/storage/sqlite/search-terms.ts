@@ -1,5 +1,5 @@
+import type { ListMatch } from "../../domain/ports/secret-store.js";
 import type { Tag } from "../../domain/secrets/records.js";
-import type { ListMatch } from "../port.js";
 
 /**
  * The `secret_terms` index of ListSecrets filters: one row per (text, kind, secret), so a prefix
