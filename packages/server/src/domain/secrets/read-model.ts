@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { parseSecretId } from "./arn.js";
 import type { SecretInvalidation, SecretInvalidations } from "./invalidations.js";
 import type { SecretRecord, StageMap } from "./records.js";
@@ -94,6 +95,15 @@ export class SecretReadModel {
     if (!Number.isInteger(this.maxBytes) || this.maxBytes < 0) {
       throw new RangeError(`maxBytes must be a non-negative integer, got ${this.maxBytes}`);
     }
+  }
+
+  /** Counts only: the model holds plaintext values, which must never reach a log line. */
+  [inspect.custom](): string {
+    return `SecretReadModel { entries: ${this.byArn.size}, bytes: ${this.heldBytes} }`;
+  }
+
+  toJSON(): { entries: number; bytes: number } {
+    return { entries: this.byArn.size, bytes: this.heldBytes };
   }
 
   /** Follows a source of invalidations; returns the way to stop. */

@@ -131,14 +131,15 @@ export class SecretReader {
     if ((version.lastAccessedAt ?? 0) < today || (secret.lastAccessedAt ?? 0) < today) {
       await this.deps.store.touchAccessed(secret.arn, version.versionId, today);
     }
-    const read: ReadValue = {
+    // Frozen: the read model hands this very object to every warm read of the version.
+    const read: ReadValue = Object.freeze({
       arn: snapshot.secret.arn,
       name: snapshot.secret.name,
       versionId: version.versionId,
-      stages: version.stages,
+      stages: Object.freeze([...version.stages]),
       createdAt: version.createdAt,
       value,
-    };
+    });
     // Kept only what the seal just verified, and only for the secret the lookup resolved to.
     if (this.deps.readModel !== undefined && snapshot.secret.arn === secret.arn) {
       this.deps.readModel.remember(
