@@ -11,6 +11,9 @@ import type { IdentityService } from "../domain/identity/identity-service.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import { ChangeEventBus } from "../domain/secrets/change-events.js";
 import type { SecretDomainDeps } from "../domain/secrets/deps.js";
+import { invalidatingStore } from "../domain/secrets/invalidating-store.js";
+import { LocalSecretInvalidations } from "../domain/secrets/invalidations.js";
+import { SecretReadModel } from "../domain/secrets/read-model.js";
 import { resealLegacySecrets } from "../domain/secrets/reseal.js";
 import { SecretReader } from "../domain/secrets/secret-reader.js";
 import { SecretWriter } from "../domain/secrets/secret-writer.js";
@@ -21,6 +24,7 @@ import { withStorageFaults } from "../storage/sqlite/storage-faults.js";
 import { auditGapAcknowledgedEvent } from "./audit-gap-acknowledgement.js";
 import { auditOutageEvent } from "./audit-outage-event.js";
 import { createIdentityServices } from "./identity-services.js";
+import { watchOutsideChanges } from "./outside-changes.js";
 import { createRequestAudit } from "./request-audit-log.js";
 
 export interface Coffer {
@@ -36,6 +40,9 @@ export interface Coffer {
   writer: SecretWriter;
   /** Every committed change, for the change feed (`GET /changes`). */
   changes: ChangeEventBus;
+  /** What the read model follows (docs/adr/0007): every change, in this process and outside it. */
+  invalidations: LocalSecretInvalidations;
+  readModel: SecretReadModel;
   accountId: string;
   /** What start-up found missing from the audit trail, when the operator acknowledged it; shown once. */
   acknowledgedAuditGap: string | undefined;
@@ -125,8 +132,21 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
   // Ids start from the clock (microsecond-sized steps), so they keep growing across restarts and a
   // subscriber resuming with an id from an earlier run is told to reset rather than skip events.
   const changes = new ChangeEventBus({ firstId: now() * 1000 });
+  // The read model starts after the start-up re-seal above, so it never held a row from before it.
+  const invalidations = new LocalSecretInvalidations();
+  const readModel = new SecretReadModel({
+    maxEntries: config.readCacheEntries,
+    maxBytes: config.readCacheBytes,
+  });
+  readModel.attach(invalidations);
+  invalidations.follow(changes);
+  const stopWatching = watchOutsideChanges({
+    dataVersion: () => store.dataVersion(),
+    keyring,
+    sink: invalidations,
+  });
   const deps: SecretDomainDeps = {
-    store,
+    store: invalidatingStore(store, invalidations),
     envelope,
     accountId,
     now,
@@ -134,6 +154,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     newArnSuffix: randomArnSuffix,
     changes,
     authorizer,
+    readModel,
   };
   return {
     store,
@@ -147,10 +168,13 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     reader: new SecretReader(deps),
     writer: new SecretWriter(deps),
     changes,
+    invalidations,
+    readModel,
     accountId,
     generatedAdminKey,
     acknowledgedAuditGap,
     close: async () => {
+      stopWatching();
       await auditLog.close();
       await store.close();
     },

@@ -25,6 +25,9 @@ export interface CofferConfig {
   auditFsyncIntervalMs: number;
   /** How long a client may take to send a whole request (headers and body) before it is cut off. */
   requestTimeoutMs: number;
+  /** The read model (docs/adr/0007): how many secrets it holds (0: off) and its memory bound in bytes. */
+  readCacheEntries: number;
+  readCacheBytes: number;
   defaultRegion: string;
   /**
    * Start even though the audit journal disagrees with its recorded head (COFFER_ACKNOWLEDGE_AUDIT_GAP=1,
@@ -104,6 +107,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     auditFsyncIntervalMs: parseNonNegativeInt(env.COFFER_AUDIT_FSYNC_MS, "COFFER_AUDIT_FSYNC_MS", 100),
     requestTimeoutMs:
       parsePositiveInt(env.COFFER_REQUEST_TIMEOUT_SECONDS, "COFFER_REQUEST_TIMEOUT_SECONDS", 60) * 1000,
+    readCacheEntries: parseNonNegativeInt(env.COFFER_READ_CACHE_ENTRIES, "COFFER_READ_CACHE_ENTRIES", 10_000),
+    readCacheBytes: parseNonNegativeInt(env.COFFER_READ_CACHE_MB, "COFFER_READ_CACHE_MB", 64) * 1024 * 1024,
     defaultRegion: env.COFFER_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     acknowledgeAuditGap,
     warnings,

@@ -213,6 +213,7 @@ describe("envelope with key rotation", () => {
       reload: () => {
         throw new Error("disk gone");
       },
+      onChange: () => () => {},
     };
     const envelope = createEnvelope(broken);
     assert.throws(() => envelope.seal(Buffer.from("x"), CONTEXT), EncryptionFailure);

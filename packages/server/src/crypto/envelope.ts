@@ -36,6 +36,11 @@ export interface Envelope {
   authenticate(message: Buffer): MetadataSeal;
   /** Throws DecryptionFailure unless `seal` is the MAC of `message` under the KEK it names. */
   verify(message: Buffer, seal: MetadataSeal): void;
+  /**
+   * Calls `listener` when the master keys change (rotation, retirement: the keyring reloaded with
+   * other keys); returns the way to stop. Whoever holds what it opened drops it then.
+   */
+  onKeysChanged(listener: () => void): () => void;
 }
 
 export interface EnvelopeOptions {
@@ -133,6 +138,8 @@ export function createEnvelope(keyring: Keyring, options?: EnvelopeOptions): Env
   const macOf = (key: Buffer, message: Buffer): Buffer => createHmac("sha256", key).update(message).digest();
 
   return {
+    onKeysChanged: (listener) => keyring.onChange(listener),
+
     authenticate(message) {
       const kek = activeKek();
       try {

@@ -23,6 +23,13 @@ export interface Keyring {
   get(id: string): Buffer | undefined;
   /** Re-reads the keyring file (no-op for an environment keyring). Throws if it is missing or invalid. */
   reload(): void;
+  /**
+   * Calls `listener` after a reload that changed the keys (a rotation, a retirement), before any
+   * caller sees the new keys; returns the way to stop. What was opened under the old keyring may be
+   * held elsewhere (the read model): this is how it learns to drop it. Never called for an
+   * environment keyring, whose keys cannot change while the process runs.
+   */
+  onChange(listener: () => void): () => void;
 }
 
 export interface KeyringOptions {
@@ -130,6 +137,7 @@ function environmentKeyring(masterKeyBase64: string, previousKeysBase64: string[
     active: () => active,
     get: (id) => keys.get(id),
     reload: () => {},
+    onChange: () => () => {},
   };
 }
 
@@ -157,6 +165,7 @@ function fileKeyring(home: string, fileCheckIntervalMs: number): Keyring {
 
   let state = toState(contents);
   let lastCheck = performance.now();
+  const listeners = new Set<() => void>();
 
   const reload = (): void => {
     // Stat before reading: if the file changes in between, the stale stamp only causes one extra reload.
@@ -165,8 +174,17 @@ function fileKeyring(home: string, fileCheckIntervalMs: number): Keyring {
     if (newContents === undefined) {
       throw new Error(`Keyring file ${path} has disappeared; restore it from a backup.`);
     }
+    const before = state;
     state = toState(newContents);
     stamp = newStamp;
+    if (sameKeys(before, state)) return;
+    for (const listener of [...listeners]) {
+      try {
+        listener();
+      } catch {
+        // A listener's failure must not make the keyring unusable; listeners handle their own errors.
+      }
+    }
   };
 
   return {
@@ -187,7 +205,20 @@ function fileKeyring(home: string, fileCheckIntervalMs: number): Keyring {
     },
     get: (id) => state.keys.get(id),
     reload,
+    onChange: (listener) => {
+      const entry = () => listener();
+      listeners.add(entry);
+      return () => {
+        listeners.delete(entry);
+      };
+    },
   };
+}
+
+function sameKeys(a: KeyringState, b: KeyringState): boolean {
+  if (a.active.id !== b.active.id || a.keys.size !== b.keys.size) return false;
+  for (const id of a.keys.keys()) if (!b.keys.has(id)) return false;
+  return true;
 }
 
 interface KeyringState {

@@ -1,5 +1,5 @@
 import type { Operation } from "./operation.js";
-import { compact, filtersFromWire, readValueToWire } from "./wire.js";
+import { compact, filtersFromWire, readValueToWire, readyJsonOf, withReadyJson } from "./wire.js";
 
 interface BatchGetSecretValueRequest {
   SecretIdList?: string[];
@@ -16,13 +16,16 @@ export const batchGetSecretValue: Operation = async (raw, { scope }, { reader })
     maxResults: input.MaxResults,
     nextToken: input.NextToken,
   });
-  return compact({
-    SecretValues: result.values.map(readValueToWire),
-    Errors: result.errors.map(({ secretId, error }) => ({
-      SecretId: secretId,
-      ErrorCode: error.awsName,
-      Message: error.message,
-    })),
-    NextToken: result.nextToken,
-  });
+  const secretValues = result.values.map(readValueToWire);
+  const errors = result.errors.map(({ secretId, error }) => ({
+    SecretId: secretId,
+    ErrorCode: error.awsName,
+    Message: error.message,
+  }));
+  const answer = compact({ SecretValues: secretValues, Errors: errors, NextToken: result.nextToken });
+  // The members in the order JSON.stringify writes them; each value's text is its ready answer.
+  const json =
+    `{"SecretValues":[${secretValues.map((wire) => readyJsonOf(wire)).join(",")}],"Errors":${JSON.stringify(errors)}` +
+    `${result.nextToken !== undefined ? `,"NextToken":${JSON.stringify(result.nextToken)}` : ""}}`;
+  return withReadyJson(answer, json);
 };

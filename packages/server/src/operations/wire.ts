@@ -71,13 +71,58 @@ export function secretMetadataToWire(secret: SecretRecord) {
 }
 
 /** A GetSecretValue answer, also one entry of BatchGetSecretValue. */
-export function readValueToWire(read: ReadValue) {
-  return {
+export interface ReadValueWire {
+  readonly ARN: string;
+  readonly Name: string;
+  readonly VersionId: string;
+  readonly SecretString?: string;
+  readonly SecretBinary?: string;
+  readonly VersionStages: readonly string[];
+  readonly CreatedDate: number;
+}
+
+/**
+ * The ready answer: the wire object of a ReadValue, built once per ReadValue. The read model hands
+ * out the same frozen ReadValue for every warm read of a version, so its wire object (frozen and
+ * shared: never mutate an answer) and JSON text ({@link readyJsonOf}) are built once too. A
+ * ReadValue that is not cached is collected with its entry here (weak keys).
+ */
+const wireOf = new WeakMap<ReadValue, ReadValueWire>();
+/** The JSON text of an answer; `null` until first asked for. Weak: lives as long as the answer. */
+const jsonOf = new WeakMap<object, string | null>();
+
+export function readValueToWire(read: ReadValue): ReadValueWire {
+  const held = wireOf.get(read);
+  if (held !== undefined) return held;
+  const wire: ReadValueWire = Object.freeze({
     ARN: read.arn,
     Name: read.name,
     VersionId: read.versionId,
     ...valueToWire(read.value),
     VersionStages: read.stages,
     CreatedDate: epochSeconds(read.createdAt),
-  };
+  });
+  wireOf.set(read, wire);
+  jsonOf.set(wire, null);
+  return wire;
+}
+
+/**
+ * The answer's JSON text, exactly `JSON.stringify(answer)`, when the answer is one this module
+ * built (a ready answer): for a warm read, built once and then reused. `undefined` for any other
+ * object: the caller stringifies it. The request pipeline sends `readyJsonOf(result) ??
+ * JSON.stringify(result)`.
+ */
+export function readyJsonOf(answer: object): string | undefined {
+  const json = jsonOf.get(answer);
+  if (json !== null) return json;
+  const text = JSON.stringify(answer);
+  jsonOf.set(answer, text);
+  return text;
+}
+
+/** Declares `json` to be `JSON.stringify(answer)`; the caller guarantees it (and never mutates `answer`). */
+export function withReadyJson<T extends object>(answer: T, json: string): T {
+  jsonOf.set(answer, json);
+  return answer;
 }

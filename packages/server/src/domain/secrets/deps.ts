@@ -2,6 +2,7 @@ import type { Envelope } from "../../crypto/envelope.js";
 import type { Authorizer, Caller } from "../access/authorizer.js";
 import type { SecretStore } from "../ports/secret-store.js";
 import type { ChangePublisher } from "./change-events.js";
+import type { SecretReadModel } from "./read-model.js";
 
 /** What the secrets domain needs from the outside world; tests pass their own. */
 export interface SecretDomainDeps {
@@ -16,6 +17,12 @@ export interface SecretDomainDeps {
   changes?: ChangePublisher | undefined;
   /** Access control; absent in tests of the rules alone. Every request with a caller is checked. */
   authorizer?: Authorizer | undefined;
+  /**
+   * The in-memory read model (read-model.ts, docs/adr/0007); absent, every read goes to the store.
+   * Whoever sets it must also feed it every change: `store` wrapped by `invalidatingStore` and the
+   * change bus followed (open-coffer.ts does both).
+   */
+  readModel?: SecretReadModel | undefined;
 }
 
 /** Which partition a request addresses: secrets are regional, as in AWS. */

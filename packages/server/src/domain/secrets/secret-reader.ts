@@ -14,19 +14,13 @@ import { verifySecret, verifyVersionStages } from "./binding.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { indexedMatches, matchesFilters, type SecretFilter } from "./filters.js";
 import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
+import type { ReadValue } from "./read-model.js";
 import type { SecretRecord, SecretState, VersionMeta } from "./records.js";
 import { assertNotScheduledForDeletion, authorizeOn, requireSecret, requireSecretRecord } from "./resolve.js";
-import { openValue, type SecretValue } from "./secret-value.js";
+import { openValue } from "./secret-value.js";
 import { CURRENT } from "./stages.js";
 
-export interface ReadValue {
-  arn: string;
-  name: string;
-  versionId: string;
-  stages: string[];
-  createdAt: number;
-  value: SecretValue;
-}
+export type { ReadValue };
 
 export interface ListSecretsInput {
   filters?: SecretFilter[] | undefined;
@@ -49,22 +43,73 @@ const defaultPageSize = 100;
 export class SecretReader {
   constructor(private readonly deps: SecretDomainDeps) {}
 
-  async getValue(
+  /**
+   * GetSecretValue. With a read model (deps.readModel), a warm read is: find the entry (a map
+   * lookup), authorize against its verified record, apply the deletion rules, pick the version:
+   * no store query, no decryption, and one await (authorization) unless the access date is due.
+   */
+  getValue(
     scope: RequestScope,
     input: { secretId: string; versionId?: string | undefined; versionStage?: string | undefined },
   ): Promise<ReadValue> {
-    const secret = await requireSecretRecord(this.deps, scope, input.secretId, "GetSecretValue", {
+    return this.readOne(scope, input.secretId, input.versionId, input.versionStage, {
       "secretsmanager:VersionStage": input.versionStage,
       "secretsmanager:VersionId": input.versionId,
     });
+  }
+
+  private async readOne(
+    scope: RequestScope,
+    secretId: string,
+    versionId: string | undefined,
+    versionStage: string | undefined,
+    context: Record<string, string | undefined>,
+  ): Promise<ReadValue> {
+    const model = this.deps.readModel;
+    const cached = model?.find(scope.region, secretId);
+    const now = this.deps.now();
+    if (
+      cached !== undefined &&
+      !(cached.record.deletionDate !== undefined && cached.record.deletionDate <= now)
+    ) {
+      // Exactly the checks of the cold path below, in the same order, on the verified record.
+      if (scope.caller && this.deps.authorizer) {
+        await authorizeOn(this.deps, scope, "GetSecretValue", cached.record, secretId, context);
+      }
+      if (!cached.live) return this.readOne(scope, secretId, versionId, versionStage, context);
+      assertNotScheduledForDeletion(cached.record);
+      const version = cached.versions.get(
+        versionId ?? (cached.stageIndex.get(versionStage ?? CURRENT) as string),
+      );
+      if (
+        version !== undefined &&
+        (versionStage === undefined || version.read.stages.includes(versionStage))
+      ) {
+        const today = startOfDay(now);
+        if (version.accessedDay < today) {
+          await this.deps.store.touchAccessed(cached.record.arn, version.read.versionId, today);
+          version.accessedDay = today;
+        }
+        return version.read;
+      }
+      // A version not held yet (or a selector that finds none): the store decides, as below.
+      return this.readValueOf(cached.record, versionId, versionStage, {
+        generation: model?.begin() ?? 0,
+        region: scope.region,
+        secretId,
+      });
+    }
+    const generation = model?.begin() ?? 0;
+    const secret = await requireSecretRecord(this.deps, scope, secretId, "GetSecretValue", context);
     assertNotScheduledForDeletion(secret);
-    return this.readValueOf(secret, input.versionId, input.versionStage);
+    return this.readValueOf(secret, versionId, versionStage, { generation, region: scope.region, secretId });
   }
 
   private async readValueOf(
     secret: SecretRecord,
-    versionId?: string,
-    versionStage?: string,
+    versionId: string | undefined,
+    versionStage: string | undefined,
+    lookup: { generation: number; region: string; secretId: string },
   ): Promise<ReadValue> {
     const selector = versionId !== undefined ? { versionId } : { stage: versionStage ?? CURRENT };
     const snapshot = await this.deps.store.readSnapshot(secret.arn, selector);
@@ -86,14 +131,24 @@ export class SecretReader {
     if ((version.lastAccessedAt ?? 0) < today || (secret.lastAccessedAt ?? 0) < today) {
       await this.deps.store.touchAccessed(secret.arn, version.versionId, today);
     }
-    return {
+    // Frozen: the read model hands this very object to every warm read of the version.
+    const read: ReadValue = Object.freeze({
       arn: snapshot.secret.arn,
       name: snapshot.secret.name,
       versionId: version.versionId,
-      stages: version.stages,
+      stages: Object.freeze([...version.stages]),
       createdAt: version.createdAt,
       value,
-    };
+    });
+    // Kept only what the seal just verified, and only for the secret the lookup resolved to.
+    if (this.deps.readModel !== undefined && snapshot.secret.arn === secret.arn) {
+      this.deps.readModel.remember(
+        lookup.generation,
+        { region: lookup.region, secretId: lookup.secretId },
+        { record: snapshot.secret, stages: snapshot.stages, read, accessedDay: today },
+      );
+    }
+    return read;
   }
 
   async batchGetValues(
@@ -131,9 +186,8 @@ export class SecretReader {
     });
     for (const secret of page.secrets) {
       try {
-        values.push(
-          await this.readValueOf(await requireSecretRecord(this.deps, scope, secret.arn, "GetSecretValue")),
-        );
+        // The same read as GetSecretValue by full ARN (without its version conditions).
+        values.push(await this.readOne(scope, secret.arn, undefined, undefined, {}));
       } catch (error) {
         if (!isCofferError(error)) throw error;
         errors.push({ secretId: secret.arn, error });

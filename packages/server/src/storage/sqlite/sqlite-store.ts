@@ -175,6 +175,14 @@ export class SqliteStore implements SecretStore, SettingsStore {
     return this.stateOf(this.statements.secretByArn.get(arn));
   }
 
+  /**
+   * SQLite's `data_version`: changes when another connection (another process) commits to the
+   * database, not on this connection's own commits. The server polls it to notice outside changes.
+   */
+  dataVersion(): number {
+    return this.db.pragma("data_version", { simple: true }) as number;
+  }
+
   async findRecordByName(region: string, name: string): Promise<SecretRecord | undefined> {
     const row = this.statements.secretByName.get(region, name);
     return row ? toSecretRecord(row) : undefined;
