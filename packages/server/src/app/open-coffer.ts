@@ -40,7 +40,7 @@ export interface Coffer {
   writer: SecretWriter;
   /** Every committed change, for the change feed (`GET /changes`). */
   changes: ChangeEventBus;
-  /** What the read model follows (docs/adr/0007): every change, in this process and outside it. */
+  /** What the read model follows (docs/adr/0008): every change, in this process and outside it. */
   invalidations: LocalSecretInvalidations;
   readModel: SecretReadModel;
   accountId: string;

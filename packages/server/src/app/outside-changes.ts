@@ -1,7 +1,7 @@
 import type { Keyring } from "../crypto/keyring.js";
 import type { InvalidationSink } from "../domain/secrets/invalidations.js";
 
-/** How often the server looks for changes made by other processes; see docs/adr/0007. */
+/** How often the server looks for changes made by other processes; see docs/adr/0008. */
 export const defaultOutsideChangeIntervalMs = 500;
 
 /**

@@ -25,7 +25,7 @@ export interface CofferConfig {
   auditFsyncIntervalMs: number;
   /** How long a client may take to send a whole request (headers and body) before it is cut off. */
   requestTimeoutMs: number;
-  /** The read model (docs/adr/0007): how many secrets it holds (0: off) and its memory bound in bytes. */
+  /** The read model (docs/adr/0008): how many secrets it holds (0: off) and its memory bound in bytes. */
   readCacheEntries: number;
   readCacheBytes: number;
   defaultRegion: string;

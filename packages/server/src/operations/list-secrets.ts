@@ -1,18 +1,7 @@
-import type { SortKey } from "../domain/ports/secret-store.js";
-import type { Operation } from "./operation.js";
 import { compact, filtersFromWire, secretMetadataToWire } from "./wire.js";
+import { typedOperation, type WireInput } from "./wire-types.js";
 
-interface ListSecretsRequest {
-  IncludePlannedDeletion?: boolean;
-  MaxResults?: number;
-  NextToken?: string;
-  Filters?: unknown;
-  SortOrder?: "asc" | "desc";
-  SortBy?: SortKey;
-}
-
-export const listSecrets: Operation = async (raw, { scope }, { reader }) => {
-  const input = raw as unknown as ListSecretsRequest;
+export const listSecrets = typedOperation<WireInput<"ListSecrets">>(async (input, { scope }, { reader }) => {
   const page = await reader.list(scope, {
     filters: filtersFromWire(input.Filters),
     includePlannedDeletion: input.IncludePlannedDeletion,
@@ -25,4 +14,4 @@ export const listSecrets: Operation = async (raw, { scope }, { reader }) => {
     SecretList: page.secrets.map((secret) => compact(secretMetadataToWire(secret))),
     NextToken: page.nextToken,
   });
-};
+});

@@ -22,6 +22,7 @@ import type { RequestScope } from "../domain/secrets/deps.js";
 import { CofferError } from "../errors/catalog.js";
 import { type Logger, stackFramesOf } from "../log/logger.js";
 import type { ApiDescriptor, OperationContext, OperationServices } from "../operations/operation.js";
+import { readyJsonOf } from "../operations/wire.js";
 import { type AuthenticatedCaller, createAuthenticate } from "./authenticate.js";
 import { authorize } from "./authorize.js";
 import { execute } from "./execute.js";
@@ -119,7 +120,8 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
     } catch (auditError) {
       return refuse(record.intended ? new OutcomeUnrecorded(auditError) : auditError, record.requestId);
     }
-    return okReply(record.requestId, JSON.stringify(result));
+    // A warm read's answer was serialized once, when the read model took it in (docs/adr/0008).
+    return okReply(record.requestId, readyJsonOf(result) ?? JSON.stringify(result));
   }
 
   async function fail(error: unknown, record: RequestRecord): Promise<Reply> {

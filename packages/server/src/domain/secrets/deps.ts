@@ -18,7 +18,7 @@ export interface SecretDomainDeps {
   /** Access control; absent in tests of the rules alone. Every request with a caller is checked. */
   authorizer?: Authorizer | undefined;
   /**
-   * The in-memory read model (read-model.ts, docs/adr/0007); absent, every read goes to the store.
+   * The in-memory read model (read-model.ts, docs/adr/0008); absent, every read goes to the store.
    * Whoever sets it must also feed it every change: `store` wrapped by `invalidatingStore` and the
    * change bus followed (open-coffer.ts does both).
    */

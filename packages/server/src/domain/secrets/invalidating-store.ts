@@ -1,4 +1,4 @@
-import type { SecretStore } from "../../storage/port.js";
+import type { SecretStore } from "../ports/secret-store.js";
 import type { InvalidationSink } from "./invalidations.js";
 
 /**

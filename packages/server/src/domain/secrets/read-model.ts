@@ -5,7 +5,7 @@ import type { SecretRecord, StageMap } from "./records.js";
 import type { SecretValue } from "./secret-value.js";
 
 /**
- * The in-memory read model of the data plane (docs/adr/0007): what a GetSecretValue needs, held
+ * The in-memory read model of the data plane (docs/adr/0008): what a GetSecretValue needs, held
  * so that a warm read does no store query and no decryption.
  *
  * - An entry holds a secret's record as its seal verified it (ARN, tags, resource policy, deletion
