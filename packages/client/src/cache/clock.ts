@@ -17,14 +17,14 @@ export interface CacheClock {
 /** setTimeout's longest delay; a longer one would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-export const systemClock: CacheClock = {
+export const systemClock = {
   now: Date.now,
-  after(ms, due) {
+  after(ms: number, due: () => void): () => void {
     const timer = setTimeout(due, Math.min(Math.max(ms, 1), MAX_TIMER_MS));
     timer.unref();
     return () => clearTimeout(timer);
   },
-};
+} satisfies CacheClock;
 
 /** A clock that only reads time (the test knob `now`): every hit checks expiry itself. */
 export function readOnlyClock(now: () => number): CacheClock {

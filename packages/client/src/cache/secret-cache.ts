@@ -103,6 +103,11 @@ export class SecretCache {
     return this.#entries.size;
   }
 
+  /** Whether an entry is kept for the target (fresh or not); does not count as a use. */
+  has(target: Target): boolean {
+    return this.#entries.has(target.key);
+  }
+
   /** The entry when fresh, else undefined. Starts a background refresh when close to expiry. */
   hit(target: Target): CacheEntry | undefined {
     const entry = this.#entries.get(target.key);
@@ -376,8 +381,7 @@ export class SecretCache {
   #startFastWindow(entry: CacheEntry): void {
     const after = this.#clock.after;
     if (after === undefined) return;
-    const remaining =
-      fastWindowEnd(entry.fetchedAt, entry.expiresAt, entry.refreshAt) - this.#clock.now();
+    const remaining = fastWindowEnd(entry.fetchedAt, entry.expiresAt, entry.refreshAt) - this.#clock.now();
     if (!(remaining > 0)) return;
     entry.fast = true;
     entry.cancelFast = after(remaining, () => {
