@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 
 /** The header callers put the agent's token in (AWS Secrets Manager Agent and Lambda extension). */
 export const TOKEN_HEADER = "x-aws-parameters-secrets-token";
@@ -16,6 +16,7 @@ export function tokenChecker(expected: string): (presented: string | string[] | 
   };
 }
 
+/** One-shot SHA-256 (no Hash object per request). */
 function digest(text: string): Buffer {
-  return createHash("sha256").update(text, "utf8").digest();
+  return hash("sha256", text, "buffer");
 }

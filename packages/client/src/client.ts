@@ -151,7 +151,15 @@ class CofferSecrets implements SecretsClient {
 
   getRecord(id: string, options?: GetOptions): Promise<SecretRecord> {
     try {
-      return this.#entry(this.#target(id, options), options).then((entry) => entry.record);
+      const target = this.#target(id, options);
+      if (options?.forceFetch !== true) {
+        const entry = this.#cache.hit(target);
+        if (entry !== undefined) {
+          entry.recordAnswer ??= Promise.resolve(entry.record);
+          return entry.recordAnswer;
+        }
+      }
+      return this.#cache.fetch(target, options?.forceFetch === true).then((entry) => entry.record);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -399,11 +407,7 @@ function textAnswerOf(entry: CacheEntry, target: Target): Promise<string> {
 }
 
 /** What a `getJson` hit resolves to; like `textAnswerOf`, and per schema for validated reads. */
-function jsonAnswerOf<T>(
-  entry: CacheEntry,
-  target: Target,
-  schema: GetJsonOptions<T>["schema"],
-): Promise<T> {
+function jsonAnswerOf<T>(entry: CacheEntry, target: Target, schema: GetJsonOptions<T>["schema"]): Promise<T> {
   if (schema === undefined) {
     if (target.field === undefined) {
       entry.jsonAnswer ??= Promise.resolve(jsonOf(entry, target));

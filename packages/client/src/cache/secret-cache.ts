@@ -28,6 +28,7 @@ export interface CacheEntry {
   /** The answers of hits, built once per entry so a hit allocates nothing: getJson, get, getJson/get of one field. */
   jsonAnswer: Promise<unknown> | undefined;
   textAnswer: Promise<string> | undefined;
+  recordAnswer: Promise<SecretRecord> | undefined;
   fieldAnswers: Map<string, { json: Promise<unknown>; text: Promise<string> | undefined }> | undefined;
   /**
    * True in the entry's fast window (stored, before its refresh-ahead time and well before expiry):
@@ -357,6 +358,7 @@ export class SecretCache {
       validated: undefined,
       jsonAnswer: undefined,
       textAnswer: undefined,
+      recordAnswer: undefined,
       fieldAnswers: undefined,
       fast: false,
       recent: false,
