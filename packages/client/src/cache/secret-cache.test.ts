@@ -337,7 +337,13 @@ describe("SecretCache fast window", () => {
   it("a hit in the fast window reads no clock; after it, each hit does", async () => {
     const clock = new ManualClock();
     let reads = 0;
-    const counting = { now: () => (reads++, clock.now()), after: clock.after };
+    const counting = {
+      now: () => {
+        reads += 1;
+        return clock.now();
+      },
+      after: clock.after,
+    };
     const cache = new SecretCache(resolveCacheOptions({ ttlMs: 10_000, refreshAheadMs: 2_000 }), {
       hooks: new Hooks({}),
       clock: counting,
