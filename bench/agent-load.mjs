@@ -33,6 +33,7 @@ export function nodeGetLoad(url, headers, { seconds, connections }) {
     latencies.sort((a, b) => a - b);
     return {
       rps: latencies.length / elapsed,
+      requests: latencies.length,
       p99: latencies[Math.floor(latencies.length * 0.99)] ?? Number.NaN,
     };
   });
