@@ -7,8 +7,16 @@ export interface AgentLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** False when `debug` drops everything: the agent then skips what only a debug line needs (timing). */
+  readonly debugEnabled?: boolean;
 }
 
 const ignore = () => {};
 
-export const silentLogger: AgentLogger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
+export const silentLogger: AgentLogger = {
+  debug: ignore,
+  info: ignore,
+  warn: ignore,
+  error: ignore,
+  debugEnabled: false,
+};

@@ -1,5 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { AgentError } from "./agent-error.js";
+import type { SecretAnswer } from "./secret-answer.js";
 
 const commonHeaders = {
   "cache-control": "no-store",
@@ -14,6 +15,26 @@ export function replyJson(response: ServerResponse, status: number, body: unknow
     "content-length": Buffer.byteLength(text),
   });
   response.end(text);
+}
+
+/** A 200 with its body and headers built beforehand (see secret-answer.ts): nothing built per request. */
+export function replyAnswer(response: ServerResponse, answer: SecretAnswer): void {
+  response.writeHead(200, answer.headers as string[]);
+  response.end(answer.body);
+}
+
+/** The headers of a JSON 200, as the flat [name, value, …] list node:http takes as is. */
+export function jsonHeaders(length: number): readonly string[] {
+  return [
+    "cache-control",
+    commonHeaders["cache-control"],
+    "x-content-type-options",
+    commonHeaders["x-content-type-options"],
+    "content-type",
+    "application/json",
+    "content-length",
+    String(length),
+  ];
 }
 
 export function replyText(response: ServerResponse, status: number, text: string): void {

@@ -182,6 +182,33 @@ describe("startAgent over HTTP", () => {
   });
 });
 
+describe("startAgent debug lines", () => {
+  const { secrets } = fakeSecrets({ "prod/db": { source: "coffer", name: "prod/db", string: VALUE } });
+
+  for (const debugEnabled of [undefined, true, false]) {
+    it(`logs a served secret with its time ${debugEnabled === false ? "only when debug is on" : "at debug"} (debugEnabled: ${debugEnabled})`, async () => {
+      const { logger, lines } = memoryLogger();
+      const agent = await startAgent({
+        secrets,
+        token: TOKEN,
+        port: 0,
+        logger: debugEnabled === undefined ? logger : { ...logger, debugEnabled },
+      });
+      try {
+        const answer = await httpRequest(`${agent.url}/v1/prod%2Fdb`, {
+          headers: { "X-Aws-Parameters-Secrets-Token": TOKEN },
+        });
+        assert.equal(answer.status, 200);
+        const served = lines.filter((line) => line.startsWith("secret served"));
+        if (debugEnabled === false) assert.deepEqual(served, []);
+        else assert.match(served[0] ?? "", /"secretId":"prod\/db".*"ms":\d+/);
+      } finally {
+        await agent.close();
+      }
+    });
+  }
+});
+
 describe("startAgent options", () => {
   const { secrets } = fakeSecrets({});
 

@@ -1,6 +1,7 @@
 import { manyFrom } from "./backends/chain.js";
 import { createBackend } from "./backends/create.js";
 import { SecretsManagerBackend } from "./backends/secrets-manager.js";
+import type { CacheClock } from "./cache/clock.js";
 import { resolveCacheOptions } from "./cache/options.js";
 import { type CacheEntry, SecretCache } from "./cache/secret-cache.js";
 import { ChangeFeed, type SecretChangedEvent } from "./change-feed.js";
@@ -32,8 +33,10 @@ import type {
 export interface InternalOptions {
   /** Configuration to use instead of the process environment. */
   config?: ClientConfig;
-  /** Clock for the cache (default Date.now). */
+  /** Clock for the cache (default Date.now); with it, every cache hit reads it (no fast window). */
   now?: () => number;
+  /** Clock with timers for the cache (default Date.now and setTimeout); wins over `now`. */
+  clock?: CacheClock;
   /** Change-feed reconnect backoff. */
   feedDelayMs?: { initial: number; max: number };
   /** Called each time a change feed (re)connects. */
@@ -96,6 +99,7 @@ class CofferSecrets implements SecretsClient {
       loadMany: (targets) => this.#loadMany(targets),
       lastKnownGood: this.#fileCache,
       now: options.now,
+      clock: options.clock,
     });
   }
 
@@ -104,7 +108,7 @@ class CofferSecrets implements SecretsClient {
       const target = this.#target(id, options);
       if (options?.forceFetch !== true) {
         const entry = this.#cache.hit(target);
-        if (entry !== undefined) return Promise.resolve(textOf(entry, target));
+        if (entry !== undefined) return textAnswerOf(entry, target);
       }
       return this.#cache.fetch(target, options?.forceFetch === true).then((entry) => textOf(entry, target));
     } catch (error) {
@@ -117,10 +121,7 @@ class CofferSecrets implements SecretsClient {
       const target = this.#target(id, options);
       if (options?.forceFetch !== true) {
         const entry = this.#cache.hit(target);
-        if (entry !== undefined) {
-          const value = jsonValueOf<T>(entry, target, options?.schema);
-          return value instanceof Promise ? value : Promise.resolve(value);
-        }
+        if (entry !== undefined) return jsonAnswerOf<T>(entry, target, options?.schema);
       }
       return this.#cache
         .fetch(target, options?.forceFetch === true)
@@ -150,7 +151,15 @@ class CofferSecrets implements SecretsClient {
 
   getRecord(id: string, options?: GetOptions): Promise<SecretRecord> {
     try {
-      return this.#entry(this.#target(id, options), options).then((entry) => entry.record);
+      const target = this.#target(id, options);
+      if (options?.forceFetch !== true) {
+        const entry = this.#cache.hit(target);
+        if (entry !== undefined) {
+          entry.recordAnswer ??= Promise.resolve(entry.record);
+          return entry.recordAnswer;
+        }
+      }
+      return this.#cache.fetch(target, options?.forceFetch === true).then((entry) => entry.record);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -383,6 +392,49 @@ function textOf(entry: CacheEntry, target: Target): string {
   return fieldText(value);
 }
 
+/**
+ * What a `get` hit resolves to, as a settled promise built once per entry (and field), so a hit
+ * allocates nothing. Errors (binary secret, missing field) are not kept: each call rejects anew.
+ */
+function textAnswerOf(entry: CacheEntry, target: Target): Promise<string> {
+  if (target.field === undefined) {
+    entry.textAnswer ??= Promise.resolve(textOf(entry, target));
+    return entry.textAnswer;
+  }
+  const answers = fieldAnswersOf(entry, target, target.field);
+  answers.text ??= Promise.resolve(textOf(entry, target));
+  return answers.text;
+}
+
+/** What a `getJson` hit resolves to; like `textAnswerOf`, and per schema for validated reads. */
+function jsonAnswerOf<T>(entry: CacheEntry, target: Target, schema: GetJsonOptions<T>["schema"]): Promise<T> {
+  if (schema === undefined) {
+    if (target.field === undefined) {
+      entry.jsonAnswer ??= Promise.resolve(jsonOf(entry, target));
+      return entry.jsonAnswer as Promise<T>;
+    }
+    return fieldAnswersOf(entry, target, target.field).json as Promise<T>;
+  }
+  const value = jsonValueOf<T>(entry, target, schema);
+  return value instanceof Promise ? value : Promise.resolve(value);
+}
+
+function fieldAnswersOf(
+  entry: CacheEntry,
+  target: Target,
+  field: string,
+): { json: Promise<unknown>; text: Promise<string> | undefined } {
+  entry.fieldAnswers ??= new Map();
+  let answers = entry.fieldAnswers.get(field);
+  if (answers === undefined) {
+    const value = fieldOf(target.id, jsonOf(entry, target), field);
+    if (value === undefined) throw new SecretNotFoundError(target.id, { field });
+    answers = { json: Promise.resolve(value), text: undefined };
+    entry.fieldAnswers.set(field, answers);
+  }
+  return answers;
+}
+
 /** The parsed, deeply frozen JSON of an entry, parsed once per entry. */
 function jsonOf(entry: CacheEntry, target: Target): unknown {
   if (entry.jsonState === "parsed") return entry.json;
@@ -414,8 +466,8 @@ function jsonValueOf<T>(
     if (value === undefined) throw new SecretNotFoundError(target.id, { field: target.field });
   }
   if (schema === undefined) return value as T;
-  const memo = target.field === undefined ? entry.validated : undefined;
-  if (memo?.has(schema)) return memo.get(schema) as T;
+  const memo = target.field === undefined ? entry.validated?.get(schema) : undefined;
+  if (memo !== undefined) return memo as Promise<T>;
   const validated = validateWithSchema(
     target.id,
     schema,
@@ -426,7 +478,7 @@ function jsonValueOf<T>(
     const frozen = deepFreeze(output);
     if (target.field === undefined) {
       entry.validated ??= new WeakMap();
-      entry.validated.set(schema, frozen);
+      entry.validated.set(schema, Promise.resolve(frozen));
     }
     return frozen;
   };

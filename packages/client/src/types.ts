@@ -123,7 +123,7 @@ export type SourceKind = SourceSpec["kind"];
 export interface CacheOptions {
   /** How long a value is served without asking the backend. Default 5 minutes. */
   ttlMs?: number;
-  /** Bound on cached secrets (least recently used are dropped). Default 1000. */
+  /** Bound on cached secrets (those not read since the last eviction are dropped first: second-chance LRU). Default 1000. */
   maxEntries?: number;
   /** A hit this close to expiry refetches in the background. Default 1 minute (at most half the TTL). */
   refreshAheadMs?: number;

@@ -1,7 +1,7 @@
 import type { AgentLogger } from "@coffer/agent";
 import type { Output } from "../context.js";
 
-type Level = keyof AgentLogger;
+type Level = "debug" | "info" | "warn" | "error";
 const rank: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** JSON lines, as the server logs; callers pass metadata only, never a value. */
@@ -10,7 +10,13 @@ export function jsonLinesLogger(output: Output, level: Level): AgentLogger {
     if (rank[at] < rank[level]) return;
     output.write(`${JSON.stringify({ time: new Date().toISOString(), level: at, message, ...fields })}\n`);
   };
-  return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
+  return {
+    debug: log("debug"),
+    info: log("info"),
+    warn: log("warn"),
+    error: log("error"),
+    debugEnabled: rank.debug >= rank[level],
+  };
 }
 
 /** COFFER_LOG_LEVEL, as the server reads it; `info` by default. */

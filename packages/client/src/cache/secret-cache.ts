@@ -2,6 +2,7 @@ import { BackendUnavailableError, CofferClientError, SecretNotFoundError } from 
 import type { Hooks } from "../hooks.js";
 import type { Target } from "../reference.js";
 import type { SecretRecord } from "../types.js";
+import { type CacheClock, fastWindowEnd, readOnlyClock, systemClock } from "./clock.js";
 import type { ResolvedCacheOptions } from "./options.js";
 
 /** What the cache keeps per secret version: the record and what is derived from it, once. */
@@ -22,8 +23,22 @@ export interface CacheEntry {
   json: unknown;
   jsonState: "unparsed" | "parsed" | "invalid";
   jsonError: Error | undefined;
-  /** Validated (and frozen) output per schema, for getJson({ schema }) hits. */
-  validated: WeakMap<object, unknown> | undefined;
+  /** Validated (and frozen) output per schema, as a settled promise, for getJson({ schema }) hits. */
+  validated: WeakMap<object, Promise<unknown>> | undefined;
+  /** The answers of hits, built once per entry so a hit allocates nothing: getJson, get, getJson/get of one field. */
+  jsonAnswer: Promise<unknown> | undefined;
+  textAnswer: Promise<string> | undefined;
+  recordAnswer: Promise<SecretRecord> | undefined;
+  fieldAnswers: Map<string, { json: Promise<unknown>; text: Promise<string> | undefined }> | undefined;
+  /**
+   * True in the entry's fast window (stored, before its refresh-ahead time and well before expiry):
+   * a hit returns it without reading the clock. A timer ends the window (see clock.ts).
+   */
+  fast: boolean;
+  /** Hit since the eviction sweep last passed it (second-chance LRU). */
+  recent: boolean;
+  /** Cancels the timer that ends the fast window. */
+  cancelFast: (() => void) | undefined;
 }
 
 /** A record found in the encrypted file cache: the last good value, and when it was fetched. */
@@ -56,46 +71,56 @@ export interface SecretCacheDeps {
   /** Current versions of many targets at once, keyed by target key; never rejects. */
   loadMany: BatchLoader;
   lastKnownGood?: LastKnownGood | undefined;
-  now?: () => number;
+  /** Time and timers (default: Date.now and unref'd setTimeout). */
+  clock?: CacheClock | undefined;
+  /** A clock that only reads time (tests): every hit then reads it. Ignored when `clock` is set. */
+  now?: (() => number) | undefined;
 }
 
 /**
  * The in-memory cache: TTL, refresh ahead of expiry, bounded stale serving while the backend is
  * unreachable, one backend call for concurrent requests of one secret, LRU bound.
  *
- * `hit()` is the hot path: two Map lookups, one clock read, an LRU touch; no I/O and no allocation
- * (an event object only when `onFetch` is set). Everything else returns promises.
+ * `hit()` is the hot path: within an entry's fast window one Map lookup and two field accesses, no
+ * clock read, no allocation (an event object only when `onFetch` is set), no I/O. Outside it, a
+ * clock read decides freshness and refresh-ahead. Recency is a flag (second-chance LRU: the
+ * eviction sweep gives a hit entry one more round), not a Map re-insertion per hit. Everything
+ * else returns promises.
  */
 export class SecretCache {
   readonly #options: ResolvedCacheOptions;
   readonly #deps: SecretCacheDeps;
-  readonly #now: () => number;
+  readonly #clock: CacheClock;
   readonly #entries = new Map<string, CacheEntry>();
   readonly #flights = new Map<string, Flight>();
 
   constructor(options: ResolvedCacheOptions, deps: SecretCacheDeps) {
     this.#options = options;
     this.#deps = deps;
-    this.#now = deps.now ?? Date.now;
+    this.#clock = deps.clock ?? (deps.now === undefined ? systemClock : readOnlyClock(deps.now));
   }
 
   get size(): number {
     return this.#entries.size;
   }
 
+  /** Whether an entry is kept for the target (fresh or not); does not count as a use. */
+  has(target: Target): boolean {
+    return this.#entries.has(target.key);
+  }
+
   /** The entry when fresh, else undefined. Starts a background refresh when close to expiry. */
   hit(target: Target): CacheEntry | undefined {
-    const key = target.key;
-    const entry = this.#entries.get(key);
+    const entry = this.#entries.get(target.key);
     if (entry === undefined) return undefined;
-    const now = this.#now();
-    if (now >= entry.expiresAt) return undefined;
-    // LRU: most recently used last.
-    this.#entries.delete(key);
-    this.#entries.set(key, entry);
-    if (now >= entry.refreshAt && now >= entry.retryAt && !this.#flights.has(key)) {
-      this.#start(target, true);
+    if (!entry.fast) {
+      const now = this.#clock.now();
+      if (now >= entry.expiresAt) return undefined;
+      if (now >= entry.refreshAt && now >= entry.retryAt && !this.#flights.has(target.key)) {
+        this.#start(target, true);
+      }
     }
+    entry.recent = true;
     if (this.#deps.hooks.onFetch !== undefined) {
       this.#deps.hooks.fetch({
         id: target.id,
@@ -150,7 +175,7 @@ export class SecretCache {
 
   /** Puts a record in the cache as if just fetched (used by tests and warm-up). */
   fill(target: Target, record: SecretRecord): CacheEntry {
-    const entry = this.#newEntry(target, record, this.#now());
+    const entry = this.#newEntry(target, record, this.#clock.now());
     this.#store(entry);
     return entry;
   }
@@ -158,12 +183,16 @@ export class SecretCache {
   /** Drops entries (all when no predicate), and forgets requests under way so their results are not kept. */
   drop(matches?: (target: Target, record: SecretRecord | undefined) => boolean): void {
     if (matches === undefined) {
+      for (const entry of this.#entries.values()) endFastWindow(entry);
       this.#entries.clear();
       this.#flights.clear();
       return;
     }
-    for (const [key, entry] of this.#entries)
-      if (matches(entry.target, entry.record)) this.#entries.delete(key);
+    for (const [key, entry] of this.#entries) {
+      if (!matches(entry.target, entry.record)) continue;
+      endFastWindow(entry);
+      this.#entries.delete(key);
+    }
     for (const [key, flight] of this.#flights)
       if (matches(flight.target, undefined)) this.#flights.delete(key);
   }
@@ -182,6 +211,7 @@ export class SecretCache {
     }
     for (const entry of this.#entries.values()) {
       if (!matches(entry.target, entry.record)) continue;
+      endFastWindow(entry);
       entry.expiresAt = 0;
       entry.refreshAt = 0;
       entry.retryAt = 0;
@@ -201,7 +231,8 @@ export class SecretCache {
     if (force) return undefined;
     const entry = this.#entries.get(target.key);
     if (entry === undefined) return undefined;
-    const now = this.#now();
+    if (entry.fast) return Promise.resolve(entry);
+    const now = this.#clock.now();
     if (now < entry.expiresAt) return Promise.resolve(entry);
     if (now < entry.retryAt && now < entry.staleUntil) {
       this.#deps.hooks.fetch({
@@ -224,7 +255,7 @@ export class SecretCache {
       (record) => {
         const current = this.#flights.get(key) === flight;
         if (current) this.#flights.delete(key);
-        const now = this.#now();
+        const now = this.#clock.now();
         const entry = this.#newEntry(target, record, now);
         if (current) {
           this.#store(entry);
@@ -265,7 +296,7 @@ export class SecretCache {
         this.#deps.lastKnownGood?.forget(key);
       }
     } else if (error instanceof BackendUnavailableError) {
-      const now = this.#now();
+      const now = this.#clock.now();
       let entry = this.#entries.get(key);
       if (entry === undefined && this.#deps.lastKnownGood !== undefined) {
         entry = await this.#fromLastKnownGood(target, now);
@@ -325,20 +356,77 @@ export class SecretCache {
       jsonState: "unparsed",
       jsonError: undefined,
       validated: undefined,
+      jsonAnswer: undefined,
+      textAnswer: undefined,
+      recordAnswer: undefined,
+      fieldAnswers: undefined,
+      fast: false,
+      recent: false,
+      cancelFast: undefined,
     };
   }
 
   #store(entry: CacheEntry): void {
     if (!this.#options.enabled) return;
     const key = entry.target.key;
-    this.#entries.delete(key);
+    const previous = this.#entries.get(key);
+    if (previous !== undefined) {
+      endFastWindow(previous);
+      this.#entries.delete(key);
+    }
     this.#entries.set(key, entry);
+    this.#startFastWindow(entry);
+    this.#evict(entry);
+  }
+
+  /** Marks a just-stored entry fast until the end of its window, if the clock can schedule that. */
+  #startFastWindow(entry: CacheEntry): void {
+    const after = this.#clock.after;
+    if (after === undefined) return;
+    const remaining = fastWindowEnd(entry.fetchedAt, entry.expiresAt, entry.refreshAt) - this.#clock.now();
+    if (!(remaining > 0)) return;
+    entry.fast = true;
+    entry.cancelFast = after(remaining, () => {
+      entry.fast = false;
+      entry.cancelFast = undefined;
+    });
+  }
+
+  /**
+   * Second-chance LRU (CLOCK): from the oldest, an entry hit since the sweep last passed it moves
+   * to the newest end with its flag cleared; the first one not hit (never the entry just stored)
+   * is dropped; when all were hit, the oldest is. A hit costs a flag write instead of a Map
+   * re-insertion; a sweep is amortized O(1) per hit.
+   */
+  #evict(stored: CacheEntry): void {
     while (this.#entries.size > this.#options.maxEntries) {
-      const oldest = this.#entries.keys().next();
-      if (oldest.done === true) break;
-      this.#entries.delete(oldest.value);
+      const passed: CacheEntry[] = [];
+      let victim: CacheEntry | undefined;
+      for (const entry of this.#entries.values()) {
+        if (entry === stored) continue;
+        if (!entry.recent) {
+          victim = entry;
+          break;
+        }
+        passed.push(entry);
+      }
+      for (const entry of passed) {
+        entry.recent = false;
+        this.#entries.delete(entry.target.key);
+        this.#entries.set(entry.target.key, entry);
+      }
+      victim ??= passed[0];
+      if (victim === undefined) return;
+      endFastWindow(victim);
+      this.#entries.delete(victim.target.key);
     }
   }
+}
+
+function endFastWindow(entry: CacheEntry): void {
+  entry.fast = false;
+  entry.cancelFast?.();
+  entry.cancelFast = undefined;
 }
 
 function callLoader(load: Loader, target: Target): Promise<SecretRecord> {
