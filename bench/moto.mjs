@@ -1,7 +1,10 @@
 // moto_server (the AWS mock LocalStack builds on), from the machine's Python, on a free port and
 // on cpu 0 like the other servers. Resolves undefined with a reason when it is not installed.
 import { spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { hasTaskset } from "./support.mjs";
 
 function freePort() {
@@ -20,48 +23,63 @@ export function motoVersion() {
   return result.status === 0 ? result.stdout.trim() : undefined;
 }
 
-/** { url, pid, stop } once moto_server says it is running, or { reason } when it cannot start. */
+/** Resolves once something accepts connections on the port. */
+function accepting(port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/**
+ * { url, pid, stop } once moto_server accepts connections, or { reason } when it cannot start.
+ * Its output (a line per request) goes to a file, never to a pipe: a pipe left undrained stalled it.
+ */
 export async function startMoto() {
   if (spawnSync("which", ["moto_server"]).status !== 0) return { reason: "moto_server is not on PATH" };
   const port = await freePort();
+  const folder = mkdtempSync(join(tmpdir(), "coffer-bench-moto-"));
+  const log = join(folder, "moto.log");
+  const fd = openSync(log, "w");
   const args = ["-H", "127.0.0.1", "-p", String(port)];
   const child = spawn(
     hasTaskset ? "taskset" : "moto_server",
     hasTaskset ? ["-c", "0", "moto_server", ...args] : args,
     {
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", fd, fd],
     },
   );
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  return new Promise((resolve) => {
-    let out = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      resolve({ reason: `moto_server did not start within 30 s: ${out.slice(-300)}` });
-    }, 30_000);
-    const onData = (d) => {
-      out += d;
-      if (/Running on http/.test(out)) {
-        clearTimeout(timer);
-        child.stdout.removeAllListeners("data");
-        child.stderr.removeAllListeners("data");
-        child.stdout.resume();
-        child.stderr.resume();
-        resolve({
-          url: `http://127.0.0.1:${port}`,
-          pid: child.pid,
-          stop: () => {
-            child.kill("SIGTERM");
-            return exited;
-          },
-        });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
+  closeSync(fd);
+  let exitCode;
+  const exited = new Promise((resolve) =>
     child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ reason: `moto_server exited ${code}: ${out.slice(-300)}` });
-    });
-  });
+      exitCode = code;
+      resolve(code);
+    }),
+  );
+  const cleanup = () => rmSync(folder, { recursive: true, force: true });
+  const deadline = performance.now() + 30_000;
+  while (exitCode === undefined && performance.now() < deadline) {
+    if (await accepting(port)) {
+      return {
+        url: `http://127.0.0.1:${port}`,
+        pid: child.pid,
+        stop: async () => {
+          child.kill("SIGTERM");
+          await exited;
+          cleanup();
+        },
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100)); // no event to wait for: poll the port
+  }
+  child.kill("SIGKILL");
+  await exited;
+  const reason = `moto_server did not start (exit ${exitCode}): ${readFileSync(log, "utf8").slice(-300)}`;
+  cleanup();
+  return { reason };
 }

@@ -76,7 +76,8 @@ function run(script) {
 function verdict(r) {
   if (r.target === null || r.target === undefined) return "";
   const match = /^(≥|≤)\s*([\d.]+)/.exec(r.target);
-  if (!match || r.value === null || r.met === null) return r.met === null ? "" : r.met ? "met" : "missed";
+  if (r.value === null) return "not measured";
+  if (!match || r.met === null) return r.met === null ? "" : r.met ? "met" : "missed";
   const limit = Number(match[2]);
   if (match[1] === "≥") {
     return r.met
@@ -124,9 +125,9 @@ function machine() {
   const cpu = cpus();
   const gb = (b) => `${(b / 2 ** 30).toFixed(1)} GB`;
   return {
-    cpu: `${cpu[0]?.model ?? "?"}, ${cpu.length} cores`,
-    memory: `${gb(totalmem())} (${gb(freemem())} free at the end)`,
-    os: `${process.platform} ${release()}`,
+    CPU: `${cpu[0]?.model ?? "?"}, ${cpu.length} cores`,
+    Memory: `${gb(totalmem())} (${gb(freemem())} free at the end)`,
+    OS: `${process.platform} ${release()}`,
     load:
       readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ") +
       " (1/5/15 min load at the end)",
@@ -182,7 +183,7 @@ function documentOf(results, totalSeconds) {
     `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}`,
     `- Command: \`${command()}\``,
     `- Took: ${(totalSeconds / 60).toFixed(1)} min (${results.map((r) => `${r.bench} ${r.seconds.toFixed(0)} s`).join(", ")})`,
-    ...Object.entries(machine()).map(([k, v]) => `- ${k[0].toUpperCase()}${k.slice(1)}: ${v}`),
+    ...Object.entries(machine()).map(([k, v]) => `- ${k}: ${v}`),
     ...Object.entries(versions()).map(([k, v]) => `- ${k}: ${v}`),
     "",
     "## Targets",
