@@ -14,7 +14,7 @@
 //     read of a secret in a day also records its LastAccessedDate, a durable write;
 //   - ListSecrets, one page (MaxResults 100) without filters and with filters name, tag-key,
 //     description and all, each matching the 10 "needle" secrets spread through the store (so a
-//     full scan shows); sequential calls alternating between the stores, median time per call
+//     full scan shows); sequential calls alternating between the stores, each on a new connection, median time per call
 //     (BENCH_LIST_CALLS, default 20, fewer when a call is slow: at most ~4 s per case and store).
 // Targets: 1M latency ≤ 1.3× the 1k latency, for GetSecretValue and for each ListSecrets page.
 import { spawnSync } from "node:child_process";
@@ -22,7 +22,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { needleCount, secretNameAt, seededStore, storeBytes } from "./seed-store.mjs";
-import { signedGetSecretValue } from "./signed-request.mjs";
+import { callJson, signedCall } from "./signed-request.mjs";
 import {
   admin,
   benchResult,
@@ -59,12 +59,7 @@ const k = (n) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000
 const notes = [];
 const rows = [];
 
-async function call(url, operation, input) {
-  const request = await signedGetSecretValue(url, admin, operation, input);
-  const response = await fetch(url, { method: "POST", headers: request.headers, body: request.body });
-  if (!response.ok) throw new Error(`${operation} on ${url} failed: ${await response.text()}`);
-  return response.json();
-}
+const call = (url, operation, input) => callJson(url, admin, operation, input);
 
 /** Starts a server on a fresh copy of the seeded store of `count` secrets. */
 async function startTier(count) {
@@ -198,19 +193,15 @@ try {
     for (let i = 0; i < listCalls; i++) {
       if (i >= 3 && Math.max(spent[a.label], spent[b.label]) > listBudgetMs) break;
       for (const tier of i % 2 === 0 ? [a, b] : [b, a]) {
-        const request = await signedGetSecretValue(tier.url, admin, "ListSecrets", {
+        const {
+          status,
+          text,
+          ms: elapsed,
+        } = await signedCall(tier.url, admin, "ListSecrets", {
           MaxResults: 100,
           ...c.input,
         });
-        const started = performance.now();
-        const response = await fetch(tier.url, {
-          method: "POST",
-          headers: request.headers,
-          body: request.body,
-        });
-        const text = await response.text();
-        const elapsed = performance.now() - started;
-        if (!response.ok) throw new Error(`ListSecrets ${c.name} on ${tier.label}: ${text}`);
+        if (status !== 200) throw new Error(`ListSecrets ${c.name} on ${tier.label} (${status}): ${text}`);
         if (i === 0) {
           const found = JSON.parse(text).SecretList.length;
           if (found !== c.expected) {

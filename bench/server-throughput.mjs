@@ -23,6 +23,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { motoVersion, startMoto } from "./moto.mjs";
+import { callJson } from "./signed-request.mjs";
 import {
   admin,
   benchResult,
@@ -48,13 +49,7 @@ const withNoAudit = process.env.BENCH_NO_AUDIT !== "0";
 const putSecrets = 64;
 const notes = [];
 
-async function call(url, operation, input) {
-  const { signedGetSecretValue } = await import("./signed-request.mjs");
-  const request = await signedGetSecretValue(url, admin, operation, input);
-  const response = await fetch(url, { method: "POST", headers: request.headers, body: request.body });
-  if (!response.ok) throw new Error(`${operation} on ${url} failed: ${await response.text()}`);
-  return response.json();
-}
+const call = (url, operation, input) => callJson(url, admin, operation, input);
 
 /** A Coffer process with its own data folder, holding the bench secret. */
 async function startCoffer(label, script) {
