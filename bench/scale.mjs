@@ -21,7 +21,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { needleCount, secretNameAt, seededStore, storeBytes } from "./seed-store.mjs";
+import { needleCount, secretNameAt, seededStore, storeBreakdown, storeBytes } from "./seed-store.mjs";
 import { callJson, signedCall } from "./signed-request.mjs";
 import {
   admin,
@@ -68,6 +68,12 @@ async function startTier(count) {
   const copied = spawnSync("cp", ["-r", "--reflink=auto", `${folder}/.`, home]);
   if (copied.status !== 0) throw new Error(`copying ${folder} failed: ${copied.stderr}`);
   rmSync(join(home, "complete"), { force: true });
+  let breakdown = [];
+  try {
+    breakdown = storeBreakdown(home); // on the copy, before the server locks it
+  } catch (error) {
+    notes.push(`no per-table breakdown of the store: ${error.message}`);
+  }
   const started = performance.now();
   let server;
   try {
@@ -86,6 +92,7 @@ async function startTier(count) {
     seededSeconds,
     rssStart: residentMb(server.pid),
     bytesPerSecret: storeBytes(folder) / count,
+    breakdown,
     stop: async () => {
       await server.stop();
       rmSync(home, { recursive: true, force: true });
@@ -236,6 +243,18 @@ try {
     console.log(
       `${tier.label}: RSS after the run ${tier.rssEnd?.toFixed(0)} MB (peak ${tier.rssPeak?.toFixed(0)} MB)`,
     );
+  }
+  // What each byte of the large store is for: tables and indexes at ≥ 1 byte per secret.
+  for (const part of b.breakdown) {
+    if (part.bytes / b.count >= 1) {
+      rows.push(
+        row(
+          `${b.label} store bytes per secret: ${part.name} (payload ${(part.payload / b.count).toFixed(0)} B)`,
+          part.bytes / b.count,
+          "B",
+        ),
+      );
+    }
   }
   rows.push(row(`start-up ${b.label} / ${a.label}`, b.startupSeconds / a.startupSeconds, "×"));
   rows.push(row(`RSS after the run ${b.label} / ${a.label}`, b.rssEnd / a.rssEnd, "×"));

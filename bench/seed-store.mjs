@@ -24,6 +24,7 @@
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -180,6 +181,26 @@ export function storeBytes(home) {
     if (entry.startsWith("coffer.db")) total += statSync(join(home, entry)).size;
   }
   return total;
+}
+
+/**
+ * Where the store's bytes go: each table and index of coffer.db in `home` with its bytes on disk
+ * (SQLite's dbstat: pages, so including free space in them), largest first. Read-only; run it
+ * before a server holds the file.
+ */
+export function storeBreakdown(home) {
+  const require = createRequire(join(root, "packages/server/package.json"));
+  const Database = require("better-sqlite3");
+  const db = new Database(join(home, "coffer.db"), { readonly: true, fileMustExist: true });
+  try {
+    return db
+      .prepare(
+        "SELECT name, sum(pgsize) AS bytes, sum(payload) AS payload FROM dbstat GROUP BY name ORDER BY bytes DESC",
+      )
+      .all();
+  } finally {
+    db.close();
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -229,6 +229,9 @@ for (const res of results) {
 console.log(`\n${results.length} benchmarks in ${totalSeconds.toFixed(0)} s`);
 if (process.env.BENCH_NO_DOC !== "1") {
   writeFileSync(docPath, documentOf(results, totalSeconds));
+  // The repository's formatter pads the tables (biome checks Markdown too).
+  const biome = join(root, "node_modules/.bin/biome");
+  if (existsSync(biome)) spawnSync(biome, ["format", "--write", docPath], { stdio: "ignore" });
   console.log(`wrote ${docPath.slice(root.length)}`);
 }
 if (results.some((r) => r.failed)) process.exitCode = 1;
