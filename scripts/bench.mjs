@@ -128,9 +128,7 @@ function machine() {
     CPU: `${cpu[0]?.model ?? "?"}, ${cpu.length} cores`,
     Memory: `${gb(totalmem())} (${gb(freemem())} free at the end)`,
     OS: `${process.platform} ${release()}`,
-    load:
-      readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ") +
-      " (1/5/15 min load at the end)",
+    Load: `${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} (1/5/15 min load average at the end)`,
   };
 }
 
