@@ -1,6 +1,7 @@
 // What the benchmarks share: settings from the environment, the bench admin key, starting a
 // server process, statistics and formatting.
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 export const root = new URL("..", import.meta.url).pathname;
 
@@ -56,7 +57,7 @@ export function pinSelf(cpu) {
 
 /**
  * Starts `node script` (on CPU 0 when taskset exists) and resolves once it prints "listening on URL".
- * `stop()` sends SIGTERM and waits for the exit.
+ * `stop()` sends SIGTERM and waits for the exit; `pid` is the server's (taskset execs it).
  */
 export function startServerProcess(script, env = {}) {
   const command = hasTaskset ? "taskset" : process.execPath;
@@ -79,6 +80,7 @@ export function startServerProcess(script, env = {}) {
         clearTimeout(timer);
         resolve({
           url: match[1],
+          pid: child.pid,
           stop: () => {
             child.kill("SIGTERM");
             return exited;
@@ -106,3 +108,28 @@ export function cofferEnv(home) {
 }
 
 export const ratio = (x) => x.toFixed(3);
+
+/** Resident memory of a process in MB (VmRSS; VmHWM is the peak), from /proc; undefined elsewhere. */
+export function residentMb(pid, field = "VmRSS") {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1]);
+    return Number.isFinite(kb) ? kb / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Prints the one `BENCH_RESULT <json>` line scripts/bench.mjs collects (see helper rules). */
+export function benchResult(bench, title, rows, notes = []) {
+  console.log(`BENCH_RESULT ${JSON.stringify({ bench, title, rows, notes })}`);
+}
+
+/** A result row; `met` is computed from a numeric target when one is given. */
+export function row(name, value, unit, target = null) {
+  let met = null;
+  const match = target && /^(≥|≤)\s*([\d.]+)/.exec(target);
+  if (match && Number.isFinite(value))
+    met = match[1] === "≥" ? value >= Number(match[2]) : value <= Number(match[2]);
+  return { name, value: Number.isFinite(value) ? Number(value.toPrecision(4)) : null, unit, target, met };
+}

@@ -332,6 +332,23 @@ export class SqliteStore implements SecretStore, SettingsStore {
     return best?.sql;
   }
 
+  /**
+   * Bulk loading only (bench/seed-store.mjs): the commits `work` makes share one transaction, each
+   * a savepoint inside it, committed once at the end (or rolled back if `work` fails). Nothing
+   * else may use the store meanwhile; the server never calls this.
+   */
+  async inOneTransaction<T>(work: () => Promise<T>): Promise<T> {
+    this.db.exec("BEGIN");
+    try {
+      const result = await work();
+      this.db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
   async commit(change: SecretChange): Promise<void> {
     const s = this.statements;
     const arn = change.secret.arn;
