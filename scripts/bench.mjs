@@ -17,14 +17,10 @@ import { join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const docPath = join(root, "docs/PERFORMANCE.md");
-const agentBenches = readdirSync(join(root, "bench"))
-  .filter((f) => /^agent-.*\.mjs$/.test(f))
-  .sort()
-  .map((f) => `bench/${f}`);
 const benches = [
   "bench/client-cache.mjs",
   "bench/client-cold-fetch.mjs",
-  ...agentBenches,
+  "bench/agent-cache.mjs",
   "bench/server-throughput.mjs",
   "bench/scale.mjs",
 ].filter((b) => !process.env.BENCH_ONLY || b.includes(process.env.BENCH_ONLY));
