@@ -10,7 +10,7 @@
 // BENCH_CONNECTION_LEVELS, ...). BENCH_ONLY=<substring> runs only the benches whose file name
 // holds it; BENCH_NO_DOC=1 prints the table without writing the doc.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, freemem, release, totalmem } from "node:os";
 import { join } from "node:path";
