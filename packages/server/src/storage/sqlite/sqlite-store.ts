@@ -53,6 +53,8 @@ type Params = Record<string, string | number | null>;
  * `synchronous = FULL` makes an acknowledged write survive a crash of the process or the machine.
  */
 export class SqliteStore implements SecretStore, SettingsStore {
+  private readonly pendingTouches = new Map<string, { arn: string; versionId: string; day: number }>();
+  private touchFlush: NodeJS.Immediate | undefined;
   private readonly db: Database.Database;
   readonly identity: SqliteIdentityStore;
   private readonly statements;
@@ -418,9 +420,33 @@ export class SqliteStore implements SecretStore, SettingsStore {
     for (const t of next) if (!had.has(key(t))) s.insertTerm.run(t.term, t.kind, before.id);
   }
 
+  /**
+   * Read days are gathered and written by the next `setImmediate`, all in ONE transaction: a durable
+   * commit per first read of a day would block the event loop on an fsync per secret (a store of a
+   * million secrets read once each morning). The date is day-granular bookkeeping, not a change a
+   * client made: a crash may lose the day of the last turn's reads, never a secret or a version.
+   */
   async touchAccessed(arn: string, versionId: string, day: number): Promise<void> {
-    this.statements.touchSecret.run(day, arn, day);
-    this.statements.touchVersion.run(day, arn, versionId, day);
+    this.pendingTouches.set(`${arn}\n${versionId}`, { arn, versionId, day });
+    if (this.touchFlush !== undefined) return;
+    this.touchFlush = setImmediate(() => this.flushTouches());
+  }
+
+  private flushTouches(): void {
+    this.touchFlush = undefined;
+    const touches = [...this.pendingTouches.values()];
+    this.pendingTouches.clear();
+    if (touches.length === 0 || !this.db.open) return;
+    try {
+      this.db.transaction(() => {
+        for (const { arn, versionId, day } of touches) {
+          this.statements.touchSecret.run(day, arn, day);
+          this.statements.touchVersion.run(day, arn, versionId, day);
+        }
+      })();
+    } catch {
+      // Bookkeeping only (see touchAccessed): a store that cannot take it now takes the next day's.
+    }
   }
 
   async listDueForPurge(now: number, limit: number): Promise<string[]> {
@@ -492,6 +518,8 @@ export class SqliteStore implements SecretStore, SettingsStore {
   }
 
   async close(): Promise<void> {
+    if (this.touchFlush !== undefined) clearImmediate(this.touchFlush);
+    this.flushTouches();
     this.db.close();
   }
 }
