@@ -1,5 +1,5 @@
-import type { AuditLog } from "../audit/audit-log.js";
 import { type AuditLineBuilder, createAuditLineBuilder } from "../audit/audit-line.js";
+import type { AuditLog } from "../audit/audit-log.js";
 import type { RequestAudit } from "../http/request-audit.js";
 import { loadAdminModel, loadServiceModel } from "../protocol/model.js";
 

@@ -11,7 +11,11 @@ import { ALWAYS_HIDDEN_MEMBERS } from "./redact-request.js";
 const oddModel = parseServiceModel(
   JSON.stringify({
     metadata: {},
-    operations: { Op: { name: "Op", input: { shape: "In" } }, NoInput: { name: "NoInput" }, Hidden: { name: "Hidden", input: { shape: "Secret" } } },
+    operations: {
+      Op: { name: "Op", input: { shape: "In" } },
+      NoInput: { name: "NoInput" },
+      Hidden: { name: "Hidden", input: { shape: "Secret" } },
+    },
     shapes: {
       In: {
         type: "structure",
@@ -49,7 +53,17 @@ const text = fc.oneof(
   { weight: 6, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 2, arbitrary: fc.string({ unit: "binary", maxLength: 12 }) },
   { weight: 1, arbitrary: fc.string({ minLength: 2040, maxLength: 2060 }) },
-  { weight: 1, arbitrary: fc.constantFrom("", "\u2028", "\ud800", "\"\\\n", "__proto__", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbC123") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      "",
+      "\u2028",
+      "\ud800",
+      '"\\\n',
+      "__proto__",
+      "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbC123",
+    ),
+  },
 );
 
 /** A value shaped after a model shape most of the time, and anything at all sometimes. */
@@ -64,7 +78,11 @@ function valueFor(model: ServiceModel, shapeName: string, depth: number): fc.Arb
       const record: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [name, ref] of members) record[name] = valueFor(model, ref.shape, depth + 1);
       typed = fc.record(record, { requiredKeys: [] });
-      typed = fc.tuple(typed, fc.dictionary(fc.constantFrom("Unmodelled", ...ALWAYS_HIDDEN_MEMBERS), text, { maxKeys: 2 }))
+      typed = fc
+        .tuple(
+          typed,
+          fc.dictionary(fc.constantFrom("Unmodelled", ...ALWAYS_HIDDEN_MEMBERS), text, { maxKeys: 2 }),
+        )
         .map(([known, extra]) => ({ ...extra, ...(known as object) }));
       break;
     }
@@ -98,7 +116,10 @@ const arnText = fc.constantFrom(
 
 function inputFor(model: ServiceModel): fc.Arbitrary<AuditEventInput> {
   const names = Object.keys(model.operations);
-  const operation = fc.oneof({ weight: 9, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: text });
+  const operation = fc.oneof(
+    { weight: 9, arbitrary: fc.constantFrom(...names) },
+    { weight: 1, arbitrary: text },
+  );
   return operation.chain((op) =>
     fc.record({
       operation: fc.constant(op),
@@ -122,7 +143,12 @@ function inputFor(model: ServiceModel): fc.Arbitrary<AuditEventInput> {
       sourceIp: fc.oneof(text, fc.constantFrom("::ffff:10.0.0.7", "::1", "::ffff:abc")),
       userAgent: fc.option(text, { nil: undefined }),
       request: fc.oneof(
-        { weight: 8, arbitrary: model.operations[op]?.input ? valueFor(model, model.operations[op].input.shape, 0) : fc.jsonValue({ maxDepth: 2 }) },
+        {
+          weight: 8,
+          arbitrary: model.operations[op]?.input
+            ? valueFor(model, model.operations[op].input.shape, 0)
+            : fc.jsonValue({ maxDepth: 2 }),
+        },
         { weight: 1, arbitrary: fc.record({ SecretId: fc.oneof(arnText, text) }) },
         { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) },
       ),
@@ -134,9 +160,15 @@ function inputFor(model: ServiceModel): fc.Arbitrary<AuditEventInput> {
                 ARN: fc.oneof(arnText, text, fc.integer()),
                 Name: fc.oneof(text, fc.integer()),
                 VersionId: text,
-                VersionStages: fc.oneof(fc.array(text, { maxLength: 3 }), fc.array(fc.jsonValue(), { maxLength: 2 })),
+                VersionStages: fc.oneof(
+                  fc.array(text, { maxLength: 3 }),
+                  fc.array(fc.jsonValue(), { maxLength: 2 }),
+                ),
                 SecretString: text,
-                SecretValues: fc.array(fc.oneof(fc.record({ ARN: fc.oneof(arnText, text) }), fc.jsonValue()), { maxLength: 3 }),
+                SecretValues: fc.array(
+                  fc.oneof(fc.record({ ARN: fc.oneof(arnText, text) }), fc.jsonValue()),
+                  { maxLength: 3 },
+                ),
               },
               { requiredKeys: [] },
             ),

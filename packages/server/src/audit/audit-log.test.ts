@@ -138,6 +138,9 @@ describe("one turn's appends", () => {
     await Promise.all(appends);
     await log.close();
     assert.deepEqual(batches, [50]);
-    assert.deepEqual(settledByCommitDrain, Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(
+      settledByCommitDrain,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
   });
 });

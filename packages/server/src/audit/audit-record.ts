@@ -44,7 +44,8 @@ const fullSecretArn = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:(.+)
 export function prepareAuditRecord(event: AuditEvent): PreparedAuditRecord {
   const json = canonicalJson(event);
   // Checked here so a bad event is refused before it is chained, as before.
-  if (!Number.isFinite(Date.parse(event.eventTime))) throw new TypeError("eventTime must be an ISO 8601 date");
+  if (!Number.isFinite(Date.parse(event.eventTime)))
+    throw new TypeError("eventTime must be an ISO 8601 date");
   return { event, json };
 }
 
