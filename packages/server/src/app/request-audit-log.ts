@@ -1,20 +1,22 @@
+import { type AuditLineBuilder, createAuditLineBuilder } from "../audit/audit-line.js";
 import type { AuditLog } from "../audit/audit-log.js";
-import { type AuditEventBuilder, createAuditEventBuilder } from "../audit/build-event.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
 import { loadAdminModel, loadServiceModel } from "../protocol/model.js";
 
 /**
  * Every request becomes one CloudTrail-format event, redacted by the model of the API it called,
- * appended (group-committed) before the request is answered.
+ * appended (group-committed) before the request is answered. Each operation's audit line is
+ * compiled once, here, from its model (audit/audit-line.ts): a request writes its line directly.
  */
 export function createRequestAudit(log: AuditLog, accountId: string, defaultRegion: string): RequestAudit {
-  const builders: Record<string, AuditEventBuilder> = {
-    secretsmanager: createAuditEventBuilder(loadServiceModel()),
-    coffer: createAuditEventBuilder(loadAdminModel()),
+  const builders: Record<string, AuditLineBuilder> = {
+    secretsmanager: createAuditLineBuilder(loadServiceModel()),
+    coffer: createAuditLineBuilder(loadAdminModel()),
   };
+  const fallback = builders.secretsmanager as AuditLineBuilder;
   return (record) => {
-    const build = builders[record.api] ?? (builders.secretsmanager as AuditEventBuilder);
-    return log.append(
+    const build = builders[record.api] ?? fallback;
+    return log.appendLine(
       build({
         operation: record.operation ?? "Unknown",
         region: record.region ?? defaultRegion,

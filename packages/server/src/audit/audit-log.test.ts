@@ -8,6 +8,7 @@ import { sampleEvent } from "../storage/sqlite/audit/fixtures.test-helper.js";
 import { type AuditHealth, AuditLog } from "./audit-log.js";
 import type { PreparedAuditRecord } from "./audit-record.js";
 import { AuditWriteError } from "./audit-write-error.js";
+import { canonicalJson } from "./canonical-json.js";
 import type { AuditEvent } from "./event.js";
 import type { AuditStore } from "./port.js";
 
@@ -110,5 +111,36 @@ describe("an audit trail that fails", () => {
     } finally {
       await log.close();
     }
+  });
+});
+
+describe("one turn's appends", () => {
+  test("are written by one appendBatch and all settle together, before any later macrotask", async () => {
+    const inner = JournaledAuditStore.openForWriting(home);
+    const batches: number[] = [];
+    const store = Object.assign(Object.create(inner) as AuditStore, {
+      appendBatch(records: readonly PreparedAuditRecord[]) {
+        batches.push(records.length);
+        return inner.appendBatch(records);
+      },
+      close: () => inner.close(),
+    });
+    const settled: number[] = [];
+    let settledByCommitDrain: number[] | undefined;
+    // Told synchronously after the write: a microtask queued now runs after every reaction that
+    // the write's resolutions queued, and before anything a timer or a later turn could release.
+    const log = new AuditLog(store, {
+      onCommit: () => queueMicrotask(() => (settledByCommitDrain = [...settled])),
+    });
+    const appends = Array.from({ length: 50 }, (_, i) =>
+      log.appendLine(canonicalJson(sampleEvent(i))).then(() => settled.push(i)),
+    );
+    await Promise.all(appends);
+    await log.close();
+    assert.deepEqual(batches, [50]);
+    assert.deepEqual(
+      settledByCommitDrain,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
   });
 });

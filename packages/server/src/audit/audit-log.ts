@@ -109,6 +109,22 @@ export class AuditLog {
     } catch (error) {
       return Promise.reject(new AuditWriteError("The audit event cannot be serialized.", { cause: error }));
     }
+    return this.enqueue(record);
+  }
+
+  /**
+   * Appends an event already written as its canonical JSON line (by a compiled
+   * {@link AuditLineBuilder}): nothing is serialized or indexed here. The caller vouches that the
+   * line is canonical JSON of a valid event; the line builders guarantee it by construction.
+   */
+  appendLine(json: string): Promise<void> {
+    if (this.closing !== undefined) {
+      return Promise.reject(new AuditWriteError("The audit log is closed; the event was not recorded."));
+    }
+    return this.enqueue({ json });
+  }
+
+  private enqueue(record: PreparedAuditRecord): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ record, resolve, reject });
       this.schedule();

@@ -26,19 +26,32 @@ export interface AuditIndexFields {
   secrets: string[];
 }
 
+/**
+ * An event as handed to a store: its canonical JSON line, and the event object when the caller
+ * had one. Index fields are not derived on the request path: an engine that indexes derives them
+ * with {@link indexFieldsOf} when it writes its index (the journal's index does so in the
+ * background, when queried).
+ */
 export interface PreparedAuditRecord {
-  event: AuditEvent;
   json: string;
-  index: AuditIndexFields;
+  event?: AuditEvent | undefined;
 }
 
 const MAX_SECRET_KEYS = 64;
 const fullSecretArn = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:\d*:secret:(.+)-[A-Za-z0-9]{6}$/;
 
-/** Serializes and indexes an event; throws TypeError when the event cannot be stored as JSON. */
+/** Serializes an event; throws TypeError when the event cannot be stored as JSON. */
 export function prepareAuditRecord(event: AuditEvent): PreparedAuditRecord {
   const json = canonicalJson(event);
-  return { event, json, index: auditIndexFields(event) };
+  // Checked here so a bad event is refused before it is chained, as before.
+  if (!Number.isFinite(Date.parse(event.eventTime)))
+    throw new TypeError("eventTime must be an ISO 8601 date");
+  return { event, json };
+}
+
+/** The index fields of a record, from its event or, lacking that, its JSON. */
+export function indexFieldsOf(record: PreparedAuditRecord): AuditIndexFields {
+  return auditIndexFields(record.event ?? (JSON.parse(record.json) as AuditEvent));
 }
 
 export function auditIndexFields(event: AuditEvent): AuditIndexFields {

@@ -21,7 +21,8 @@ const MAX_DEPTH = 64;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON escapes.
 const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-function quote(text: string): string {
+/** A JSON string literal, exactly as canonical JSON writes it. */
+export function quote(text: string): string {
   return needsEscape.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 

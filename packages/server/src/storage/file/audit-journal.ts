@@ -30,13 +30,20 @@ export interface AuditJournalOptions {
  * The audit trail's system of record: an append-only file of hash-chained JSON lines, one event a
  * line. A batch is one write(2) of all its lines, so appending costs about the bytes of the events
  * themselves — no pages, indexes or checkpoints on the request path. A head file records the last
- * seq and hash, so a truncated tail is detected.
+ * seq and hash, so a truncated tail is detected at start-up (journal-integrity.ts).
+ *
+ * The head is written with every batch (one small pwrite): `verify`, also from a process beside the
+ * server, reports lines past the recorded head as inserted, so the head cannot lag the journal. It
+ * also records where its line starts, so start-up after a crash between the two writes checks the
+ * lines past the head without scanning the whole journal.
  */
 export class AuditJournal {
   private readonly fd: number;
   private readonly headFd: number;
   private seq: number;
   private hash: string;
+  /** Byte offset of the line of `seq` (recorded in the head file so start-up need not scan). */
+  private offset: number;
   /** Set by a failed write: the file may end in part of a batch, cut off at the next append. */
   private broken: Error | undefined;
   /** Bytes of the journal that hold complete, acknowledged lines. */
@@ -57,6 +64,7 @@ export class AuditJournal {
     this.goodLength = fstatSync(this.fd).size;
     this.seq = last?.seq ?? 0;
     this.hash = last?.hash ?? GENESIS_HASH;
+    this.offset = last?.offset ?? 0;
     this.headFd = openSync(headPathOf(path), "w", 0o600);
     this.writeHead();
     const interval = options.fsyncIntervalMs ?? 100;
@@ -83,18 +91,22 @@ export class AuditJournal {
     let seq = this.seq;
     let hash = this.hash;
     let text = "";
+    let lastLine = "";
     for (const record of records) {
       const next = chainHash(hash, record.json);
       seq++;
-      text += formatJournalLine(seq, hash, next, record.json);
+      lastLine = formatJournalLine(seq, hash, next, record.json);
+      text += lastLine;
       hash = next;
     }
     const firstSeq = this.seq + 1;
     const bytes = Buffer.from(text, "utf8");
+    const offset =
+      records.length > 0 ? this.goodLength + bytes.length - Buffer.byteLength(lastLine, "utf8") : this.offset;
     try {
       let written = 0;
       while (written < bytes.length) written += writeSync(this.fd, bytes, written);
-      this.writeHead(seq, hash);
+      this.writeHead(seq, hash, offset);
       if ((this.options.fsyncIntervalMs ?? 100) === 0) fdatasyncSync(this.fd);
       else this.unsynced = true;
     } catch (error) {
@@ -104,6 +116,7 @@ export class AuditJournal {
     this.goodLength += bytes.length;
     this.seq = seq;
     this.hash = hash;
+    this.offset = offset;
     return { firstSeq, lastSeq: seq, hash };
   }
 
@@ -119,8 +132,8 @@ export class AuditJournal {
     this.broken = undefined;
   }
 
-  private writeHead(seq = this.seq, hash = this.hash): void {
-    const text = Buffer.from(`${JSON.stringify({ seq, hash })}\n`);
+  private writeHead(seq = this.seq, hash = this.hash, offset = this.offset): void {
+    const text = Buffer.from(`${JSON.stringify({ seq, hash, offset })}\n`);
     writeSync(this.headFd, text, 0, text.length, 0);
   }
 

@@ -41,6 +41,28 @@ describe("start-up compares the audit journal with its recorded head", () => {
     assert.equal(check(true), undefined);
   });
 
+  test("the head records where its line starts; start-up reads on from there, or scans when it does not hold", async () => {
+    await writeEvents(5);
+    const recorded = JSON.parse(readFileSync(headPath(), "utf8")) as { seq: number; offset: number };
+    const text = readFileSync(journalPath(), "utf8");
+    assert.equal(recorded.offset, Buffer.byteLength(text.split("\n").slice(0, 4).join("\n")) + 1);
+    const line3 = JSON.parse(lines()[2] as string) as { seq: number; hash: string };
+    const line3Offset = Buffer.byteLength(text.split("\n").slice(0, 2).join("\n")) + 1;
+    const headAt = (offset: number) =>
+      writeFileSync(headPath(), `${JSON.stringify({ seq: line3.seq, hash: line3.hash, offset })}\n`);
+    for (const offset of [line3Offset, 0, 7, line3Offset + 1, 1e9]) {
+      headAt(offset);
+      assert.equal(check(true), undefined, `offset ${offset}`);
+    }
+    const edited = lines();
+    edited[4] = (edited[4] as string).replace(/"prevHash":"[0-9a-f]+"/, `"prevHash":"${"0".repeat(64)}"`);
+    writeFileSync(journalPath(), `${edited.join("\n")}\n`);
+    for (const offset of [line3Offset, 7]) {
+      headAt(offset);
+      assert.equal(check(true)?.kind, "broken-extension", `offset ${offset}`);
+    }
+  });
+
   test("a journal cut short of its head is refused, naming both files and both seqs", async () => {
     await writeEvents(5);
     keep(3);

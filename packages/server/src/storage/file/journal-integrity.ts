@@ -86,8 +86,17 @@ export function checkJournalAgainstHead(
   }
   if (recordedHead.seq === 0) return undefined;
   // The journal runs past the head: the line at head.seq must carry its hash, and what follows must link on.
+  // The head records where its line starts; a start that does not hold it means a full scan.
+  const offset = (recordedHead as { offset?: unknown }).offset;
+  let start = 0;
+  if (typeof offset === "number" && Number.isSafeInteger(offset) && offset > 0) {
+    for (const raw of readJournalLines(journalPath, offset)) {
+      if (parseJournalLine(raw.text, raw.offset, raw.end)?.seq === recordedHead.seq) start = offset;
+      break;
+    }
+  }
   let previous: ChainHead | undefined;
-  for (const raw of readJournalLines(journalPath)) {
+  for (const raw of readJournalLines(journalPath, start)) {
     const line = parseJournalLine(raw.text, raw.offset, raw.end);
     if (line === undefined || line.seq < recordedHead.seq) continue;
     if (previous === undefined) {

@@ -1,9 +1,8 @@
 import { existsSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import type { AuditPage, AuditQuery, ChainHead, StoredAuditEvent } from "../../audit/audit-query.js";
-import { type PreparedAuditRecord, prepareAuditRecord } from "../../audit/audit-record.js";
+import type { PreparedAuditRecord } from "../../audit/audit-record.js";
 import { GENESIS_HASH } from "../../audit/chain-hash.js";
-import type { AuditEvent } from "../../audit/event.js";
 import type { AppendedRange, AuditStore } from "../../audit/port.js";
 import type { VerifyOptions, VerifyResult } from "../../audit/verify-chain.js";
 import { auditDatabaseFileName, SqliteAuditStore } from "../sqlite/audit/sqlite-audit-store.js";
@@ -118,7 +117,8 @@ export class JournaledAuditStore implements AuditStore {
       const appended = this.index.appendMissing((fromSeq) => {
         const records: PreparedAuditRecord[] = [];
         for (const line of this.reader.lines(fromSeq)) {
-          records.push(prepareAuditRecord(JSON.parse(line.json) as AuditEvent));
+          // The journal's own bytes: the index chains exactly what the journal chained.
+          records.push({ json: line.json });
           if (records.length >= indexChunk) break;
         }
         return records;

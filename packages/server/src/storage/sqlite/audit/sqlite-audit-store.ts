@@ -8,7 +8,7 @@ import {
   checkAuditQuery,
   type StoredAuditEvent,
 } from "../../../audit/audit-query.js";
-import type { PreparedAuditRecord } from "../../../audit/audit-record.js";
+import { indexFieldsOf, type PreparedAuditRecord } from "../../../audit/audit-record.js";
 import { chainHash } from "../../../audit/chain-hash.js";
 import type { AuditEvent, AuditOutcome } from "../../../audit/event.js";
 import type { AppendedRange, AuditStore } from "../../../audit/port.js";
@@ -155,7 +155,9 @@ export class SqliteAuditStore implements AuditStore {
       const chunk = records.slice(start, start + ROWS_PER_INSERT);
       const eventValues: Array<string | number> = [];
       const secretValues: Array<string | number> = [];
-      for (const { json, index } of chunk) {
+      for (const record of chunk) {
+        const { json } = record;
+        const index = indexFieldsOf(record);
         const next = chainHash(hash, json);
         seq++;
         eventValues.push(
@@ -169,7 +171,7 @@ export class SqliteAuditStore implements AuditStore {
           index.accessKeyId,
           index.outcome,
         );
-        // An event's secret keys are distinct (prepareAuditRecord dedupes them): no conflict possible.
+        // An event's secret keys are distinct (auditIndexFields dedupes them): no conflict possible.
         for (const secret of index.secrets) secretValues.push(secret, index.eventTime, seq);
         hash = next;
       }
