@@ -25,7 +25,7 @@ import {
   type VersionMetaRow,
   type VersionRow,
 } from "./rows.js";
-import { isWellFormed, kindsOf, prefixUpperBound, searchTermsOf } from "./search-terms.js";
+import { isWellFormed, kindsOf, mayHold, prefixUpperBound, searchTermsOf } from "./search-terms.js";
 import { SqliteIdentityStore } from "./sqlite-identity-store.js";
 
 const sortColumns: Record<SortKey, string> = {
@@ -36,14 +36,48 @@ const sortColumns: Record<SortKey, string> = {
   name: "s.name",
 };
 
+/** The indexes a walk in each sort order uses (SQLite would sometimes sort a name range instead). */
+const sortIndexes: Record<SortKey, string> = {
+  "created-date": "secrets_by_created",
+  "last-changed-date": "secrets_by_changed",
+  "last-accessed-date": "secrets_by_accessed",
+  name: "secrets_by_name",
+};
+
 /**
- * A filtered ListSecrets page is answered one of two ways. When one match's index range holds fewer
- * than this many entries, the page is built from those candidates alone (fetched by id and sorted):
- * its cost follows the number of matches, not of secrets. Otherwise the match is common, so walking
- * the sort order's index finds a page's worth of matches after about limit / share rows; the domain
- * checks them. The worst case, a match that just reaches the cap, costs about this many rows either way.
+ * How a filtered ListSecrets page is found (see `listSecrets`); each bound is a number of rows or
+ * index entries for a page of `limit` secrets. Options only so that tests reach every branch with
+ * a handful of secrets.
  */
-const candidateCap = 5_000;
+export interface ListPlanLimits {
+  /** A match with fewer candidates than this makes the page from its candidates alone. */
+  smallSet(limit: number): number;
+  /** Rows of the sort order examined before the candidates are counted again. */
+  window(limit: number): number;
+  /** The most candidates counted for one match. */
+  maxCount: number;
+}
+
+export type ListPlan = "walk" | "candidates" | "window" | "window, then candidates" | "window, then walk";
+
+const defaultListPlan: ListPlanLimits = {
+  smallSet: (limit) => Math.max(64, 2 * limit),
+  window: (limit) => 64 + 4 * limit,
+  maxCount: 5_000,
+};
+
+export interface SqliteStoreOptions {
+  listPlan?: ListPlanLimits;
+  /** Told which plan answered each `listSecrets` call (tests). */
+  onListPlan?: (plan: ListPlan) => void;
+}
+
+/** One match's candidate ids as a subquery, over the named parameters in `params`. */
+interface CandidateSource {
+  sql: string;
+  countSql: string;
+  params: Params;
+}
 
 type Params = Record<string, string | number | null>;
 
@@ -57,7 +91,14 @@ export class SqliteStore implements SecretStore, SettingsStore {
   readonly identity: SqliteIdentityStore;
   private readonly statements;
 
-  constructor(path: string) {
+  private readonly listPlan: ListPlanLimits;
+  private readonly onListPlan: ((plan: ListPlan) => void) | undefined;
+  /** Prepared ListSecrets statements by SQL text (their shape depends on the filters only). */
+  private readonly listStatements = new Map<string, Database.Statement<Params, unknown>>();
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.listPlan = options.listPlan ?? defaultListPlan;
+    this.onListPlan = options.onListPlan;
     if (path !== ":memory:") {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       // Owner-only before SQLite opens it; SQLite gives the -wal and -shm files the same mode.
@@ -266,62 +307,174 @@ export class SqliteStore implements SecretStore, SettingsStore {
     })();
   }
 
-  async listSecrets(query: SecretListQuery) {
-    const column = sortColumns[query.sortBy];
-    const direction = query.order === "asc" ? "ASC" : "DESC";
-    const comparison = query.order === "asc" ? ">" : "<";
-    const params: Params = {
-      region: query.region,
-      sortValue: query.after?.sortValue ?? null,
-      afterArn: query.after?.arn ?? null,
-      limit: query.limit,
-    };
+  /**
+   * A page of secrets in the sort order, each holding every match (the domain checks the filters
+   * again). Cheapest first, so that each page costs about the same at every store size:
+   * 1. a match with few candidates (counted in its index up to `smallSet`): sort those, done;
+   * 2. otherwise the match is common: walk the sort order's index for up to `window` rows, checking
+   *    each row's matches on the row itself; a page filled (or the end reached) is the answer;
+   * 3. otherwise count again, capped at what the rest of the walk would cost at the share of rows
+   *    the window found: fewer candidates than that, sort them;
+   * 4. otherwise walk on to the page's end.
+   * The worst case is a match of middling share, whose cost grows with the square root of the
+   * store's size (a page of matches spread over the sort order, or that many candidates to sort).
+   */
+  async listSecrets(query: SecretListQuery): Promise<SecretRecord[]> {
     // Prefixes SQLite cannot compare as JavaScript does are left to the domain's check.
     const matches = query.matches.filter((m) => m.prefixes.length > 0 && m.prefixes.every(isWellFormed));
+    const limit = query.limit;
+    if (matches.length === 0) {
+      this.onListPlan?.("walk");
+      return this.walk(query, matches, query.after, limit, undefined).found;
+    }
+    const sources = matches.map((m, i) => this.candidateSource(query.region, m, i));
+    const small = this.listPlan.smallSet(limit);
+    const few = this.fewestCandidates(sources, small);
+    if (few) {
+      this.onListPlan?.("candidates");
+      return this.fromCandidates(query, matches, few, limit);
+    }
+    const window = this.listPlan.window(limit);
+    const first = this.walk(query, matches, query.after, limit, window);
+    if (first.done) {
+      this.onListPlan?.("window");
+      return first.found;
+    }
+    const hits = first.found.length;
+    const walkCost = hits === 0 ? Number.POSITIVE_INFINITY : ((limit - hits) * first.examined) / hits;
+    const cap = Math.min(this.listPlan.maxCount, Math.ceil(walkCost));
+    const rest = cap > small ? this.fewestCandidates(sources, cap) : undefined;
+    if (rest) {
+      this.onListPlan?.("window, then candidates");
+      return this.fromCandidates(query, matches, rest, limit);
+    }
+    this.onListPlan?.("window, then walk");
+    return [...first.found, ...this.walk(query, matches, first.last, limit - hits, undefined).found];
+  }
+
+  private statement(sql: string): Database.Statement<Params, unknown> {
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      if (this.listStatements.size >= 256) this.listStatements.clear();
+      statement = this.db.prepare<Params, unknown>(sql);
+      this.listStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** The conditions every plan applies to the secrets row: region, deletion, cursor, name ranges. */
+  private rowConditions(
+    query: SecretListQuery,
+    matches: ListMatch[],
+    after: SecretListQuery["after"],
+  ): { where: string; params: Params } {
+    const column = sortColumns[query.sortBy];
+    const comparison = query.order === "asc" ? ">" : "<";
+    const params: Params = { region: query.region };
     const where = ["s.region = @region"];
     if (!query.includePlannedDeletion) where.push("s.deletion_date IS NULL");
-    if (query.after) where.push(`(${column}, s.arn) ${comparison} (@sortValue, @afterArn)`);
+    if (after) {
+      params.sortValue = after.sortValue;
+      params.afterArn = after.arn;
+      where.push(`(${column}, s.arn) ${comparison} (@sortValue, @afterArn)`);
+    }
     // Name prefixes are ranges of the row itself: always applied (index or not, they cost nothing).
     for (const [i, match] of matches.entries()) {
       if (match.field === "name") {
         where.push(`(${rangesOf(match.prefixes, "s.name", params, `w${i}`).join(" OR ")})`);
       }
     }
-    const order = `ORDER BY ${column} ${direction}, s.arn ${direction} LIMIT @limit`;
-    const driver = this.selectiveMatch(matches, params);
-    const sql = driver
-      ? `SELECT s.* FROM (${driver}) AS c CROSS JOIN secrets AS s ON s.id = c.id WHERE ${where.join(" AND ")} ${order}`
-      : `SELECT s.* FROM secrets AS s WHERE ${where.join(" AND ")} ${order}`;
-    return this.db.prepare<Params, SecretRow>(sql).all(params).map(toSecretRecord);
+    return { where: where.join(" AND "), params };
   }
 
-  /** The ids of the match with the fewest candidates, as a subquery, if it has fewer than the cap. */
-  private selectiveMatch(matches: ListMatch[], params: Params): string | undefined {
-    let best: { sql: string; count: number } | undefined;
-    for (const [i, match] of matches.entries()) {
-      const local: Params = { region: params.region ?? null };
-      const field = match.field;
-      const selects =
-        field === "name"
-          ? rangesOf(match.prefixes, "name", local, `m${i}`).map(
-              (range) => `SELECT id FROM secrets WHERE region = @region AND ${range}`,
-            )
-          : rangesOf(match.prefixes, "term", local, `m${i}`).map(
-              (range) =>
-                `SELECT DISTINCT secret_id AS id FROM secret_terms WHERE ${range} AND kind IN (${kindsOf(field).join(", ")})`,
-            );
-      const sql = selects.join(" UNION ");
-      const count = this.db
-        .prepare<Params, number>(
-          `SELECT count(*) FROM (${selects.join(" UNION ALL ")} LIMIT ${candidateCap})`,
-        )
-        .pluck()
-        .get(local);
-      if (count === undefined || count >= candidateCap || (best && best.count <= count)) continue;
-      best = { sql, count };
-      Object.assign(params, local);
+  private orderBy(query: SecretListQuery): string {
+    const direction = query.order === "asc" ? "ASC" : "DESC";
+    return `ORDER BY ${sortColumns[query.sortBy]} ${direction}, s.arn ${direction}`;
+  }
+
+  /**
+   * Rows in the sort order after `after`, through the sort index, keeping those that may hold every
+   * match, until `want` are kept or `maxRows` rows were examined. `done` when the answer is complete:
+   * `want` kept, or the end of the order reached.
+   */
+  private walk(
+    query: SecretListQuery,
+    matches: ListMatch[],
+    after: SecretListQuery["after"],
+    want: number,
+    maxRows: number | undefined,
+  ): { found: SecretRecord[]; examined: number; last: SecretListQuery["after"]; done: boolean } {
+    const { where, params } = this.rowConditions(query, matches, after);
+    const sql = `SELECT s.* FROM secrets AS s INDEXED BY ${sortIndexes[query.sortBy]} WHERE ${where} ${this.orderBy(query)}${maxRows === undefined ? "" : ` LIMIT ${maxRows}`}`;
+    const found: SecretRecord[] = [];
+    let examined = 0;
+    let last = after;
+    if (want <= 0) return { found, examined, last, done: true };
+    for (const row of this.statement(sql).iterate(params) as IterableIterator<SecretRow>) {
+      examined++;
+      last = { sortValue: sortValueOf(row, query.sortBy), arn: row.arn };
+      const secret = toSecretRecord(row);
+      if (matches.every((m) => mayHold(m, secret))) found.push(secret);
+      if (found.length === want) break;
     }
-    return best?.sql;
+    const done = found.length === want || maxRows === undefined || examined < maxRows;
+    return { found, examined, last, done };
+  }
+
+  /** The page from one match's candidates: fetched by id, sorted, checked against every match. */
+  private fromCandidates(
+    query: SecretListQuery,
+    matches: ListMatch[],
+    source: CandidateSource,
+    limit: number,
+  ): SecretRecord[] {
+    const { where, params } = this.rowConditions(query, matches, query.after);
+    const sql = `SELECT s.* FROM (${source.sql}) AS c CROSS JOIN secrets AS s ON s.id = c.id WHERE ${where} ${this.orderBy(query)}`;
+    const found: SecretRecord[] = [];
+    for (const row of this.statement(sql).iterate({ ...params, ...source.params }) as IterableIterator<SecretRow>) {
+      const secret = toSecretRecord(row);
+      if (!matches.every((m) => mayHold(m, secret))) continue;
+      found.push(secret);
+      if (found.length === limit) break;
+    }
+    return found;
+  }
+
+  /** One match's candidate ids: a range of the name index, or of `secret_terms`. */
+  private candidateSource(region: string, match: ListMatch, i: number): CandidateSource {
+    const params: Params = { region };
+    const field = match.field;
+    const selects =
+      field === "name"
+        ? rangesOf(match.prefixes, "name", params, `m${i}`).map(
+            (range) => `SELECT id FROM secrets WHERE region = @region AND ${range}`,
+          )
+        : rangesOf(match.prefixes, "term", params, `m${i}`).map(
+            (range) =>
+              `SELECT DISTINCT secret_id AS id FROM secret_terms WHERE ${range} AND kind IN (${kindsOf(field).join(", ")})`,
+          );
+    return {
+      sql: selects.join(" UNION "),
+      countSql: `SELECT count(*) AS n FROM (${selects.join(" UNION ALL ")} LIMIT @cap)`,
+      params,
+    };
+  }
+
+  /** The source with the fewest candidates (index entries, counted up to `cap`), if below `cap`. */
+  private fewestCandidates(sources: CandidateSource[], cap: number): CandidateSource | undefined {
+    let best: CandidateSource | undefined;
+    let bound = cap;
+    for (const source of sources) {
+      const row = this.statement(source.countSql).get({ ...source.params, cap: bound }) as
+        | { n: number }
+        | undefined;
+      const count = row?.n ?? bound;
+      if (count < bound) {
+        best = source;
+        bound = count;
+      }
+    }
+    return best;
   }
 
   async commit(change: SecretChange): Promise<void> {
@@ -468,6 +621,19 @@ export class SqliteStore implements SecretStore, SettingsStore {
 
   async close(): Promise<void> {
     this.db.close();
+  }
+}
+
+function sortValueOf(row: SecretRow, sortBy: SortKey): string | number {
+  switch (sortBy) {
+    case "name":
+      return row.name;
+    case "created-date":
+      return row.created_at;
+    case "last-changed-date":
+      return row.last_changed_at;
+    case "last-accessed-date":
+      return row.last_accessed_at ?? 0;
   }
 }
 
