@@ -431,7 +431,10 @@ export class SqliteStore implements SecretStore, SettingsStore {
     const { where, params } = this.rowConditions(query, matches, query.after);
     const sql = `SELECT s.* FROM (${source.sql}) AS c CROSS JOIN secrets AS s ON s.id = c.id WHERE ${where} ${this.orderBy(query)}`;
     const found: SecretRecord[] = [];
-    for (const row of this.statement(sql).iterate({ ...params, ...source.params }) as IterableIterator<SecretRow>) {
+    for (const row of this.statement(sql).iterate({
+      ...params,
+      ...source.params,
+    }) as IterableIterator<SecretRow>) {
       const secret = toSecretRecord(row);
       if (!matches.every((m) => mayHold(m, secret))) continue;
       found.push(secret);
