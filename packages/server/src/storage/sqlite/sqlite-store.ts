@@ -123,14 +123,14 @@ export class SqliteStore implements SecretStore, SettingsStore {
       ),
       secretByArn: db.prepare<[string], SecretRow>("SELECT * FROM secrets WHERE arn = ?"),
       versionMetas: db.prepare<[string], VersionMetaRow>(
-        "SELECT version_id, stages, created_at, last_accessed_at, kms_key_id FROM secret_versions WHERE arn = ? ORDER BY created_at DESC, version_id",
+        "SELECT version_id, stages, created_at, last_accessed_at, kms_key_id FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) ORDER BY created_at DESC, version_id",
       ),
       versionById: db.prepare<[string, string], VersionRow>(
-        "SELECT * FROM secret_versions WHERE arn = ? AND version_id = ?",
+        "SELECT * FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
       ),
       versionByStage: db.prepare<[string, string], VersionRow>(
-        `SELECT v.* FROM version_stages s JOIN secret_versions v ON v.arn = s.arn AND v.version_id = s.version_id
-         WHERE s.arn = ? AND s.stage = ?`,
+        `SELECT v.* FROM version_stages g JOIN secret_versions v ON v.secret_id = g.secret_id AND v.version_id = g.version_id
+         WHERE g.secret_id = (SELECT id FROM secrets WHERE arn = ?) AND g.stage = ?`,
       ),
       insertSecret: db.prepare(
         `INSERT INTO secrets (arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
@@ -146,17 +146,23 @@ export class SqliteStore implements SecretStore, SettingsStore {
          WHERE arn = @arn AND revision = @expected_revision`,
       ),
       insertVersion: db.prepare(
-        `INSERT INTO secret_versions (arn, version_id, stages, created_at, last_accessed_at, kms_key_id, kind, kek_id,
-           wrapped_key, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO secret_versions (secret_id, version_id, stages, created_at, last_accessed_at, kms_key_id, kind, kek_id,
+           wrapped_key, ciphertext) VALUES ((SELECT id FROM secrets WHERE arn = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      restageVersion: db.prepare("UPDATE secret_versions SET stages = ? WHERE arn = ? AND version_id = ?"),
-      deleteVersion: db.prepare("DELETE FROM secret_versions WHERE arn = ? AND version_id = ?"),
-      clearStagesOf: db.prepare("DELETE FROM version_stages WHERE arn = ? AND version_id = ?"),
+      restageVersion: db.prepare(
+        "UPDATE secret_versions SET stages = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
+      ),
+      deleteVersion: db.prepare(
+        "DELETE FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
+      ),
+      clearStagesOf: db.prepare(
+        "DELETE FROM version_stages WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
+      ),
       insertStage: db.prepare(
-        "INSERT OR REPLACE INTO version_stages (arn, stage, version_id) VALUES (?, ?, ?)",
+        "INSERT OR REPLACE INTO version_stages (secret_id, stage, version_id) VALUES ((SELECT id FROM secrets WHERE arn = ?), ?, ?)",
       ),
       stageMap: db.prepare<[string], { stage: string; version_id: string }>(
-        "SELECT stage, version_id FROM version_stages WHERE arn = ? ORDER BY stage",
+        "SELECT stage, version_id FROM version_stages WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) ORDER BY stage",
       ),
       seals: db.prepare<
         [string, number],
@@ -167,25 +173,30 @@ export class SqliteStore implements SecretStore, SettingsStore {
            AND seal_kek_id IS ? AND seal_mac IS ?`,
       ),
       replaceValue: db.prepare(
-        "UPDATE secret_versions SET kind = ?, kek_id = ?, wrapped_key = ?, ciphertext = ? WHERE arn = ? AND version_id = ?",
+        "UPDATE secret_versions SET kind = ?, kek_id = ?, wrapped_key = ?, ciphertext = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
       ),
       deleteSetting: db.prepare("DELETE FROM settings WHERE key = ?"),
       touchSecret: db.prepare(
         "UPDATE secrets SET last_accessed_at = ? WHERE arn = ? AND (last_accessed_at IS NULL OR last_accessed_at < ?)",
       ),
       touchVersion: db.prepare(
-        "UPDATE secret_versions SET last_accessed_at = ? WHERE arn = ? AND version_id = ? AND (last_accessed_at IS NULL OR last_accessed_at < ?)",
+        "UPDATE secret_versions SET last_accessed_at = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ? AND (last_accessed_at IS NULL OR last_accessed_at < ?)",
       ),
       dueForPurge: db
         .prepare<[number, number], string>(
           "SELECT arn FROM secrets WHERE deletion_date IS NOT NULL AND deletion_date <= ? ORDER BY deletion_date LIMIT ?",
         )
         .pluck(),
-      deleteStagesOfSecret: db.prepare("DELETE FROM version_stages WHERE arn = ?"),
-      deleteVersionsOfSecret: db.prepare("DELETE FROM secret_versions WHERE arn = ?"),
+      deleteStagesOfSecret: db.prepare(
+        "DELETE FROM version_stages WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+      ),
+      deleteVersionsOfSecret: db.prepare(
+        "DELETE FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+      ),
       deleteSecret: db.prepare("DELETE FROM secrets WHERE arn = ?"),
-      sealedValues: db.prepare<[string, string, number], VersionRow & { arn: string }>(
-        "SELECT * FROM secret_versions WHERE (arn, version_id) > (?, ?) ORDER BY arn, version_id LIMIT ?",
+      sealedValues: db.prepare<[number, string, number], VersionRow & { arn: string; secret_id: number }>(
+        `SELECT v.*, s.arn FROM secret_versions AS v JOIN secrets AS s ON s.id = v.secret_id
+         WHERE (v.secret_id, v.version_id) > (?, ?) ORDER BY v.secret_id, v.version_id LIMIT ?`,
       ),
       searchSourceByArn: db.prepare<
         [string],
@@ -194,7 +205,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
       insertTerm: db.prepare("INSERT OR IGNORE INTO secret_terms (term, kind, secret_id) VALUES (?, ?, ?)"),
       deleteTerm: db.prepare("DELETE FROM secret_terms WHERE term = ? AND kind = ? AND secret_id = ?"),
       replaceWrappedKey: db.prepare(
-        "UPDATE secret_versions SET kek_id = ?, wrapped_key = ? WHERE arn = ? AND version_id = ? AND kek_id = ? AND wrapped_key = ?",
+        "UPDATE secret_versions SET kek_id = ?, wrapped_key = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ? AND kek_id = ? AND wrapped_key = ?",
       ),
       referencedKekIds: db
         .prepare<[], string>(
@@ -577,11 +588,12 @@ export class SqliteStore implements SecretStore, SettingsStore {
   }
 
   async listSealedValues(afterKey: string | undefined, limit: number): Promise<SealedValueRow[]> {
-    const [afterArn, afterVersion] =
-      afterKey === undefined ? ["", ""] : (JSON.parse(afterKey) as [string, string]);
-    const rows = this.statements.sealedValues.all(afterArn, afterVersion, limit);
+    // The key is the (secret id, version id) pair: rows in the version table's own key order.
+    const [afterId, afterVersion] =
+      afterKey === undefined ? [0, ""] : (JSON.parse(afterKey) as [number, string]);
+    const rows = this.statements.sealedValues.all(afterId, afterVersion, limit);
     return rows.map((row) => ({
-      key: JSON.stringify([row.arn, row.version_id]),
+      key: JSON.stringify([row.secret_id, row.version_id]),
       arn: row.arn,
       versionId: row.version_id,
       value: toVersionRecord(row).value,
