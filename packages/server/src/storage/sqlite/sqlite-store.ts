@@ -122,8 +122,19 @@ export class SqliteStore implements SecretStore, SettingsStore {
         "SELECT * FROM secrets WHERE region = ? AND name = ?",
       ),
       secretByArn: db.prepare<[string], SecretRow>("SELECT * FROM secrets WHERE arn = ?"),
-      versionMetas: db.prepare<[string], VersionMetaRow>(
-        "SELECT version_id, stages, created_at, last_accessed_at, kms_key_id FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) ORDER BY created_at DESC, version_id",
+      // By the secret's row id where the caller holds the row (the read path), else by ARN.
+      versionMetas: db.prepare<[number], VersionMetaRow>(
+        "SELECT version_id, stages, created_at, last_accessed_at, kms_key_id FROM secret_versions WHERE secret_id = ? ORDER BY created_at DESC, version_id",
+      ),
+      versionOfSecret: db.prepare<[number, string], VersionRow>(
+        "SELECT * FROM secret_versions WHERE secret_id = ? AND version_id = ?",
+      ),
+      versionOfSecretByStage: db.prepare<[number, string], VersionRow>(
+        `SELECT v.* FROM version_stages g JOIN secret_versions v ON v.secret_id = g.secret_id AND v.version_id = g.version_id
+         WHERE g.secret_id = ? AND g.stage = ?`,
+      ),
+      stagesOfSecret: db.prepare<[number], { stage: string; version_id: string }>(
+        "SELECT stage, version_id FROM version_stages WHERE secret_id = ? ORDER BY stage",
       ),
       versionById: db.prepare<[string, string], VersionRow>(
         "SELECT * FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
@@ -160,9 +171,6 @@ export class SqliteStore implements SecretStore, SettingsStore {
       ),
       insertStage: db.prepare(
         "INSERT OR REPLACE INTO version_stages (secret_id, stage, version_id) VALUES ((SELECT id FROM secrets WHERE arn = ?), ?, ?)",
-      ),
-      stageMap: db.prepare<[string], { stage: string; version_id: string }>(
-        "SELECT stage, version_id FROM version_stages WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) ORDER BY stage",
       ),
       seals: db.prepare<
         [string, number],
@@ -241,7 +249,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
     if (!row) return undefined;
     return {
       secret: toSecretRecord(row),
-      versions: this.statements.versionMetas.all(row.arn).map(toVersionMeta),
+      versions: this.statements.versionMetas.all(row.id).map(toVersionMeta),
     };
   }
 
@@ -266,11 +274,13 @@ export class SqliteStore implements SecretStore, SettingsStore {
     return this.db.transaction(() => {
       const row = s.secretByArn.get(arn);
       if (!row) return undefined;
-      const stages: StageMap = s.stageMap.all(arn).map((r) => ({ stage: r.stage, versionId: r.version_id }));
+      const stages: StageMap = s.stagesOfSecret
+        .all(row.id)
+        .map((r) => ({ stage: r.stage, versionId: r.version_id }));
       const version =
         "versionId" in selector
-          ? s.versionById.get(arn, selector.versionId)
-          : s.versionByStage.get(arn, selector.stage);
+          ? s.versionOfSecret.get(row.id, selector.versionId)
+          : s.versionOfSecretByStage.get(row.id, selector.stage);
       return {
         secret: toSecretRecord(row),
         stages,
