@@ -398,6 +398,8 @@ export class SqliteStore implements SecretStore, SettingsStore {
       params.sortValue = after.sortValue;
       params.afterArn = after.arn;
       where.push(`(${column}, s.arn) ${comparison} (@sortValue, @afterArn)`);
+      // Implied by the line above, but SQLite seeks an expression index (last-accessed) only by this.
+      if (query.sortBy === "last-accessed-date") where.push(`${column} ${comparison}= @sortValue`);
     }
     // Name prefixes are ranges of the row itself: always applied (index or not, they cost nothing).
     for (const [i, match] of matches.entries()) {
