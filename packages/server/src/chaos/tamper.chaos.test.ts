@@ -81,7 +81,7 @@ function tamper(db: Database.Database, kind: TamperKind, x: Planted, y: Planted)
   const current = (arn: string) =>
     db
       .prepare(
-        "SELECT * FROM secret_versions WHERE arn = ? AND version_id = (SELECT version_id FROM version_stages WHERE arn = ? AND stage = 'AWSCURRENT')",
+        "SELECT * FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = (SELECT version_id FROM version_stages WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND stage = 'AWSCURRENT')",
       )
       .get(arn, arn) as {
       version_id: string;
@@ -93,23 +93,22 @@ function tamper(db: Database.Database, kind: TamperKind, x: Planted, y: Planted)
   const oldest = (arn: string) =>
     db
       .prepare(
-        "SELECT version_id FROM secret_versions WHERE arn = ? AND stages = '[]' ORDER BY created_at LIMIT 1",
+        "SELECT version_id FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND stages = '[]' ORDER BY created_at LIMIT 1",
       )
       .pluck()
       .get(arn) as string;
-  const moveArn = (table: string, from: string, to: string) =>
-    db.prepare(`UPDATE ${table} SET arn = ? WHERE arn = ?`).run(to, from);
+  const idOf = (arn: string) => db.prepare("SELECT id FROM secrets WHERE arn = ?").pluck().get(arn) as number;
+  const moveRows = (table: string, from: number, to: number) =>
+    db.prepare(`UPDATE ${table} SET secret_id = ? WHERE secret_id = ?`).run(to, from);
   switch (kind) {
     case "flip-ciphertext":
     case "flip-wrapped-key": {
       const column = kind === "flip-ciphertext" ? "ciphertext" : "wrapped_key";
       const v = current(x.arn);
       const bytes = kind === "flip-ciphertext" ? v.ciphertext : v.wrapped_key;
-      db.prepare(`UPDATE secret_versions SET ${column} = ? WHERE arn = ? AND version_id = ?`).run(
-        flip(bytes),
-        x.arn,
-        v.version_id,
-      );
+      db.prepare(
+        `UPDATE secret_versions SET ${column} = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?`,
+      ).run(flip(bytes), x.arn, v.version_id);
       return [x];
     }
     case "swap-names":
@@ -121,7 +120,7 @@ function tamper(db: Database.Database, kind: TamperKind, x: Planted, y: Planted)
       const a = current(x.arn);
       const b = current(y.arn);
       const put = db.prepare(
-        "UPDATE secret_versions SET kind = ?, kek_id = ?, wrapped_key = ?, ciphertext = ? WHERE arn = ? AND version_id = ?",
+        "UPDATE secret_versions SET kind = ?, kek_id = ?, wrapped_key = ?, ciphertext = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
       );
       put.run(b.kind, b.kek_id, b.wrapped_key, b.ciphertext, x.arn, a.version_id);
       put.run(a.kind, a.kek_id, a.wrapped_key, a.ciphertext, y.arn, b.version_id);
@@ -130,17 +129,15 @@ function tamper(db: Database.Database, kind: TamperKind, x: Planted, y: Planted)
     case "swap-versions":
       // Whole version rows and their labels change secrets.
       for (const table of ["secret_versions", "version_stages"]) {
-        moveArn(table, x.arn, "tmp");
-        moveArn(table, y.arn, x.arn);
-        moveArn(table, "tmp", y.arn);
+        moveRows(table, idOf(x.arn), -1);
+        moveRows(table, idOf(y.arn), idOf(x.arn));
+        moveRows(table, -1, idOf(y.arn));
       }
       return [x, y];
     case "change-kind":
-      db.prepare("UPDATE secret_versions SET kind = ? WHERE arn = ? AND version_id = ?").run(
-        x.binary ? "string" : "binary",
-        x.arn,
-        current(x.arn).version_id,
-      );
+      db.prepare(
+        "UPDATE secret_versions SET kind = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
+      ).run(x.binary ? "string" : "binary", x.arn, current(x.arn).version_id);
       return [x];
     case "stage-rollback":
     case "stage-table-only":
@@ -148,13 +145,14 @@ function tamper(db: Database.Database, kind: TamperKind, x: Planted, y: Planted)
       const old = oldest(x.arn);
       const now = current(x.arn).version_id;
       if (kind !== "stage-column-only") {
-        db.prepare("UPDATE version_stages SET version_id = ? WHERE arn = ? AND stage = 'AWSCURRENT'").run(
-          old,
-          x.arn,
-        );
+        db.prepare(
+          "UPDATE version_stages SET version_id = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND stage = 'AWSCURRENT'",
+        ).run(old, x.arn);
       }
       if (kind !== "stage-table-only") {
-        const relabel = db.prepare("UPDATE secret_versions SET stages = ? WHERE arn = ? AND version_id = ?");
+        const relabel = db.prepare(
+          "UPDATE secret_versions SET stages = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
+        );
         relabel.run("[]", x.arn, now);
         relabel.run('["AWSCURRENT"]', x.arn, old);
       }

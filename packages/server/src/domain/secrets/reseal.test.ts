@@ -50,13 +50,15 @@ const read = async (reader: SecretReader, secretId: string, extra: object = {}) 
 /** Rewrites a secret's rows as a Coffer from before ADR 0006 stored them: no seal, kind not in the AAD. */
 function makeLegacy(db: Database.Database, envelope: Envelope, arn: string) {
   const versions = db
-    .prepare("SELECT version_id, kind FROM secret_versions WHERE arn = ?")
+    .prepare(
+      "SELECT version_id, kind FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+    )
     .all(arn) as Array<{ version_id: string; kind: string }>;
   for (const v of versions) {
     const plaintext = Buffer.from(`legacy ${v.version_id}`);
     const sealed = envelope.seal(plaintext, `${arn}\n${v.version_id}`);
     db.prepare(
-      "UPDATE secret_versions SET kek_id = ?, wrapped_key = ?, ciphertext = ? WHERE arn = ? AND version_id = ?",
+      "UPDATE secret_versions SET kek_id = ?, wrapped_key = ?, ciphertext = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
     ).run(sealed.kekId, sealed.wrappedKey, sealed.ciphertext, arn, v.version_id);
   }
   db.prepare("UPDATE secrets SET seal_kek_id = NULL, seal_mac = NULL WHERE arn = ?").run(arn);
@@ -85,7 +87,9 @@ test("rows from before the binding are re-sealed once at start and read as befor
   await writer.putValue(scope, { secretId: "old/b", value: text("new") });
   assert.equal(await read(reader, "old/b"), "new");
   // The legacy AAD is gone for good: the kind is bound from now on.
-  db.prepare("UPDATE secret_versions SET kind = 'binary' WHERE arn = ?").run(a.arn);
+  db.prepare(
+    "UPDATE secret_versions SET kind = 'binary' WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+  ).run(a.arn);
   await assert.rejects(read(reader, "old/a"), { name: "DecryptionFailure" });
 });
 

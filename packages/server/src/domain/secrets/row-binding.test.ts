@@ -75,17 +75,31 @@ test("swapping the names of two secrets fails closed instead of returning the ot
 test("moving AWSCURRENT back to an old version fails closed", async () => {
   const { attacker, reader, a } = await twoSecrets();
   const old = attacker
-    .prepare("SELECT version_id FROM secret_versions WHERE arn = ? AND stages LIKE '%AWSPREVIOUS%'")
+    .prepare(
+      "SELECT version_id FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND stages LIKE '%AWSPREVIOUS%'",
+    )
     .pluck()
     .get(a.arn) as string;
   attacker.transaction(() => {
-    attacker.prepare("DELETE FROM version_stages WHERE arn = ? AND stage = 'AWSCURRENT'").run(a.arn);
     attacker
-      .prepare("INSERT INTO version_stages (arn, stage, version_id) VALUES (?, 'AWSCURRENT', ?)")
+      .prepare(
+        "DELETE FROM version_stages WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND stage = 'AWSCURRENT'",
+      )
+      .run(a.arn);
+    attacker
+      .prepare(
+        "INSERT INTO version_stages (secret_id, stage, version_id) VALUES ((SELECT id FROM secrets WHERE arn = ?), 'AWSCURRENT', ?)",
+      )
       .run(a.arn, old);
-    attacker.prepare("UPDATE secret_versions SET stages = ? WHERE arn = ?").run("[]", a.arn);
     attacker
-      .prepare("UPDATE secret_versions SET stages = ? WHERE arn = ? AND version_id = ?")
+      .prepare(
+        "UPDATE secret_versions SET stages = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+      )
+      .run("[]", a.arn);
+    attacker
+      .prepare(
+        "UPDATE secret_versions SET stages = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
+      )
       .run('["AWSCURRENT"]', a.arn, old);
   })();
   await assert.rejects(read(reader, "alpha"), failsClosed);
@@ -97,7 +111,7 @@ test("relabelling only the stages column of a version fails closed", async () =>
   const { attacker, reader, a } = await twoSecrets();
   attacker
     .prepare(
-      "UPDATE secret_versions SET stages = '[\"AWSCURRENT\",\"AWSPENDING\"]' WHERE arn = ? AND stages LIKE '%AWSCURRENT%'",
+      "UPDATE secret_versions SET stages = '[\"AWSCURRENT\",\"AWSPENDING\"]' WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND stages LIKE '%AWSCURRENT%'",
     )
     .run(a.arn);
   await assert.rejects(read(reader, "alpha"), failsClosed);
@@ -105,18 +119,34 @@ test("relabelling only the stages column of a version fails closed", async () =>
 
 test("changing the kind of a version fails closed instead of returning a string as binary", async () => {
   const { attacker, reader, a } = await twoSecrets();
-  attacker.prepare("UPDATE secret_versions SET kind = 'binary' WHERE arn = ?").run(a.arn);
+  attacker
+    .prepare(
+      "UPDATE secret_versions SET kind = 'binary' WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+    )
+    .run(a.arn);
   await assert.rejects(read(reader, "alpha"), failsClosed);
 });
 
 test("moving a version row to another secret fails closed", async () => {
   const { attacker, reader, a, b } = await twoSecrets();
   attacker.transaction(() => {
-    attacker.prepare("DELETE FROM version_stages WHERE arn = ?").run(b.arn);
-    attacker.prepare("DELETE FROM secret_versions WHERE arn = ?").run(b.arn);
-    attacker.prepare("UPDATE version_stages SET arn = ? WHERE arn = ?").run(b.arn, a.arn);
+    attacker
+      .prepare("DELETE FROM version_stages WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)")
+      .run(b.arn);
+    attacker
+      .prepare("DELETE FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)")
+      .run(b.arn);
+    attacker
+      .prepare(
+        "UPDATE version_stages SET secret_id = (SELECT id FROM secrets WHERE arn = ?) WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+      )
+      .run(b.arn, a.arn);
   })();
-  attacker.prepare("UPDATE secret_versions SET arn = ? WHERE arn = ?").run(b.arn, a.arn);
+  attacker
+    .prepare(
+      "UPDATE secret_versions SET secret_id = (SELECT id FROM secrets WHERE arn = ?) WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+    )
+    .run(b.arn, a.arn);
   await assert.rejects(read(reader, "bravo"), failsClosed);
 });
 
@@ -152,7 +182,11 @@ test("ordinary changes keep every secret readable, and batch reads report a tamp
   await writer.restore(scope, "alpha");
   assert.equal(await read(reader, "alpha"), "alpha-3");
 
-  attacker.prepare("UPDATE secret_versions SET kind = 'binary' WHERE arn = ?").run(a.arn);
+  attacker
+    .prepare(
+      "UPDATE secret_versions SET kind = 'binary' WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+    )
+    .run(a.arn);
   const batch = await reader.batchGetValues(scope, { secretIds: ["alpha", "bravo"] });
   assert.deepEqual(
     batch.errors.map((e) => [e.secretId, e.error.awsName]),

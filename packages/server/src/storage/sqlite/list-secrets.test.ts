@@ -5,7 +5,7 @@ import type { SortKey } from "../../domain/ports/secret-store.js";
 import { type FilterKey, matchesFilters, type SecretFilter } from "../../domain/secrets/filters.js";
 import type { SecretRecord } from "../../domain/secrets/records.js";
 import { SecretReader } from "../../domain/secrets/secret-reader.js";
-import { SqliteStore } from "./sqlite-store.js";
+import { type ListPlan, SqliteStore } from "./sqlite-store.js";
 
 // The indexed ListSecrets (schema v4's secret_terms and sort indexes, the reader's keyset pages)
 // against the reference: every secret of the region checked with `matchesFilters`, then sorted.
@@ -15,7 +15,8 @@ const now = 1_000;
 const text = (chars: string, max: number) =>
   fc.array(fc.constantFrom(...chars), { maxLength: max }).map((a) => a.join(""));
 // Cases, spaces, a region prefix and characters whose lowercase differs in length or by context.
-const word = text("aAbB/-zu sΣσİß", 5);
+// Common short words too, so that filters match anywhere from none to all of the secrets.
+const word = fc.oneof(text("aAbB/-zu sΣσİß", 5), fc.constantFrom("a", "ab", "Ab", "b", "σ"));
 const nameArb = text("aAbB/-z", 4).filter((s) => s.length > 0);
 
 const secretArb = fc.record({
@@ -90,13 +91,29 @@ function sortValue(s: SecretRecord, sortBy: SortKey): string | number {
 
 const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
 
+// The store's plan bounds, drawn small so that a dozen secrets reach every branch of the plan
+// (few candidates, a window that fills or not, candidates or a walk after it) at every selectivity.
+// (A count cap of 0 forces the walk after the window.)
+const planArb = fc.record({
+  small: fc.integer({ min: 0, max: 4 }),
+  window: fc.integer({ min: 1, max: 4 }),
+  maxCount: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 12 })),
+});
+
 test("property: indexed ListSecrets pages return exactly what matchesFilters and the sort give", async () => {
+  const plans = new Set<ListPlan>();
   await fc.assert(
     fc.asyncProperty(
       fc.array(secretArb, { maxLength: 12 }),
       fc.array(queryArb, { minLength: 1, maxLength: 4 }),
-      async (inputs, queries) => {
-        const store = new SqliteStore(":memory:");
+      fc.option(planArb, { nil: undefined }),
+      async (inputs, queries, plan) => {
+        const store = new SqliteStore(":memory:", {
+          ...(plan && {
+            listPlan: { smallSet: () => plan.small, window: () => plan.window, maxCount: plan.maxCount },
+          }),
+          onListPlan: (p) => plans.add(p),
+        });
         const reader = new SecretReader({ store, now: () => now } as unknown as ConstructorParameters<
           typeof SecretReader
         >[0]);
@@ -153,5 +170,10 @@ test("property: indexed ListSecrets pages return exactly what matchesFilters and
       },
     ),
     { numRuns: 150 },
+  );
+  assert.deepEqual(
+    [...plans].sort(),
+    ["candidates", "walk", "window", "window, then candidates", "window, then walk"],
+    "every branch of the plan was exercised",
   );
 });

@@ -198,6 +198,47 @@ const migrations: ReadonlyArray<Migration> = [
         }
     },
   },
+  {
+    // Versions and stage labels refer to their secret by its integer id instead of its ARN, which
+    // they stored once each and again in the version key (docs/storage-bytes.md: ~275 B per
+    // one-version secret). Sealed values and seals still bind the ARN (ADR 0006): the domain
+    // computes AAD and MACs from the records, which the store rebuilds with the secret's ARN.
+    // A version or label of no secret gets a NULL id, which NOT NULL refuses: nothing changes.
+    version: 5,
+    rebuild: true,
+    sql: `
+      CREATE TABLE secret_versions_v5 (
+        secret_id INTEGER NOT NULL REFERENCES secrets (id) ON DELETE CASCADE,
+        version_id TEXT NOT NULL,
+        stages TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_accessed_at INTEGER,
+        kms_key_id TEXT,
+        kind TEXT NOT NULL,
+        kek_id TEXT NOT NULL,
+        wrapped_key BLOB NOT NULL,
+        ciphertext BLOB NOT NULL,
+        PRIMARY KEY (secret_id, version_id)
+      );
+      INSERT INTO secret_versions_v5 SELECT (SELECT id FROM secrets WHERE arn = v.arn), v.version_id, v.stages,
+          v.created_at, v.last_accessed_at, v.kms_key_id, v.kind, v.kek_id, v.wrapped_key, v.ciphertext
+        FROM secret_versions AS v ORDER BY v.rowid;
+      CREATE TABLE version_stages_v5 (
+        secret_id INTEGER NOT NULL,
+        stage TEXT NOT NULL,
+        version_id TEXT NOT NULL,
+        PRIMARY KEY (secret_id, stage),
+        FOREIGN KEY (secret_id, version_id) REFERENCES secret_versions (secret_id, version_id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      INSERT INTO version_stages_v5 SELECT (SELECT id FROM secrets WHERE arn = g.arn), g.stage, g.version_id
+        FROM version_stages AS g;
+      DROP TABLE version_stages;
+      DROP TABLE secret_versions;
+      ALTER TABLE secret_versions_v5 RENAME TO secret_versions;
+      ALTER TABLE version_stages_v5 RENAME TO version_stages;
+      CREATE INDEX secret_versions_by_kek ON secret_versions (kek_id);
+    `,
+  },
 ];
 
 /** Brings the schema to `upTo` (the newest by default; tests build older data folders with it). */

@@ -8,6 +8,8 @@ import type {
 
 /** Column shapes as better-sqlite3 returns them, and their mapping to domain records. */
 export interface SecretRow {
+  /** The row id that versions, stage labels and search terms refer to (never sealed or shown). */
+  id: number;
   arn: string;
   region: string;
   name: string;

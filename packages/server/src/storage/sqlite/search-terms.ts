@@ -80,3 +80,32 @@ export function prefixUpperBound(prefix: string): string | undefined {
 export function isWellFormed(text: string): boolean {
   return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text);
 }
+
+/**
+ * Whether a secret may hold this match, checked on the row itself: true for every secret the
+ * `secret_terms` index lists under the match (a stored term is a non-empty text of the row, so its
+ * prefix test here is the same), and possibly for a few more (empty texts), which the domain's own
+ * filter check rejects. Never false for a secret the index would list.
+ */
+export function mayHold(
+  match: ListMatch,
+  secret: { name: string; description: string | undefined; tags: Tag[] },
+): boolean {
+  const starts = (text: string) => match.prefixes.some((p) => text.startsWith(p));
+  switch (match.field) {
+    case "name":
+      return starts(secret.name);
+    case "tag-key":
+      return secret.tags.some((t) => starts(t.Key));
+    case "tag-value":
+      return secret.tags.some((t) => starts(t.Value));
+    case "description":
+      return starts((secret.description ?? "").toLowerCase());
+    case "any":
+      return (
+        starts(secret.name.toLowerCase()) ||
+        starts((secret.description ?? "").toLowerCase()) ||
+        secret.tags.some((t) => starts(t.Key.toLowerCase()) || starts(t.Value.toLowerCase()))
+      );
+  }
+}

@@ -25,7 +25,7 @@ import {
   type VersionMetaRow,
   type VersionRow,
 } from "./rows.js";
-import { isWellFormed, kindsOf, prefixUpperBound, searchTermsOf } from "./search-terms.js";
+import { isWellFormed, kindsOf, mayHold, prefixUpperBound, searchTermsOf } from "./search-terms.js";
 import { SqliteIdentityStore } from "./sqlite-identity-store.js";
 
 const sortColumns: Record<SortKey, string> = {
@@ -36,14 +36,48 @@ const sortColumns: Record<SortKey, string> = {
   name: "s.name",
 };
 
+/** The indexes a walk in each sort order uses (SQLite would sometimes sort a name range instead). */
+const sortIndexes: Record<SortKey, string> = {
+  "created-date": "secrets_by_created",
+  "last-changed-date": "secrets_by_changed",
+  "last-accessed-date": "secrets_by_accessed",
+  name: "secrets_by_name",
+};
+
 /**
- * A filtered ListSecrets page is answered one of two ways. When one match's index range holds fewer
- * than this many entries, the page is built from those candidates alone (fetched by id and sorted):
- * its cost follows the number of matches, not of secrets. Otherwise the match is common, so walking
- * the sort order's index finds a page's worth of matches after about limit / share rows; the domain
- * checks them. The worst case, a match that just reaches the cap, costs about this many rows either way.
+ * How a filtered ListSecrets page is found (see `listSecrets`); each bound is a number of rows or
+ * index entries for a page of `limit` secrets. Options only so that tests reach every branch with
+ * a handful of secrets.
  */
-const candidateCap = 5_000;
+export interface ListPlanLimits {
+  /** A match with fewer candidates than this makes the page from its candidates alone. */
+  smallSet(limit: number): number;
+  /** Rows of the sort order examined before the candidates are counted again. */
+  window(limit: number): number;
+  /** The most candidates counted for one match. */
+  maxCount: number;
+}
+
+export type ListPlan = "walk" | "candidates" | "window" | "window, then candidates" | "window, then walk";
+
+const defaultListPlan: ListPlanLimits = {
+  smallSet: (limit) => Math.max(64, 2 * limit),
+  window: (limit) => 64 + 4 * limit,
+  maxCount: 5_000,
+};
+
+export interface SqliteStoreOptions {
+  listPlan?: ListPlanLimits;
+  /** Told which plan answered each `listSecrets` call (tests). */
+  onListPlan?: (plan: ListPlan) => void;
+}
+
+/** One match's candidate ids as a subquery, over the named parameters in `params`. */
+interface CandidateSource {
+  sql: string;
+  countSql: string;
+  params: Params;
+}
 
 type Params = Record<string, string | number | null>;
 
@@ -59,7 +93,14 @@ export class SqliteStore implements SecretStore, SettingsStore {
   readonly identity: SqliteIdentityStore;
   private readonly statements;
 
-  constructor(path: string) {
+  private readonly listPlan: ListPlanLimits;
+  private readonly onListPlan: ((plan: ListPlan) => void) | undefined;
+  /** Prepared ListSecrets statements by SQL text (their shape depends on the filters only). */
+  private readonly listStatements = new Map<string, Database.Statement<Params, unknown>>();
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.listPlan = options.listPlan ?? defaultListPlan;
+    this.onListPlan = options.onListPlan;
     if (path !== ":memory:") {
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       // Owner-only before SQLite opens it; SQLite gives the -wal and -shm files the same mode.
@@ -83,15 +124,26 @@ export class SqliteStore implements SecretStore, SettingsStore {
         "SELECT * FROM secrets WHERE region = ? AND name = ?",
       ),
       secretByArn: db.prepare<[string], SecretRow>("SELECT * FROM secrets WHERE arn = ?"),
-      versionMetas: db.prepare<[string], VersionMetaRow>(
-        "SELECT version_id, stages, created_at, last_accessed_at, kms_key_id FROM secret_versions WHERE arn = ? ORDER BY created_at DESC, version_id",
+      // By the secret's row id where the caller holds the row (the read path), else by ARN.
+      versionMetas: db.prepare<[number], VersionMetaRow>(
+        "SELECT version_id, stages, created_at, last_accessed_at, kms_key_id FROM secret_versions WHERE secret_id = ? ORDER BY created_at DESC, version_id",
+      ),
+      versionOfSecret: db.prepare<[number, string], VersionRow>(
+        "SELECT * FROM secret_versions WHERE secret_id = ? AND version_id = ?",
+      ),
+      versionOfSecretByStage: db.prepare<[number, string], VersionRow>(
+        `SELECT v.* FROM version_stages g JOIN secret_versions v ON v.secret_id = g.secret_id AND v.version_id = g.version_id
+         WHERE g.secret_id = ? AND g.stage = ?`,
+      ),
+      stagesOfSecret: db.prepare<[number], { stage: string; version_id: string }>(
+        "SELECT stage, version_id FROM version_stages WHERE secret_id = ? ORDER BY stage",
       ),
       versionById: db.prepare<[string, string], VersionRow>(
-        "SELECT * FROM secret_versions WHERE arn = ? AND version_id = ?",
+        "SELECT * FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
       ),
       versionByStage: db.prepare<[string, string], VersionRow>(
-        `SELECT v.* FROM version_stages s JOIN secret_versions v ON v.arn = s.arn AND v.version_id = s.version_id
-         WHERE s.arn = ? AND s.stage = ?`,
+        `SELECT v.* FROM version_stages g JOIN secret_versions v ON v.secret_id = g.secret_id AND v.version_id = g.version_id
+         WHERE g.secret_id = (SELECT id FROM secrets WHERE arn = ?) AND g.stage = ?`,
       ),
       insertSecret: db.prepare(
         `INSERT INTO secrets (arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
@@ -107,17 +159,20 @@ export class SqliteStore implements SecretStore, SettingsStore {
          WHERE arn = @arn AND revision = @expected_revision`,
       ),
       insertVersion: db.prepare(
-        `INSERT INTO secret_versions (arn, version_id, stages, created_at, last_accessed_at, kms_key_id, kind, kek_id,
-           wrapped_key, ciphertext) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO secret_versions (secret_id, version_id, stages, created_at, last_accessed_at, kms_key_id, kind, kek_id,
+           wrapped_key, ciphertext) VALUES ((SELECT id FROM secrets WHERE arn = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      restageVersion: db.prepare("UPDATE secret_versions SET stages = ? WHERE arn = ? AND version_id = ?"),
-      deleteVersion: db.prepare("DELETE FROM secret_versions WHERE arn = ? AND version_id = ?"),
-      clearStagesOf: db.prepare("DELETE FROM version_stages WHERE arn = ? AND version_id = ?"),
+      restageVersion: db.prepare(
+        "UPDATE secret_versions SET stages = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
+      ),
+      deleteVersion: db.prepare(
+        "DELETE FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
+      ),
+      clearStagesOf: db.prepare(
+        "DELETE FROM version_stages WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
+      ),
       insertStage: db.prepare(
-        "INSERT OR REPLACE INTO version_stages (arn, stage, version_id) VALUES (?, ?, ?)",
-      ),
-      stageMap: db.prepare<[string], { stage: string; version_id: string }>(
-        "SELECT stage, version_id FROM version_stages WHERE arn = ? ORDER BY stage",
+        "INSERT OR REPLACE INTO version_stages (secret_id, stage, version_id) VALUES ((SELECT id FROM secrets WHERE arn = ?), ?, ?)",
       ),
       seals: db.prepare<
         [string, number],
@@ -128,25 +183,30 @@ export class SqliteStore implements SecretStore, SettingsStore {
            AND seal_kek_id IS ? AND seal_mac IS ?`,
       ),
       replaceValue: db.prepare(
-        "UPDATE secret_versions SET kind = ?, kek_id = ?, wrapped_key = ?, ciphertext = ? WHERE arn = ? AND version_id = ?",
+        "UPDATE secret_versions SET kind = ?, kek_id = ?, wrapped_key = ?, ciphertext = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
       ),
       deleteSetting: db.prepare("DELETE FROM settings WHERE key = ?"),
       touchSecret: db.prepare(
         "UPDATE secrets SET last_accessed_at = ? WHERE arn = ? AND (last_accessed_at IS NULL OR last_accessed_at < ?)",
       ),
       touchVersion: db.prepare(
-        "UPDATE secret_versions SET last_accessed_at = ? WHERE arn = ? AND version_id = ? AND (last_accessed_at IS NULL OR last_accessed_at < ?)",
+        "UPDATE secret_versions SET last_accessed_at = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ? AND (last_accessed_at IS NULL OR last_accessed_at < ?)",
       ),
       dueForPurge: db
         .prepare<[number, number], string>(
           "SELECT arn FROM secrets WHERE deletion_date IS NOT NULL AND deletion_date <= ? ORDER BY deletion_date LIMIT ?",
         )
         .pluck(),
-      deleteStagesOfSecret: db.prepare("DELETE FROM version_stages WHERE arn = ?"),
-      deleteVersionsOfSecret: db.prepare("DELETE FROM secret_versions WHERE arn = ?"),
+      deleteStagesOfSecret: db.prepare(
+        "DELETE FROM version_stages WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+      ),
+      deleteVersionsOfSecret: db.prepare(
+        "DELETE FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?)",
+      ),
       deleteSecret: db.prepare("DELETE FROM secrets WHERE arn = ?"),
-      sealedValues: db.prepare<[string, string, number], VersionRow & { arn: string }>(
-        "SELECT * FROM secret_versions WHERE (arn, version_id) > (?, ?) ORDER BY arn, version_id LIMIT ?",
+      sealedValues: db.prepare<[number, string, number], VersionRow & { arn: string; secret_id: number }>(
+        `SELECT v.*, s.arn FROM secret_versions AS v JOIN secrets AS s ON s.id = v.secret_id
+         WHERE (v.secret_id, v.version_id) > (?, ?) ORDER BY v.secret_id, v.version_id LIMIT ?`,
       ),
       searchSourceByArn: db.prepare<
         [string],
@@ -155,7 +215,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
       insertTerm: db.prepare("INSERT OR IGNORE INTO secret_terms (term, kind, secret_id) VALUES (?, ?, ?)"),
       deleteTerm: db.prepare("DELETE FROM secret_terms WHERE term = ? AND kind = ? AND secret_id = ?"),
       replaceWrappedKey: db.prepare(
-        "UPDATE secret_versions SET kek_id = ?, wrapped_key = ? WHERE arn = ? AND version_id = ? AND kek_id = ? AND wrapped_key = ?",
+        "UPDATE secret_versions SET kek_id = ?, wrapped_key = ? WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ? AND kek_id = ? AND wrapped_key = ?",
       ),
       referencedKekIds: db
         .prepare<[], string>(
@@ -199,7 +259,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
     if (!row) return undefined;
     return {
       secret: toSecretRecord(row),
-      versions: this.statements.versionMetas.all(row.arn).map(toVersionMeta),
+      versions: this.statements.versionMetas.all(row.id).map(toVersionMeta),
     };
   }
 
@@ -224,11 +284,13 @@ export class SqliteStore implements SecretStore, SettingsStore {
     return this.db.transaction(() => {
       const row = s.secretByArn.get(arn);
       if (!row) return undefined;
-      const stages: StageMap = s.stageMap.all(arn).map((r) => ({ stage: r.stage, versionId: r.version_id }));
+      const stages: StageMap = s.stagesOfSecret
+        .all(row.id)
+        .map((r) => ({ stage: r.stage, versionId: r.version_id }));
       const version =
         "versionId" in selector
-          ? s.versionById.get(arn, selector.versionId)
-          : s.versionByStage.get(arn, selector.stage);
+          ? s.versionOfSecret.get(row.id, selector.versionId)
+          : s.versionOfSecretByStage.get(row.id, selector.stage);
       return {
         secret: toSecretRecord(row),
         stages,
@@ -276,62 +338,179 @@ export class SqliteStore implements SecretStore, SettingsStore {
     })();
   }
 
-  async listSecrets(query: SecretListQuery) {
-    const column = sortColumns[query.sortBy];
-    const direction = query.order === "asc" ? "ASC" : "DESC";
-    const comparison = query.order === "asc" ? ">" : "<";
-    const params: Params = {
-      region: query.region,
-      sortValue: query.after?.sortValue ?? null,
-      afterArn: query.after?.arn ?? null,
-      limit: query.limit,
-    };
+  /**
+   * A page of secrets in the sort order, each holding every match (the domain checks the filters
+   * again). Cheapest first, so that each page costs about the same at every store size:
+   * 1. a match with few candidates (counted in its index up to `smallSet`): sort those, done;
+   * 2. otherwise the match is common: walk the sort order's index for up to `window` rows, checking
+   *    each row's matches on the row itself; a page filled (or the end reached) is the answer;
+   * 3. otherwise count again, capped at what the rest of the walk would cost at the share of rows
+   *    the window found: fewer candidates than that, sort them;
+   * 4. otherwise walk on to the page's end.
+   * The worst case is a match of middling share, whose cost grows with the square root of the
+   * store's size (a page of matches spread over the sort order, or that many candidates to sort).
+   */
+  async listSecrets(query: SecretListQuery): Promise<SecretRecord[]> {
     // Prefixes SQLite cannot compare as JavaScript does are left to the domain's check.
     const matches = query.matches.filter((m) => m.prefixes.length > 0 && m.prefixes.every(isWellFormed));
+    const limit = query.limit;
+    if (matches.length === 0) {
+      this.onListPlan?.("walk");
+      return this.walk(query, matches, query.after, limit, undefined).found;
+    }
+    const sources = matches.map((m, i) => this.candidateSource(query.region, m, i));
+    const small = this.listPlan.smallSet(limit);
+    const few = this.fewestCandidates(sources, small);
+    if (few) {
+      this.onListPlan?.("candidates");
+      return this.fromCandidates(query, matches, few, limit);
+    }
+    const window = this.listPlan.window(limit);
+    const first = this.walk(query, matches, query.after, limit, window);
+    if (first.done) {
+      this.onListPlan?.("window");
+      return first.found;
+    }
+    const hits = first.found.length;
+    const walkCost = hits === 0 ? Number.POSITIVE_INFINITY : ((limit - hits) * first.examined) / hits;
+    const cap = Math.min(this.listPlan.maxCount, Math.ceil(walkCost));
+    const rest = cap > small ? this.fewestCandidates(sources, cap) : undefined;
+    if (rest) {
+      this.onListPlan?.("window, then candidates");
+      return this.fromCandidates(query, matches, rest, limit);
+    }
+    this.onListPlan?.("window, then walk");
+    return [...first.found, ...this.walk(query, matches, first.last, limit - hits, undefined).found];
+  }
+
+  private statement(sql: string): Database.Statement<Params, unknown> {
+    let statement = this.listStatements.get(sql);
+    if (!statement) {
+      if (this.listStatements.size >= 256) this.listStatements.clear();
+      statement = this.db.prepare<Params, unknown>(sql);
+      this.listStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** The conditions every plan applies to the secrets row: region, deletion, cursor, name ranges. */
+  private rowConditions(
+    query: SecretListQuery,
+    matches: ListMatch[],
+    after: SecretListQuery["after"],
+  ): { where: string; params: Params } {
+    const column = sortColumns[query.sortBy];
+    const comparison = query.order === "asc" ? ">" : "<";
+    const params: Params = { region: query.region };
     const where = ["s.region = @region"];
     if (!query.includePlannedDeletion) where.push("s.deletion_date IS NULL");
-    if (query.after) where.push(`(${column}, s.arn) ${comparison} (@sortValue, @afterArn)`);
+    if (after) {
+      params.sortValue = after.sortValue;
+      params.afterArn = after.arn;
+      where.push(`(${column}, s.arn) ${comparison} (@sortValue, @afterArn)`);
+      // Implied by the line above, but SQLite seeks an expression index (last-accessed) only by this.
+      if (query.sortBy === "last-accessed-date") where.push(`${column} ${comparison}= @sortValue`);
+    }
     // Name prefixes are ranges of the row itself: always applied (index or not, they cost nothing).
     for (const [i, match] of matches.entries()) {
       if (match.field === "name") {
         where.push(`(${rangesOf(match.prefixes, "s.name", params, `w${i}`).join(" OR ")})`);
       }
     }
-    const order = `ORDER BY ${column} ${direction}, s.arn ${direction} LIMIT @limit`;
-    const driver = this.selectiveMatch(matches, params);
-    const sql = driver
-      ? `SELECT s.* FROM (${driver}) AS c CROSS JOIN secrets AS s ON s.id = c.id WHERE ${where.join(" AND ")} ${order}`
-      : `SELECT s.* FROM secrets AS s WHERE ${where.join(" AND ")} ${order}`;
-    return this.db.prepare<Params, SecretRow>(sql).all(params).map(toSecretRecord);
+    return { where: where.join(" AND "), params };
   }
 
-  /** The ids of the match with the fewest candidates, as a subquery, if it has fewer than the cap. */
-  private selectiveMatch(matches: ListMatch[], params: Params): string | undefined {
-    let best: { sql: string; count: number } | undefined;
-    for (const [i, match] of matches.entries()) {
-      const local: Params = { region: params.region ?? null };
-      const field = match.field;
-      const selects =
-        field === "name"
-          ? rangesOf(match.prefixes, "name", local, `m${i}`).map(
-              (range) => `SELECT id FROM secrets WHERE region = @region AND ${range}`,
-            )
-          : rangesOf(match.prefixes, "term", local, `m${i}`).map(
-              (range) =>
-                `SELECT DISTINCT secret_id AS id FROM secret_terms WHERE ${range} AND kind IN (${kindsOf(field).join(", ")})`,
-            );
-      const sql = selects.join(" UNION ");
-      const count = this.db
-        .prepare<Params, number>(
-          `SELECT count(*) FROM (${selects.join(" UNION ALL ")} LIMIT ${candidateCap})`,
-        )
-        .pluck()
-        .get(local);
-      if (count === undefined || count >= candidateCap || (best && best.count <= count)) continue;
-      best = { sql, count };
-      Object.assign(params, local);
+  private orderBy(query: SecretListQuery): string {
+    const direction = query.order === "asc" ? "ASC" : "DESC";
+    return `ORDER BY ${sortColumns[query.sortBy]} ${direction}, s.arn ${direction}`;
+  }
+
+  /**
+   * Rows in the sort order after `after`, through the sort index, keeping those that may hold every
+   * match, until `want` are kept or `maxRows` rows were examined. `done` when the answer is complete:
+   * `want` kept, or the end of the order reached.
+   */
+  private walk(
+    query: SecretListQuery,
+    matches: ListMatch[],
+    after: SecretListQuery["after"],
+    want: number,
+    maxRows: number | undefined,
+  ): { found: SecretRecord[]; examined: number; last: SecretListQuery["after"]; done: boolean } {
+    const { where, params } = this.rowConditions(query, matches, after);
+    const sql = `SELECT s.* FROM secrets AS s INDEXED BY ${sortIndexes[query.sortBy]} WHERE ${where} ${this.orderBy(query)}${maxRows === undefined ? "" : ` LIMIT ${maxRows}`}`;
+    const found: SecretRecord[] = [];
+    let examined = 0;
+    let last = after;
+    if (want <= 0) return { found, examined, last, done: true };
+    for (const row of this.statement(sql).iterate(params) as IterableIterator<SecretRow>) {
+      examined++;
+      last = { sortValue: sortValueOf(row, query.sortBy), arn: row.arn };
+      const secret = toSecretRecord(row);
+      if (matches.every((m) => mayHold(m, secret))) found.push(secret);
+      if (found.length === want) break;
     }
-    return best?.sql;
+    const done = found.length === want || maxRows === undefined || examined < maxRows;
+    return { found, examined, last, done };
+  }
+
+  /** The page from one match's candidates: fetched by id, sorted, checked against every match. */
+  private fromCandidates(
+    query: SecretListQuery,
+    matches: ListMatch[],
+    source: CandidateSource,
+    limit: number,
+  ): SecretRecord[] {
+    const { where, params } = this.rowConditions(query, matches, query.after);
+    const sql = `SELECT s.* FROM (${source.sql}) AS c CROSS JOIN secrets AS s ON s.id = c.id WHERE ${where} ${this.orderBy(query)}`;
+    const found: SecretRecord[] = [];
+    for (const row of this.statement(sql).iterate({
+      ...params,
+      ...source.params,
+    }) as IterableIterator<SecretRow>) {
+      const secret = toSecretRecord(row);
+      if (!matches.every((m) => mayHold(m, secret))) continue;
+      found.push(secret);
+      if (found.length === limit) break;
+    }
+    return found;
+  }
+
+  /** One match's candidate ids: a range of the name index, or of `secret_terms`. */
+  private candidateSource(region: string, match: ListMatch, i: number): CandidateSource {
+    const params: Params = { region };
+    const field = match.field;
+    const selects =
+      field === "name"
+        ? rangesOf(match.prefixes, "name", params, `m${i}`).map(
+            (range) => `SELECT id FROM secrets WHERE region = @region AND ${range}`,
+          )
+        : rangesOf(match.prefixes, "term", params, `m${i}`).map(
+            (range) =>
+              `SELECT DISTINCT secret_id AS id FROM secret_terms WHERE ${range} AND kind IN (${kindsOf(field).join(", ")})`,
+          );
+    return {
+      sql: selects.join(" UNION "),
+      countSql: `SELECT count(*) AS n FROM (${selects.join(" UNION ALL ")} LIMIT @cap)`,
+      params,
+    };
+  }
+
+  /** The source with the fewest candidates (index entries, counted up to `cap`), if below `cap`. */
+  private fewestCandidates(sources: CandidateSource[], cap: number): CandidateSource | undefined {
+    let best: CandidateSource | undefined;
+    let bound = cap;
+    for (const source of sources) {
+      const row = this.statement(source.countSql).get({ ...source.params, cap: bound }) as
+        | { n: number }
+        | undefined;
+      const count = row?.n ?? bound;
+      if (count < bound) {
+        best = source;
+        bound = count;
+      }
+    }
+    return best;
   }
 
   /**
@@ -472,11 +651,12 @@ export class SqliteStore implements SecretStore, SettingsStore {
   }
 
   async listSealedValues(afterKey: string | undefined, limit: number): Promise<SealedValueRow[]> {
-    const [afterArn, afterVersion] =
-      afterKey === undefined ? ["", ""] : (JSON.parse(afterKey) as [string, string]);
-    const rows = this.statements.sealedValues.all(afterArn, afterVersion, limit);
+    // The key is the (secret id, version id) pair: rows in the version table's own key order.
+    const [afterId, afterVersion] =
+      afterKey === undefined ? [0, ""] : (JSON.parse(afterKey) as [number, string]);
+    const rows = this.statements.sealedValues.all(afterId, afterVersion, limit);
     return rows.map((row) => ({
-      key: JSON.stringify([row.arn, row.version_id]),
+      key: JSON.stringify([row.secret_id, row.version_id]),
       arn: row.arn,
       versionId: row.version_id,
       value: toVersionRecord(row).value,
@@ -521,6 +701,19 @@ export class SqliteStore implements SecretStore, SettingsStore {
     if (this.touchFlush !== undefined) clearImmediate(this.touchFlush);
     this.flushTouches();
     this.db.close();
+  }
+}
+
+function sortValueOf(row: SecretRow, sortBy: SortKey): string | number {
+  switch (sortBy) {
+    case "name":
+      return row.name;
+    case "created-date":
+      return row.created_at;
+    case "last-changed-date":
+      return row.last_changed_at;
+    case "last-accessed-date":
+      return row.last_accessed_at ?? 0;
   }
 }
 
