@@ -1,18 +1,14 @@
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AuditReader } from "../audit/audit-reader.js";
-import { createSigV4Verifier } from "../auth/sigv4/index.js";
 import type { CofferConfig } from "../config/config.js";
-import { AccessReview } from "../domain/access/access-review.js";
 import type { CanReadChange } from "../http/change-feed/can-read.js";
 import { createChangeFeed } from "../http/change-feed/change-feed.js";
 import { createRequestHandler } from "../http/request-handler.js";
 import { createLogger, type Logger } from "../log/logger.js";
-import { createAdminApi } from "../operations/admin/admin-api.js";
-import { createSecretsManagerApi } from "../operations/secrets-manager-api.js";
-import { createRequestPipeline } from "../pipeline/pipeline.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
 import { canReadWithAccessControl } from "./change-feed-access.js";
+import { composePipeline } from "./compose-pipeline.js";
 import { listen } from "./listen.js";
 import { type Coffer, openCoffer } from "./open-coffer.js";
 
@@ -23,9 +19,6 @@ export interface RunningServer {
   logger: Logger;
   close(): Promise<void>;
 }
-
-/** Large enough for a 64 KiB binary value in base64 inside JSON, small enough to bound memory. */
-const maxBodyBytes = 256 * 1024;
 
 /** Tuning of `GET /changes`; the defaults are in `http/change-feed/change-feed.ts`. */
 export interface ChangeFeedTuning {
@@ -98,28 +91,7 @@ export async function startServer(
   const stopWatchingAudit = coffer.auditLog.onHealthChange((health) => {
     if (!health.ok) changeFeed.endStreams();
   });
-  const pipeline = createRequestPipeline({
-    apis: [createSecretsManagerApi(), createAdminApi(coffer.accountId)],
-    services: {
-      reader: coffer.reader,
-      writer: coffer.writer,
-      identity: coffer.identity,
-      review: new AccessReview({
-        identity: coffer.store.identity,
-        authorizer: coffer.authorizer,
-        queryAudit: (query) => coffer.auditLog.query(query),
-        now,
-      }),
-      audit: auditReader,
-    },
-    verifier: createSigV4Verifier({ service: "secretsmanager" }),
-    accessKeys: coffer.accessKeys,
-    authorizer: coffer.authorizer,
-    audit: options.audit ?? coffer.audit,
-    logger,
-    maxBodyBytes,
-    now,
-  });
+  const pipeline = composePipeline(coffer, logger, { auditReader, audit: options.audit, now });
   const handler = createRequestHandler({
     pipeline,
     changeFeed,

@@ -1,0 +1,46 @@
+import type { AuditReader } from "../audit/audit-reader.js";
+import { createSigV4Verifier } from "../auth/sigv4/index.js";
+import { AccessReview } from "../domain/access/access-review.js";
+import type { Logger } from "../log/logger.js";
+import { createAdminApi } from "../operations/admin/admin-api.js";
+import { createSecretsManagerApi } from "../operations/secrets-manager-api.js";
+import { createRequestPipeline, type RequestPipeline } from "../pipeline/pipeline.js";
+import type { RequestAudit } from "../pipeline/request-record.js";
+import type { Coffer } from "./open-coffer.js";
+
+/** Large enough for a 64 KiB binary value in base64 inside JSON, small enough to bound memory. */
+export const maxBodyBytes = 256 * 1024;
+
+/**
+ * The request pipeline over an opened Coffer: both APIs, their services, SigV4 and the audit trail.
+ * The server puts node:http in front of it; `bench/pipeline-cost.mjs` calls it directly.
+ */
+export function composePipeline(
+  coffer: Coffer,
+  logger: Logger,
+  options: { auditReader: AuditReader; audit?: RequestAudit | undefined; now?: () => number },
+): RequestPipeline {
+  const now = options.now ?? Date.now;
+  return createRequestPipeline({
+    apis: [createSecretsManagerApi(), createAdminApi(coffer.accountId)],
+    services: {
+      reader: coffer.reader,
+      writer: coffer.writer,
+      identity: coffer.identity,
+      review: new AccessReview({
+        identity: coffer.store.identity,
+        authorizer: coffer.authorizer,
+        queryAudit: (query) => coffer.auditLog.query(query),
+        now,
+      }),
+      audit: options.auditReader,
+    },
+    verifier: createSigV4Verifier({ service: "secretsmanager" }),
+    accessKeys: coffer.accessKeys,
+    authorizer: coffer.authorizer,
+    audit: options.audit ?? coffer.audit,
+    logger,
+    maxBodyBytes,
+    now,
+  });
+}
