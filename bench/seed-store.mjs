@@ -133,16 +133,21 @@ export async function seed(count, home, log = () => {}) {
   return (performance.now() - started) / 1000;
 }
 
-/** The hash of what decides the stored bytes: the storage, crypto and domain code, and seedFormat. */
+/**
+ * The hash of what decides the stored bytes: the SQLite store, crypto and the secrets domain, how
+ * the store is opened, and seedFormat (not the rest of app/: a change to request handling keeps
+ * the cached store).
+ */
 function codeHash() {
   const dist = join(root, "packages/server/dist");
   const hash = createHash("sha256").update(`seed format ${seedFormat}\n`);
   const files = [];
-  for (const folder of ["storage/sqlite", "crypto", "domain/secrets", "app"]) {
+  for (const folder of ["storage/sqlite", "crypto", "domain/secrets"]) {
     for (const file of readdirSync(join(dist, folder)).sort()) {
       if (file.endsWith(".js") && !file.endsWith(".test.js")) files.push(join(dist, folder, file));
     }
   }
+  files.push(join(dist, "app/open-coffer.js"));
   for (const file of files) hash.update(file.slice(root.length)).update(readFileSync(file));
   return hash.digest("hex").slice(0, 16);
 }
