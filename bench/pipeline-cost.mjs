@@ -17,7 +17,7 @@ import { signedGetSecretValue } from "./signed-request.mjs";
 import { callCount, cofferEnv, median, rounds, secretName, secretValue } from "./support.mjs";
 
 const calls = callCount(100_000, 10_000);
-const inFlight = 32;
+const inFlight = Number(process.env.BENCH_IN_FLIGHT ?? 32);
 const url = "http://127.0.0.1:4566";
 const home = mkdtempSync(join(tmpdir(), "coffer-bench-pipeline-"));
 const coffer = await openCoffer(loadConfig(cofferEnv(home)));

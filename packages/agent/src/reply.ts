@@ -1,6 +1,5 @@
 import type { ServerResponse } from "node:http";
 import type { AgentError } from "./agent-error.js";
-import type { SecretAnswer } from "./secret-answer.js";
 
 const commonHeaders = {
   "cache-control": "no-store",
@@ -18,7 +17,10 @@ export function replyJson(response: ServerResponse, status: number, body: unknow
 }
 
 /** A 200 with its body and headers built beforehand (see secret-answer.ts): nothing built per request. */
-export function replyAnswer(response: ServerResponse, answer: SecretAnswer): void {
+export function replyAnswer(
+  response: ServerResponse,
+  answer: { headers: readonly string[]; body: string },
+): void {
   response.writeHead(200, answer.headers as string[]);
   response.end(answer.body);
 }

@@ -2,8 +2,8 @@ import { type ClientRequest, request as httpRequest, type IncomingMessage } from
 import { request as httpsRequest } from "node:https";
 import { SignatureV4, type SignatureV4CryptoInit } from "@smithy/signature-v4";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import type { AwsCredentials } from "./backends/secrets-manager.js";
 import { AccessDeniedError, BackendUnavailableError, CofferClientError } from "./errors.js";
+import type { AwsCredentials } from "./types.js";
 
 /** Where the feed is and how to sign for it (from the coffer source's SDK client). */
 export interface FeedTarget {

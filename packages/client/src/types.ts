@@ -165,3 +165,10 @@ export interface SecretsOptions {
   /** Subscribe to the change feed of "coffer" sources. Default true. */
   changeFeed?: boolean;
 }
+
+/** Credentials an AWS SDK signs with (the change feed signs its own requests with them too). */
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string | undefined;
+}

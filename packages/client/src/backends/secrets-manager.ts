@@ -17,18 +17,12 @@ import {
   type Timeouts,
 } from "../sdk-client.js";
 import { classifyTransportFailure } from "../transport-failure.js";
-import type { Backend, BatchResult, FetchRequest, SecretRecord } from "../types.js";
+import type { AwsCredentials, Backend, BatchResult, FetchRequest, SecretRecord } from "../types.js";
 
 /** BatchGetSecretValue takes at most 20 ids. */
 const BATCH_LIMIT = 20;
 /** Coffer ignores the region except in signatures; any fixed value works when none is configured. */
 const FALLBACK_REGION = "us-east-1";
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string | undefined;
-}
 
 export interface SecretsManagerBackendOptions {
   kind: "coffer" | "aws";
