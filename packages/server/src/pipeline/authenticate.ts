@@ -77,6 +77,15 @@ export function createAuthenticate(deps: AuthenticateDeps) {
     if (!tokenOk) throw new UnrecognizedClientException(invalidToken);
     record.caller = { principal: key.principal, accessKeyId: parsed.accessKeyId };
     deps.accessKeys.recordUse(parsed.accessKeyId, record.sourceIp);
-    return { ...verified, principal: key.principal };
+    // Built field by field: an object spread is a generic copy on every request.
+    const caller: AuthenticatedCaller = {
+      accessKeyId: verified.accessKeyId,
+      region: verified.region,
+      date: verified.date,
+      signedAt: verified.signedAt,
+      principal: key.principal,
+    };
+    if (verified.sessionToken !== undefined) caller.sessionToken = verified.sessionToken;
+    return caller;
   }
 }

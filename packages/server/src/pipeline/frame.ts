@@ -21,7 +21,12 @@ export function frame(call: TransportCall, apis: readonly ApiDescriptor[]): Fram
       `Coffer answers AWS Secrets Manager requests at POST / (got ${method} ${truncate(url)}).`,
     );
   }
-  const contentType = (headerOf(call, "content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const rawContentType = headerOf(call, "content-type");
+  // The exact value every SDK sends needs no splitting, trimming or lower-casing.
+  const contentType =
+    rawContentType === "application/x-amz-json-1.1"
+      ? rawContentType
+      : ((rawContentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "");
   if (!jsonContentTypes.has(contentType)) {
     throw new UnsupportedMediaTypeException(
       `Content-Type must be application/x-amz-json-1.1 (got '${truncate(contentType)}').`,

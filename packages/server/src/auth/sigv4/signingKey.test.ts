@@ -25,6 +25,32 @@ describe("SigningKeyCache", () => {
     assert.notEqual(cache.get(`${SECRET}x`, "20120215", "us-east-1", "iam"), first);
   });
 
+  it("never answers from its last-used entry for a request that differs in any part", () => {
+    const cache = new SigningKeyCache(10);
+    const parts: Array<[string, string, string, string]> = [
+      [SECRET, "20120215", "us-east-1", "iam"],
+      [`${SECRET}x`, "20120215", "us-east-1", "iam"],
+      [SECRET, "20120216", "us-east-1", "iam"],
+      [SECRET, "20120215", "us-west-2", "iam"],
+      [SECRET, "20120215", "us-east-1", "sts"],
+    ];
+    for (const first of parts) {
+      for (const second of parts) {
+        const a = cache.get(...first);
+        const b = cache.get(...second);
+        assert.equal(
+          b.signHex("m"),
+          createHmac("sha256", deriveSigningKey(...second))
+            .update("m")
+            .digest("hex"),
+          `${first.join("/")} then ${second.join("/")}`,
+        );
+        assert.equal(a === b, first === second);
+        assert.equal(cache.get(...first), a);
+      }
+    }
+  });
+
   it("stays within its bound, evicting the oldest entry first", () => {
     const cache = new SigningKeyCache(3);
     const oldest = cache.get(SECRET, "20240101", "r0", "s");

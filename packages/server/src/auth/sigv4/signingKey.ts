@@ -25,6 +25,10 @@ export const DEFAULT_SIGNING_KEY_CACHE_SIZE = 1000;
  */
 export class SigningKeyCache {
   private readonly keys = new Map<string, HmacSha256Key>();
+  /** The last key handed out and what it was for: most requests come from the key and day of the one before. */
+  private last:
+    | { secret: string; date: string; region: string; service: string; key: HmacSha256Key }
+    | undefined;
 
   constructor(private readonly maxEntries: number = DEFAULT_SIGNING_KEY_CACHE_SIZE) {
     if (!Number.isInteger(maxEntries) || maxEntries < 1) {
@@ -37,6 +41,23 @@ export class SigningKeyCache {
   }
 
   get(secretAccessKey: string, date: string, region: string, service: string): HmacSha256Key {
+    // Four short string comparisons instead of building a key string and hashing it for the map.
+    const last = this.last;
+    if (
+      last !== undefined &&
+      last.secret === secretAccessKey &&
+      last.date === date &&
+      last.region === region &&
+      last.service === service
+    ) {
+      return last.key;
+    }
+    const key = this.lookup(secretAccessKey, date, region, service);
+    this.last = { secret: secretAccessKey, date, region, service, key };
+    return key;
+  }
+
+  private lookup(secretAccessKey: string, date: string, region: string, service: string): HmacSha256Key {
     // "\n" cannot occur in a date, region or service that passed the scope checks: the key is unambiguous.
     const cacheKey = `${date}\n${region}\n${service}\n${secretAccessKey}`;
     const cached = this.keys.get(cacheKey);

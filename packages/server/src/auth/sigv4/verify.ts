@@ -69,13 +69,18 @@ export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifie
     const { request, auth, time, headerBlock } = parsed as ParsedParts;
     const { headers } = request;
 
-    const canonical = canonicalRequest({
-      method: request.method,
-      rawUrl: request.rawUrl,
-      canonicalHeaders: headerBlock,
-      signedHeaders: auth.signedHeaders,
-      payloadHash: payloadHash(headers, request.body),
-    });
+    const hash = payloadHash(headers, request.body);
+    // `POST /`, the only request line the API uses: its canonical URI and query need no work.
+    const canonical =
+      request.rawUrl === "/"
+        ? `${request.method}\n/\n\n${headerBlock}\n${auth.signedHeaders}\n${hash}`
+        : canonicalRequest({
+            method: request.method,
+            rawUrl: request.rawUrl,
+            canonicalHeaders: headerBlock,
+            signedHeaders: auth.signedHeaders,
+            payloadHash: hash,
+          });
     const stringToSign = `${SIGV4_ALGORITHM}\n${time.amzDate}\n${auth.credentialScope}\n${sha256Hex(canonical)}`;
     const signingKey = signingKeys.get(secretAccessKey, auth.scopeDate, auth.scopeRegion, service);
     if (!signatureMatches(signingKey.signHex(stringToSign), auth.signature)) {
