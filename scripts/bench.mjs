@@ -22,6 +22,7 @@ const benches = [
   "bench/client-cold-fetch.mjs",
   "bench/agent-cache.mjs",
   "bench/server-throughput.mjs",
+  "bench/pipeline-cost.mjs",
   "bench/scale.mjs",
 ].filter((b) => !process.env.BENCH_ONLY || b.includes(process.env.BENCH_ONLY));
 
