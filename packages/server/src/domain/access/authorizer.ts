@@ -43,6 +43,7 @@ const maxCachedResourcePolicies = 1_000;
 export class Authorizer {
   private readonly principals = new Map<string, PrincipalView>();
   private readonly resourcePolicies = new Map<string, Policy>();
+  private clock = { at: Number.NaN, iso: "", epoch: "" };
 
   constructor(private readonly deps: { identity: IdentityStore; accountId: string; now: () => number }) {}
 
@@ -52,10 +53,8 @@ export class Authorizer {
     target: AccessTarget | "*",
     context: Record<string, string | undefined> = {},
   ): Promise<AuthorizationResult> {
-    const { request, result } = await this.evaluate(caller.principal, action, target, {
-      ...context,
-      "aws:SourceIp": caller.sourceIp,
-    });
+    const view = await this.principalView(caller.principal);
+    const { request, result } = this.evaluateView(view, action, target, context, caller.sourceIp);
     if (result.decision !== "allow") throw new AccessDeniedException(accessDeniedMessage(request, result));
     return result;
   }
@@ -71,16 +70,16 @@ export class Authorizer {
     caller: Caller,
     action: string,
     found: AccessTarget | undefined,
-    named: { secretId: string; arnIfMissing: string },
+    named: { secretId: string; arnIfMissing: () => string },
     context: Record<string, string | undefined> = {},
   ): Promise<AuthorizationResult> {
-    const values = { ...context, "aws:SourceIp": caller.sourceIp };
-    const missing: AccessTarget = { arn: named.arnIfMissing };
-    const actual = await this.evaluate(caller.principal, action, found ?? missing, values);
+    const view = await this.principalView(caller.principal);
+    const evaluateOn = (target: AccessTarget) =>
+      this.evaluateView(view, action, target, context, caller.sourceIp);
+    // The ARN a missing secret would have is needed only when the caller is denied: not on the hot path.
+    const actual = evaluateOn(found ?? { arn: named.arnIfMissing() });
     if (actual.result.decision === "allow") return actual.result;
-    const ifMissing = found
-      ? (await this.evaluate(caller.principal, action, missing, values)).result
-      : actual.result;
+    const ifMissing = found ? evaluateOn({ arn: named.arnIfMissing() }).result : actual.result;
     const reason = ifMissing.decision === "allow" ? actual.result : ifMissing;
     throw new AccessDeniedException(
       accessDeniedMessage({ ...actual.request, resource: named.secretId }, reason),
@@ -115,14 +114,20 @@ export class Authorizer {
     action: string,
     target: AccessTarget | "*",
     context: Record<string, string | undefined>,
+    sourceIp?: string,
   ) {
     const now = this.deps.now();
+    if (now !== this.clock.at) {
+      // One clock reading serves every request of the same millisecond.
+      this.clock = { at: now, iso: new Date(now).toISOString(), epoch: String(Math.floor(now / 1000)) };
+    }
     const values: Record<string, string | undefined> = {
-      "aws:CurrentTime": new Date(now).toISOString(),
-      "aws:EpochTime": String(Math.floor(now / 1000)),
+      "aws:CurrentTime": this.clock.iso,
+      "aws:EpochTime": this.clock.epoch,
       "aws:SecureTransport": "false",
-      ...context,
     };
+    for (const key in context) values[key] = context[key];
+    if (sourceIp !== undefined) values["aws:SourceIp"] = sourceIp;
     if (target !== "*") {
       values["secretsmanager:Name"] = target.name;
       for (const tag of target.tags ?? []) values[`aws:ResourceTag/${tag.Key}`] = tag.Value;
@@ -144,10 +149,14 @@ export class Authorizer {
     else this.principals.delete(principalArn);
   }
 
-  private async principalView(arn: string): Promise<PrincipalView> {
+  private principalView(arn: string): PrincipalView | Promise<PrincipalView> {
     const cached = this.principals.get(arn);
+    if (cached && this.deps.now() - cached.checkedAt < recheckAfterMs) return cached;
+    return this.loadPrincipalView(arn);
+  }
+
+  private async loadPrincipalView(arn: string): Promise<PrincipalView> {
     const now = this.deps.now();
-    if (cached && now - cached.checkedAt < recheckAfterMs) return cached;
     const record = await this.deps.identity.getPrincipal(arn);
     const policies = record ? await this.deps.identity.listPolicies(arn) : [];
     const view: PrincipalView = {

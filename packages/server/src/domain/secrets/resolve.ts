@@ -99,7 +99,7 @@ export async function authorizeOn(
     scope.caller,
     `secretsmanager:${action}`,
     found,
-    { secretId: secretIdAsGiven, arnIfMissing: arnForMissing(deps, scope, secretIdAsGiven) },
+    { secretId: secretIdAsGiven, arnIfMissing: () => arnForMissing(deps, scope, secretIdAsGiven) },
     { "secretsmanager:SecretId": secretIdAsGiven, ...context },
   );
 }
