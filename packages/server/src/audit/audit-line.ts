@@ -302,30 +302,33 @@ function scalar(value: unknown): string {
   return REDACTED_JSON;
 }
 
-/** The response members with their CloudTrail keys, in order. */
-const RESPONSE_KEYS = RESPONSE_MEMBERS.map((member) => ({
-  member,
-  key: `${quote(cloudTrailMemberName(member))}:`,
-}));
+// responseElementsJson reads the members by name (a keyed load per member is what cost here).
+if (RESPONSE_MEMBERS.join() !== "ARN,Name,VersionId,VersionStages")
+  throw new Error("audit-line.ts: responseElementsJson must follow RESPONSE_MEMBERS");
 
 /** `responseElementsOf` of redact-request.ts, written as JSON (its members are already in order). */
 function responseElementsJson(response: unknown): string {
   if (!isPlainObject(response)) return "null";
   let out = "";
-  for (const { member, key } of RESPONSE_KEYS) {
-    if (!Object.hasOwn(response, member)) continue;
-    const value = response[member];
-    let json: string;
-    if (typeof value === "string") json = quote(truncate(value));
-    else if (Array.isArray(value) && allStrings(value)) {
-      const count = Math.min(value.length, MAX_LIST_ITEMS);
-      json = "[";
-      for (let i = 0; i < count; i++) json += (i === 0 ? "" : ",") + quote(truncate(value[i] as string));
-      json += "]";
-    } else continue;
-    out += (out === "" ? "{" : ",") + key + json;
-  }
+  if (Object.hasOwn(response, "ARN")) out = memberJson(out, '"arn":', response.ARN);
+  if (Object.hasOwn(response, "Name")) out = memberJson(out, '"name":', response.Name);
+  if (Object.hasOwn(response, "VersionId")) out = memberJson(out, '"versionId":', response.VersionId);
+  if (Object.hasOwn(response, "VersionStages"))
+    out = memberJson(out, '"versionStages":', response.VersionStages);
   return out === "" ? "null" : `${out}}`;
+}
+
+/** `out` and one response member: a string, or a list of strings; anything else is left out. */
+function memberJson(out: string, key: string, value: unknown): string {
+  let json: string;
+  if (typeof value === "string") json = quote(truncate(value));
+  else if (Array.isArray(value) && allStrings(value)) {
+    const count = Math.min(value.length, MAX_LIST_ITEMS);
+    json = "[";
+    for (let i = 0; i < count; i++) json += (i === 0 ? "" : ",") + quote(truncate(value[i] as string));
+    json += "]";
+  } else return out;
+  return (out === "" ? "{" : `${out},`) + key + json;
 }
 
 function allStrings(values: readonly unknown[]): boolean {
