@@ -185,6 +185,10 @@ function inputFor(model: ServiceModel): fc.Arbitrary<AuditEventInput> {
   ) as fc.Arbitrary<AuditEventInput>;
 }
 
+function arnOf(name: string): string {
+  return `arn:aws:secretsmanager:eu-west-1:123456789012:secret:${name}-AbC123`;
+}
+
 describe("createAuditLineBuilder", () => {
   for (const [name, model] of models) {
     it(`writes exactly canonicalJson(the reference builder's event) for random calls (${name})`, () => {
@@ -199,6 +203,104 @@ describe("createAuditLineBuilder", () => {
       );
     });
   }
+
+  it("writes exactly the reference line through its caches: callers, times, regions, agents and ARNs that repeat", () => {
+    // One builder for a whole sequence, drawn from small pools, so every cache both hits and misses:
+    // callers interleaved, a key whose principal changes, times back and forth across second
+    // boundaries, the same ARN answered again.
+    const model = loadServiceModel();
+    const line = createAuditLineBuilder(model);
+    const reference = createAuditEventBuilder(model);
+    const accessKeys = ["AKIAEXAMPLE0000001", "AKIAEXAMPLE0000002"];
+    const principals = [
+      "arn:aws:iam::123456789012:user/ops/alice",
+      "arn:aws:iam::123456789012:user/bob",
+      "arn:aws:sts::123456789012:assumed-role/r/s",
+      "arn:aws:iam::1:root",
+    ];
+    const secondBoundary = 1_767_225_600_000;
+    const call = fc.record({
+      operation: fc.constantFrom("GetSecretValue", "DescribeSecret", "PutSecretValue", "NoSuchOperation"),
+      region: fc.constantFrom("us-east-1", "eu-west-1", '"\n'),
+      accountId: fc.constantFrom("123456789012", "210987654321"),
+      caller: fc.option(
+        fc.record({ accessKeyId: fc.constantFrom(...accessKeys), principal: fc.constantFrom(...principals) }),
+        { nil: undefined, freq: 5 },
+      ),
+      attemptedAccessKeyId: fc.option(fc.constantFrom(...accessKeys, "bad key"), { nil: undefined }),
+      sourceIp: fc.constantFrom("::ffff:10.0.0.7", "10.0.0.7", "::1", "::ffff:abc"),
+      userAgent: fc.option(fc.constantFrom("aws-sdk-js/3", "boto3/1.35", "\u2028"), { nil: undefined }),
+      request: fc.record({ SecretId: fc.constantFrom("prod/db", arnOf("prod/db")) }),
+      result: fc.oneof(
+        fc.record({
+          response: fc.record(
+            {
+              ARN: fc.constantFrom(arnOf("prod/db"), arnOf("other"), "not-an-arn"),
+              Name: fc.constantFrom("prod/db", "other"),
+              VersionStages: fc.constant(["AWSCURRENT"]),
+              SecretValues: fc.constant([{ ARN: arnOf("listed") }]),
+            },
+            { requiredKeys: ["ARN"] },
+          ),
+        }),
+        fc.record({ error: fc.record({ awsName: fc.constant("ResourceNotFoundException"), message: text }) }),
+        fc.constant({ intent: true as const }),
+      ),
+      requestId: fc.uuid(),
+      time: fc.oneof(
+        fc.integer({ min: secondBoundary - 1500, max: secondBoundary + 1500 }),
+        fc.constantFrom(0, -1, -1000, -1001, 8.64e15, -8.64e15),
+        fc.integer({ min: 0, max: 2000 }).map((ms) => new Date(secondBoundary + ms)),
+      ),
+      eventId: fc.uuid(),
+    });
+    fc.assert(
+      fc.property(fc.array(call, { minLength: 1, maxLength: 40 }), (calls) => {
+        for (const input of calls) {
+          assert.equal(line(input as AuditEventInput), canonicalJson(reference(input as AuditEventInput)));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("refuses a time a Date cannot hold, as the reference does", () => {
+    const line = createAuditLineBuilder(loadServiceModel());
+    const input: AuditEventInput = {
+      operation: "GetSecretValue",
+      region: "eu-west-1",
+      accountId: "123456789012",
+      caller: undefined,
+      sourceIp: "::1",
+      userAgent: undefined,
+      request: {},
+      result: { intent: true },
+      requestId: "r",
+      time: 8.64e15,
+    };
+    line(input); // the last representable millisecond is written
+    assert.throws(() => line({ ...input, time: 8.64e15 + 1 }), RangeError);
+    assert.throws(() => line({ ...input, time: -8.64e15 - 1 }), RangeError);
+  });
+
+  it("writes a random event id when none is given", () => {
+    const line = createAuditLineBuilder(loadServiceModel());
+    const input: AuditEventInput = {
+      operation: "GetSecretValue",
+      region: "eu-west-1",
+      accountId: "123456789012",
+      caller: undefined,
+      sourceIp: "::1",
+      userAgent: undefined,
+      request: {},
+      result: { intent: true },
+      requestId: "r",
+      time: 0,
+    };
+    const ids = [line(input), line(input)].map((json) => (JSON.parse(json) as { eventID: string }).eventID);
+    assert.match(ids[0] ?? "", /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.notEqual(ids[0], ids[1]);
+  });
 
   it("writes a GetSecretValue line without the secret value", () => {
     const line = createAuditLineBuilder(loadServiceModel())({

@@ -51,7 +51,40 @@ interface CompiledOperation {
   eventName: string;
   readOnly: string;
   namesSecrets: boolean;
+  /** `,"eventName":…,"eventSource":…,"eventTime":`: constant per operation. */
+  nameToTime: string;
+  /** `,"eventType":…,"readOnly":…,"recipientAccountId":`: constant per operation. */
+  typeToAccount: string;
 }
+
+/** The most entries a fragment cache keeps; a full cache starts over (callers, agents, IPs are few). */
+const MAX_CACHED_FRAGMENTS = 1024;
+
+/**
+ * Memoized JSON fragments of values that repeat from request to request (region, account, the
+ * caller's identity, user agent, source address, a secret's ARN): written once, reused while
+ * cached. Bounded: a flood of distinct values costs a cleared map now and then, never memory.
+ */
+class FragmentCache<V = string> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly write: (key: string) => V) {}
+
+  get(key: string): V {
+    let value = this.map.get(key);
+    if (value === undefined) {
+      value = this.write(key);
+      if (this.map.size >= MAX_CACHED_FRAGMENTS) this.map.clear();
+      this.map.set(key, value);
+    }
+    return value;
+  }
+}
+
+/** The largest time a Date holds (ECMA-262 TimeClip); past it toISOString throws. */
+const MAX_TIME = 8.64e15;
+
+/** `000Z"` … `999Z"`: the milliseconds of an eventTime and the rest of its literal. */
+const MILLIS_TAIL = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, "0")}Z"`);
 
 /** A line builder for one service model: every operation is compiled here, once. */
 export function createAuditLineBuilder(model: ServiceModel): AuditLineBuilder {
@@ -66,43 +99,105 @@ export function createAuditLineBuilder(model: ServiceModel): AuditLineBuilder {
       ...operationFacts(name),
     });
   }
-  const tail = `,"eventSource":${quote(AUDIT_EVENT_SOURCE)}`;
-  const versionTail = `,"eventType":"AwsApiCall","eventVersion":${quote(AUDIT_EVENT_VERSION)},"managementEvent":true,"readOnly":`;
+  // Fragments of values that repeat, per builder (so per server): see FragmentCache.
+  const regions = new FragmentCache((region) => `"awsRegion":${quote(truncate(region, MAX_SHORT_FIELD))}`);
+  const accounts = new FragmentCache((account) => `${quote(account)},"requestID":`);
+  const sources = new FragmentCache(
+    (ip) =>
+      `,"sourceIPAddress":${quote(truncate(ip.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, ""), MAX_SHORT_FIELD))}`,
+  );
+  const agents = new FragmentCache(
+    (agent) => `,"userAgent":${quote(truncate(agent, MAX_MESSAGE_LENGTH))},"userIdentity":`,
+  );
+  const resources = new FragmentCache<string | null>((arn) => resourcesJson(undefined, { ARN: arn }) ?? null);
+  const identities = new UserIdentityCache();
+  // eventTime: the text up to the milliseconds, for the last second written (times come in order).
+  let cachedSecond = Number.NaN;
+  let secondPrefix = "";
+  const eventTimeJson = (time: Date | number): string => {
+    if (typeof time !== "number" || !Number.isSafeInteger(time) || Math.abs(time) > MAX_TIME)
+      return quote(new Date(time).toISOString());
+    const second = Math.floor(time / 1000);
+    if (second !== cachedSecond) {
+      const iso = new Date(second * 1000).toISOString(); // throws RangeError out of range, as before
+      secondPrefix = `"${iso.slice(0, -4)}`; // up to and including the "."
+      cachedSecond = second;
+    }
+    return secondPrefix + MILLIS_TAIL[time - second * 1000];
+  };
   return (input) => {
-    const compiled = operations.get(input.operation);
-    const facts = compiled ?? operationFacts(input.operation);
+    const compiled = operations.get(input.operation) ?? compileUnknown(input.operation);
     const result = input.result;
     const error = "error" in result ? result.error : undefined;
     const response = "response" in result ? result.response : undefined;
     let requestJson = "null";
-    if (compiled?.request !== undefined && isPlainObject(input.request)) {
+    if (compiled.request !== undefined && isPlainObject(input.request)) {
       const projected = compiled.request(input.request);
       if (projected.charCodeAt(0) === 123 /* { */) requestJson = projected;
     }
-    let line = "intent" in result ? `{"additionalEventData":{"auditPhase":${quote(INTENT_PHASE)}},` : "{";
-    line += `"awsRegion":${quote(truncate(input.region, MAX_SHORT_FIELD))}`;
+    let line = "intent" in result ? INTENT_PREFIX : "{";
+    line += regions.get(input.region);
     if (error !== undefined) {
       line += `,"errorCode":${quote(truncate(error.awsName, MAX_SHORT_FIELD))},"errorMessage":${quote(truncate(error.message, MAX_MESSAGE_LENGTH))}`;
     }
-    line += `,"eventCategory":"Management","eventID":${quote(input.eventId ?? randomUUID())},"eventName":${facts.eventName}`;
-    line += `${tail},"eventTime":${quote(new Date(input.time).toISOString())}${versionTail}${facts.readOnly}`;
-    line += `,"recipientAccountId":${quote(input.accountId)},"requestID":${quote(truncate(input.requestId, MAX_SHORT_FIELD))}`;
-    line += `,"requestParameters":${requestJson}`;
-    const resources = resourcesJson(facts.namesSecrets ? input.request : undefined, response);
-    if (resources !== undefined) line += `,"resources":${resources}`;
+    line += `,"eventCategory":"Management","eventID":${input.eventId === undefined ? `"${randomUUID()}"` : quote(input.eventId)}`;
+    line +=
+      compiled.nameToTime +
+      eventTimeJson(input.time) +
+      compiled.typeToAccount +
+      accounts.get(input.accountId);
+    line += `${quote(truncate(input.requestId, MAX_SHORT_FIELD))},"requestParameters":${requestJson}`;
+    const request = compiled.namesSecrets ? input.request : undefined;
+    const resourceList =
+      isPlainObject(response) && typeof response.ARN === "string" && !Array.isArray(response.SecretValues)
+        ? (resources.get(response.ARN) ?? undefined) // the usual answer: one ARN
+        : resourcesJson(request, response);
+    if (resourceList !== undefined) line += `,"resources":${resourceList}`;
     line += `,"responseElements":${error === undefined ? responseElementsJson(response) : "null"}`;
-    line += `,"sourceIPAddress":${quote(truncate(input.sourceIp.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, ""), MAX_SHORT_FIELD))}`;
-    line += `,"userAgent":${quote(truncate(input.userAgent ?? "", MAX_MESSAGE_LENGTH))}`;
-    return `${line},"userIdentity":${userIdentityJson(input.caller, input.attemptedAccessKeyId)}}`;
+    line += sources.get(input.sourceIp) + agents.get(input.userAgent ?? "");
+    return `${line + identities.get(input.caller, input.attemptedAccessKeyId)}}`;
   };
+}
+
+const INTENT_PREFIX = `{"additionalEventData":{"auditPhase":${quote(INTENT_PHASE)}},`;
+const EVENT_SOURCE_JSON = quote(AUDIT_EVENT_SOURCE);
+const EVENT_VERSION_JSON = quote(AUDIT_EVENT_VERSION);
+
+/** An operation the model does not define: its facts, computed per call (not a cache an attacker fills). */
+function compileUnknown(operation: string): CompiledOperation {
+  return { request: undefined, ...operationFacts(operation) };
+}
+
+/**
+ * The `userIdentity` JSON of each caller, by access key id; a caller whose principal changed under
+ * the same key is written afresh. Unauthenticated calls (no caller) are not cached: they are rare,
+ * and what they claim is chosen by whoever sends them.
+ */
+class UserIdentityCache {
+  private readonly byAccessKey = new Map<string, { principal: string; json: string }>();
+
+  get(caller: AuditCaller | undefined, attemptedAccessKeyId: string | undefined): string {
+    if (caller === undefined) return userIdentityJson(undefined, attemptedAccessKeyId);
+    const cached = this.byAccessKey.get(caller.accessKeyId);
+    if (cached !== undefined && cached.principal === caller.principal) return cached.json;
+    const json = userIdentityJson(caller, attemptedAccessKeyId);
+    if (this.byAccessKey.size >= MAX_CACHED_FRAGMENTS) this.byAccessKey.clear();
+    this.byAccessKey.set(caller.accessKeyId, { principal: caller.principal, json });
+    return json;
+  }
 }
 
 function operationFacts(operation: string): Omit<CompiledOperation, "request"> {
   const eventName = truncate(operation, MAX_SHORT_FIELD);
-  return {
+  const facts = {
     eventName: quote(eventName),
     readOnly: isReadOnlyOperation(eventName) ? "true" : "false",
     namesSecrets: namesSecrets(eventName),
+  };
+  return {
+    ...facts,
+    nameToTime: `,"eventName":${facts.eventName},"eventSource":${EVENT_SOURCE_JSON},"eventTime":`,
+    typeToAccount: `,"eventType":"AwsApiCall","eventVersion":${EVENT_VERSION_JSON},"managementEvent":true,"readOnly":${facts.readOnly},"recipientAccountId":`,
   };
 }
 
@@ -207,24 +302,38 @@ function scalar(value: unknown): string {
   return REDACTED_JSON;
 }
 
+// responseElementsJson reads the members by name (a keyed load per member is what cost here).
+if (RESPONSE_MEMBERS.join() !== "ARN,Name,VersionId,VersionStages")
+  throw new Error("audit-line.ts: responseElementsJson must follow RESPONSE_MEMBERS");
+
 /** `responseElementsOf` of redact-request.ts, written as JSON (its members are already in order). */
 function responseElementsJson(response: unknown): string {
   if (!isPlainObject(response)) return "null";
-  let out = "{";
-  for (const member of RESPONSE_MEMBERS) {
-    if (!Object.hasOwn(response, member)) continue;
-    const value = response[member];
-    let json: string;
-    if (typeof value === "string") json = quote(truncate(value));
-    else if (Array.isArray(value) && value.every((item) => typeof item === "string")) {
-      json = `[${value
-        .slice(0, MAX_LIST_ITEMS)
-        .map((item: string) => quote(truncate(item)))
-        .join(",")}]`;
-    } else continue;
-    out += `${out.length === 1 ? "" : ","}${quote(cloudTrailMemberName(member))}:${json}`;
-  }
-  return out.length === 1 ? "null" : `${out}}`;
+  let out = "";
+  if (Object.hasOwn(response, "ARN")) out = memberJson(out, '"arn":', response.ARN);
+  if (Object.hasOwn(response, "Name")) out = memberJson(out, '"name":', response.Name);
+  if (Object.hasOwn(response, "VersionId")) out = memberJson(out, '"versionId":', response.VersionId);
+  if (Object.hasOwn(response, "VersionStages"))
+    out = memberJson(out, '"versionStages":', response.VersionStages);
+  return out === "" ? "null" : `${out}}`;
+}
+
+/** `out` and one response member: a string, or a list of strings; anything else is left out. */
+function memberJson(out: string, key: string, value: unknown): string {
+  let json: string;
+  if (typeof value === "string") json = quote(truncate(value));
+  else if (Array.isArray(value) && allStrings(value)) {
+    const count = Math.min(value.length, MAX_LIST_ITEMS);
+    json = "[";
+    for (let i = 0; i < count; i++) json += (i === 0 ? "" : ",") + quote(truncate(value[i] as string));
+    json += "]";
+  } else return out;
+  return (out === "" ? "{" : `${out},`) + key + json;
+}
+
+function allStrings(values: readonly unknown[]): boolean {
+  for (const value of values) if (typeof value !== "string") return false;
+  return true;
 }
 
 /** `resourcesOf` of build-event.ts, written as JSON; undefined when there are none. */

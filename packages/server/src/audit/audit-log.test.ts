@@ -144,3 +144,34 @@ describe("one turn's appends", () => {
     );
   });
 });
+
+describe("a turn larger than maxBatch", () => {
+  test("settles each transaction's appends by that transaction alone", async () => {
+    const inner = JournaledAuditStore.openForWriting(home);
+    let transaction = 0;
+    const store = Object.assign(Object.create(inner) as AuditStore, {
+      appendBatch(records: readonly PreparedAuditRecord[]) {
+        // The second of three transactions fails, as a full disk would.
+        if (++transaction === 2) return Promise.reject(Object.assign(new Error("full"), { code: "ENOSPC" }));
+        return inner.appendBatch(records);
+      },
+      close: () => inner.close(),
+    });
+    const log = new AuditLog(store, { maxBatch: 2 });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) => log.appendLine(canonicalJson(sampleEvent(i)))),
+    );
+    await log.close();
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.status),
+      ["fulfilled", "fulfilled", "rejected", "rejected", "fulfilled"],
+    );
+    for (const outcome of outcomes) {
+      if (outcome.status === "rejected") assert.ok(outcome.reason instanceof AuditWriteError);
+    }
+    assert.deepEqual(
+      journalEvents().map((event) => event.requestID),
+      [0, 1, 4].map((i) => sampleEvent(i).requestID),
+    );
+  });
+});

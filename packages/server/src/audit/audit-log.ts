@@ -64,14 +64,30 @@ export interface AuditLogStats {
   largestBatch: number;
 }
 
-interface Waiter {
-  record: PreparedAuditRecord;
+/**
+ * Events waiting for one transaction, and the one promise all their appends return: they commit or
+ * fail together, so one promise (not one per event, with its executor and resolvers) tells them all.
+ */
+interface PendingBatch {
+  records: PreparedAuditRecord[];
+  settled: Promise<void>;
   resolve: () => void;
   reject: (error: AuditWriteError) => void;
 }
 
+function pendingBatch(): PendingBatch {
+  let resolve!: () => void;
+  let reject!: (error: AuditWriteError) => void;
+  const settled = new Promise<void>((resolveBatch, rejectBatch) => {
+    resolve = resolveBatch;
+    reject = rejectBatch;
+  });
+  return { records: [], settled, resolve, reject };
+}
+
 export class AuditLog {
-  private pending: Waiter[] = [];
+  /** Batches not yet handed to the store, each of at most maxBatch events; appends join the last. */
+  private readonly pending: PendingBatch[] = [];
   private scheduled = false;
   private writing = false;
   private closing: Promise<void> | undefined;
@@ -125,10 +141,14 @@ export class AuditLog {
   }
 
   private enqueue(record: PreparedAuditRecord): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ record, resolve, reject });
-      this.schedule();
-    });
+    let batch = this.pending.at(-1);
+    if (batch === undefined || batch.records.length >= this.maxBatch) {
+      batch = pendingBatch();
+      this.pending.push(batch);
+    }
+    batch.records.push(record);
+    this.schedule();
+    return batch.settled;
   }
 
   private schedule(): void {
@@ -141,24 +161,23 @@ export class AuditLog {
   }
 
   private async writeBatch(): Promise<void> {
-    const batch = this.pending.splice(0, this.maxBatch);
+    const batch = this.pending.shift();
+    const events = batch?.records.length ?? 0;
     const outage = this.outage;
     const outageRecord = outage ? this.outageRecord(outage) : undefined;
-    if (batch.length === 0 && outageRecord === undefined) return;
+    if (batch === undefined && outageRecord === undefined) return;
     this.writing = true;
     const started = performance.now();
-    const records = batch.map((waiter) => waiter.record);
+    const records = batch?.records ?? [];
     if (outageRecord) records.unshift(outageRecord);
     let range: AppendedRange;
     try {
       range = await this.store.appendBatch(records);
     } catch (cause) {
       this.counters.failedTransactions++;
-      this.counters.failedEvents += batch.length;
-      this.enterOutage(cause, batch.length);
-      for (const waiter of batch) {
-        waiter.reject(new AuditWriteError("The audit event could not be committed.", { cause }));
-      }
+      this.counters.failedEvents += events;
+      this.enterOutage(cause, events);
+      batch?.reject(new AuditWriteError("The audit event could not be committed.", { cause }));
       return;
     } finally {
       this.writing = false;
@@ -168,19 +187,22 @@ export class AuditLog {
     this.counters.transactions++;
     this.counters.committedEvents += records.length;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, records.length);
-    for (const waiter of batch) waiter.resolve();
+    batch?.resolve();
     const info = {
       events: records.length,
       firstSeq: range.firstSeq,
       lastSeq: range.lastSeq,
       durationMs: performance.now() - started,
     };
-    for (const observer of [() => this.options.onCommit?.(info), ...this.listeners]) {
-      try {
-        observer();
-      } catch {
-        // An observer's failure must not look like a failed commit: the events are stored.
-      }
+    if (this.options.onCommit !== undefined) this.notify(() => this.options.onCommit?.(info));
+    for (const listener of this.listeners) this.notify(listener);
+  }
+
+  private notify(observer: () => void): void {
+    try {
+      observer();
+    } catch {
+      // An observer's failure must not look like a failed commit: the events are stored.
     }
   }
 
