@@ -1,8 +1,7 @@
-import { isReadOnlyOperation } from "../audit/event.js";
 import { idempotencyTokenMembers } from "../protocol/idempotency-tokens.js";
 import { loadServiceModel } from "../protocol/model.js";
-import { createInputValidator } from "../protocol/validate.js";
-import type { ApiDescriptor, OperationDescriptor } from "./operation.js";
+import { describeApi } from "./describe-api.js";
+import type { ApiDescriptor } from "./operation.js";
 import { operations, unscopedOperations } from "./registry.js";
 
 const everything = () => "*";
@@ -11,23 +10,12 @@ const bySecret = () => undefined;
 /** AWS Secrets Manager as the pipeline serves it: every operation of the service model, described. */
 export function createSecretsManagerApi(): ApiDescriptor {
   const model = loadServiceModel();
-  const validator = createInputValidator(model);
   const tokens = idempotencyTokenMembers(model);
-  const described = new Map<string, OperationDescriptor>();
-  for (const [name, handler] of Object.entries(operations)) {
-    described.set(name, {
-      name,
-      action: `secretsmanager:${name}`,
-      readOnly: isReadOnlyOperation(name),
-      idempotencyTokens: tokens.get(name) ?? [],
-      resource: unscopedOperations.has(name) ? everything : bySecret,
-      handler,
-    });
-  }
-  return {
+  return describeApi({
     name: "secretsmanager",
-    targetPrefix: "secretsmanager.",
-    operations: described,
-    validate: (operation, input) => validator.validate(operation, input),
-  };
+    model,
+    handlers: operations,
+    resourceOf: (operation) => (unscopedOperations.has(operation) ? everything : bySecret),
+    idempotencyTokensOf: (operation) => tokens.get(operation) ?? [],
+  });
 }
