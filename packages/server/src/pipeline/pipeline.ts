@@ -27,7 +27,7 @@ import { type AuthenticatedCaller, createAuthenticate } from "./authenticate.js"
 import { authorize } from "./authorize.js";
 import { execute } from "./execute.js";
 import { type FramedCall, frame } from "./frame.js";
-import { parseJsonObject } from "./parse-json.js";
+import { parseInput } from "./parse-input.js";
 import { auditFailureReply, errorReply, OutcomeUnrecorded, okReply } from "./reply.js";
 import type { RequestAudit, RequestRecord } from "./request-record.js";
 import { headerOf, type Reply, type TransportCall } from "./transport-call.js";
@@ -95,9 +95,7 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
     const body = await call.readBody(deps.maxBodyBytes);
     const authenticated = authenticate(call, body, record);
     const caller = authenticated instanceof Promise ? await authenticated : authenticated;
-    const input = parseJsonObject(body);
-    record.input = input;
-    framed.api.validate(framed.operation.name, input);
+    const input = parseInput(framed, body, record);
     const scope: RequestScope = {
       region: caller.region,
       caller: { principal: caller.principal, accessKeyId: caller.accessKeyId, sourceIp: record.sourceIp },
