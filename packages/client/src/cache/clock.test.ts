@@ -37,7 +37,14 @@ describe("systemClock", () => {
       ran += 100;
     });
     cancel();
-    await new Promise<void>((resolve) => systemClock.after(2, resolve));
+    // The clock's timers are unref'd (they never hold a process open), so something must hold the
+    // event loop while the test waits for one: alone, Node would end the file with the wait pending.
+    const holdLoop = setInterval(() => {}, 60_000);
+    try {
+      await new Promise<void>((resolve) => systemClock.after(2, resolve));
+    } finally {
+      clearInterval(holdLoop);
+    }
     assert.equal(ran, 0, "the cancelled timer did not run");
   });
 
