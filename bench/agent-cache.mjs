@@ -7,12 +7,22 @@
 // and agent / bare CPU time per request (the server process's user+system time over the requests
 // it answered: steadier than throughput on a shared machine, where the load generator's share of
 // the CPU sets the throughput of both).
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { nodeGetLoad } from "./agent-load.mjs";
-import { envNumber, hasTaskset, median, ratio, root, rounds, seconds, secretName } from "./support.mjs";
+import {
+  envNumber,
+  hasTaskset,
+  median,
+  ratio,
+  root,
+  rounds,
+  seconds,
+  secretName,
+  startServerProcess,
+} from "./support.mjs";
 
 const connections = Math.round(envNumber("BENCH_CONNECTIONS", 32));
 const warmupSeconds = envNumber("BENCH_WARMUP_SECONDS", 1);
@@ -21,41 +31,10 @@ const token = randomBytes(24).toString("hex");
 const path = `/secretsmanager/get?secretId=${encodeURIComponent(secretName)}`;
 const headers = { "x-aws-parameters-secrets-token": token };
 
-/** Starts `node script` (on cpu 0 when taskset exists); resolves once it prints "listening on URL". */
-function startServer(script, env) {
-  const command = hasTaskset ? "taskset" : process.execPath;
-  const args = hasTaskset ? ["-c", "0", process.execPath, script] : [script];
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${script} did not start within 20 s: ${out}`));
-    }, 20_000);
-    child.stdout.on("data", (d) => {
-      out += d;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match === null) return;
-      clearTimeout(timer);
-      resolve({
-        url: match[1],
-        // taskset execs node, so the child's pid is the server's.
-        cpuSeconds: () => cpuSecondsOf(child.pid),
-        stop: () => {
-          child.kill("SIGTERM");
-          return exited;
-        },
-      });
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${script} exited ${code}: ${out}`));
-    });
-  });
+/** A server process (support.mjs) that also reports its CPU time, for CPU per request. */
+async function startServer(script, env) {
+  const server = await startServerProcess(script, env);
+  return { ...server, cpuSeconds: () => cpuSecondsOf(server.pid) };
 }
 
 /** User + system CPU seconds of a process so far (Linux /proc; NaN elsewhere). */
