@@ -35,6 +35,11 @@ export interface AuditIndexFields {
 export interface PreparedAuditRecord {
   json: string;
   event?: AuditEvent | undefined;
+  /**
+   * Where the event's line starts in the journal, when the record comes from it: an index then
+   * keeps this pointer instead of a second copy of the event (docs/adr/0009).
+   */
+  journalOffset?: number | undefined;
 }
 
 const MAX_SECRET_KEYS = 64;

@@ -117,3 +117,30 @@ export function lastJournalLine(path: string): JournalLine | undefined {
     closeSync(fd);
   }
 }
+
+/**
+ * The lines starting at each of `offsets` (one open for all of them); undefined where no complete
+ * journal line starts there, as when the journal was cut or replaced after the offset was taken.
+ */
+export function readJournalLinesAt(path: string, offsets: readonly number[]): Array<JournalLine | undefined> {
+  const fd = openSync(path, "r");
+  try {
+    const size = fstatSync(fd).size;
+    let buffer = Buffer.allocUnsafe(4096);
+    return offsets.map((offset) => {
+      for (;;) {
+        const read =
+          offset < size ? readSync(fd, buffer, 0, Math.min(buffer.length, size - offset), offset) : 0;
+        const newline = buffer.subarray(0, read).indexOf(10);
+        if (newline >= 0) {
+          return parseJournalLine(buffer.toString("utf8", 0, newline), offset, offset + newline + 1);
+        }
+        // No newline: the line is longer than the buffer, or the file ends inside it.
+        if (read < buffer.length) return undefined;
+        buffer = Buffer.allocUnsafe(buffer.length * 2);
+      }
+    });
+  } finally {
+    closeSync(fd);
+  }
+}

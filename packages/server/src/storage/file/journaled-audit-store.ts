@@ -5,10 +5,14 @@ import type { PreparedAuditRecord } from "../../audit/audit-record.js";
 import { GENESIS_HASH } from "../../audit/chain-hash.js";
 import type { AppendedRange, AuditStore } from "../../audit/port.js";
 import type { VerifyOptions, VerifyResult } from "../../audit/verify-chain.js";
-import { auditDatabaseFileName, SqliteAuditStore } from "../sqlite/audit/sqlite-audit-store.js";
+import {
+  auditDatabaseFileName,
+  type JournalEventReader,
+  SqliteAuditStore,
+} from "../sqlite/audit/sqlite-audit-store.js";
 import { AuditJournal, type AuditJournalOptions } from "./audit-journal.js";
 import { checkJournalAgainstHead, type JournalGap } from "./journal-integrity.js";
-import { lastJournalLine } from "./journal-lines.js";
+import { lastJournalLine, readJournalLinesAt } from "./journal-lines.js";
 import { acquireJournalLock } from "./journal-lock.js";
 import { JournalReader } from "./journal-reader.js";
 
@@ -77,14 +81,9 @@ export class JournaledAuditStore implements AuditStore {
       // as evidence, and let a fresh one be built from the journal.
       const preservedIndex = gap !== undefined ? preserveIndex(indexPath) : undefined;
       const journal = new AuditJournal(journalPath, options);
-      const store = new JournaledAuditStore(
-        journalPath,
-        () => SqliteAuditStore.inDataFolder(home),
-        journal,
-        release,
-      );
+      const store = new JournaledAuditStore(journalPath, () => openIndexOf(home), journal, release);
       // The server's index exists from the start (owner-only, like every file of the data folder).
-      store.openedIndex = SqliteAuditStore.inDataFolder(home);
+      store.openedIndex = openIndexOf(home);
       if (gap !== undefined) store.acknowledgedGap = { ...gap, preservedIndex };
       return store;
     } catch (error) {
@@ -100,7 +99,7 @@ export class JournaledAuditStore implements AuditStore {
   static openForReading(home: string): JournaledAuditStore {
     return new JournaledAuditStore(
       join(home, auditJournalFileName),
-      () => SqliteAuditStore.inDataFolder(home),
+      () => openIndexOf(home),
       undefined,
       undefined,
     );
@@ -117,8 +116,9 @@ export class JournaledAuditStore implements AuditStore {
       const appended = this.index.appendMissing((fromSeq) => {
         const records: PreparedAuditRecord[] = [];
         for (const line of this.reader.lines(fromSeq)) {
-          // The journal's own bytes: the index chains exactly what the journal chained.
-          records.push({ json: line.json });
+          // The journal's own bytes: the index chains exactly what the journal chained, and keeps
+          // where the line is rather than a copy of it (docs/adr/0009).
+          records.push({ json: line.json, journalOffset: line.offset });
           if (records.length >= indexChunk) break;
         }
         return records;
@@ -158,6 +158,29 @@ export class JournaledAuditStore implements AuditStore {
     this.releaseLock?.();
     this.releaseLock = undefined;
   }
+}
+
+/** The query index of a data folder, reading its events from the folder's journal. */
+function openIndexOf(home: string): SqliteAuditStore {
+  return SqliteAuditStore.inDataFolder(home, {
+    journalEvents: journalEventReader(join(home, auditJournalFileName)),
+  });
+}
+
+/** Reads indexed events from their journal lines, checking each line is still the one indexed. */
+function journalEventReader(journalPath: string): JournalEventReader {
+  return (refs) => {
+    const lines = existsSync(journalPath)
+      ? readJournalLinesAt(
+          journalPath,
+          refs.map((ref) => ref.offset),
+        )
+      : [];
+    return refs.map((ref, i) => {
+      const line = lines[i];
+      return line !== undefined && line.seq === ref.seq && line.hash === ref.hash ? line.json : undefined;
+    });
+  };
 }
 
 /** Renames `audit.db` (with its -wal and -shm) to `audit.db.before-gap-<time>`; the new name, if any was there. */

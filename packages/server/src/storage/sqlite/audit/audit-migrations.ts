@@ -5,7 +5,8 @@ import { GENESIS_HASH } from "../../../audit/chain-hash.js";
  * Schema versions of `audit.db`, applied in order inside one transaction each, tracked in its own
  * `audit_schema_migrations` table. Never edit a released entry: add a new one.
  *
- * `audit_events.event` holds the exact canonical JSON the hash covers; every other column and
+ * `audit_events.event` holds the exact canonical JSON the hash covers, or, for an index of the
+ * journal, `journal_offset` says where in `audit.log` that JSON is; every other column and
  * `audit_event_secrets` are indexes derived from it. Queries return events by (event_time, seq):
  * each index ends with event_time (and, implicitly, the rowid = seq), so any one filter plus a
  * time range plus the page cursor is a single index seek. Successful calls, the vast majority,
@@ -71,16 +72,48 @@ const auditMigrations: ReadonlyArray<{ version: number; sql: string }> = [
       CREATE INDEX audit_events_by_problem ON audit_events (outcome, event_time) WHERE outcome <> 'success';
     `,
   },
+  {
+    // The journal's index keeps where each event's line starts in audit.log instead of a second
+    // copy of the event (docs/adr/0009): exactly one of event and journal_offset is set. Rows
+    // indexed before keep their copy.
+    version: 3,
+    sql: `
+      CREATE TABLE audit_events_v3 (
+        seq INTEGER PRIMARY KEY,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        event TEXT,
+        journal_offset INTEGER,
+        event_time INTEGER NOT NULL,
+        event_name TEXT NOT NULL,
+        principal_arn TEXT NOT NULL,
+        access_key_id TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('success', 'denied', 'error', 'intent')),
+        CHECK ((event IS NULL) <> (journal_offset IS NULL))
+      );
+      INSERT INTO audit_events_v3 SELECT seq, prev_hash, hash, event, NULL, event_time, event_name,
+        principal_arn, access_key_id, outcome FROM audit_events;
+      DROP TABLE audit_events;
+      ALTER TABLE audit_events_v3 RENAME TO audit_events;
+      CREATE INDEX audit_events_by_time ON audit_events (event_time);
+      CREATE INDEX audit_events_by_name ON audit_events (event_name, event_time);
+      CREATE INDEX audit_events_by_principal ON audit_events (principal_arn, event_time);
+      CREATE INDEX audit_events_by_access_key ON audit_events (access_key_id, event_time);
+      CREATE INDEX audit_events_by_problem ON audit_events (outcome, event_time) WHERE outcome <> 'success';
+    `,
+  },
 ];
 
 const latestKnown = auditMigrations.at(-1)?.version ?? 0;
 
-export function migrateAudit(db: Database.Database): void {
+/** Applies every version not applied yet, up to `upTo` (the latest; tests build older files with less). */
+export function migrateAudit(db: Database.Database, upTo = latestKnown): void {
   db.exec(
     "CREATE TABLE IF NOT EXISTS audit_schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
   );
-  if (appliedVersions(db).has(latestKnown)) return;
+  if (appliedVersions(db).has(upTo)) return;
   for (const migration of auditMigrations) {
+    if (migration.version > upTo) break;
     // Checked again under the write lock: another process may be upgrading the same file.
     db.transaction(() => {
       if (appliedVersions(db).has(migration.version)) return;

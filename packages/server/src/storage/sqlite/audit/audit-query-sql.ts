@@ -82,7 +82,7 @@ export function auditQuerySql(
   const direction = descending ? "DESC" : "ASC";
   params.push(query.limit);
   return {
-    sql: `SELECT e.seq, e.prev_hash, e.hash, e.event FROM ${source}${where} ORDER BY ${keys}.event_time ${direction}, ${keys}.seq ${direction} LIMIT ?`,
+    sql: `SELECT e.seq, e.prev_hash, e.hash, e.event, e.journal_offset FROM ${source}${where} ORDER BY ${keys}.event_time ${direction}, ${keys}.seq ${direction} LIMIT ?`,
     params,
   };
 }

@@ -34,13 +34,43 @@ export interface SqliteAuditStoreOptions {
   busyTimeoutMs?: number | undefined;
   /** Open an existing trail to read, query and verify only (e.g. from the CLI). */
   readOnly?: boolean | undefined;
+  /**
+   * Reads the events of rows that point into the journal (`journal_offset`) instead of holding a
+   * copy; without it such rows cannot be read. See {@link JournalEventReader}.
+   */
+  journalEvents?: JournalEventReader | undefined;
+}
+
+/** Where an index row says its event's journal line starts, and the seq and hash it must carry. */
+export interface JournalEventRef {
+  seq: number;
+  hash: string;
+  offset: number;
+}
+
+/**
+ * The event JSON of each reference, read from the journal; undefined where the journal no longer
+ * holds that line (its seq or hash differ: the journal was cut or replaced).
+ */
+export type JournalEventReader = (refs: readonly JournalEventRef[]) => Array<string | undefined>;
+
+/** The index points at events the journal no longer holds (it was cut or replaced since). */
+export class AuditIndexMismatchError extends Error {
+  constructor(ref: JournalEventRef) {
+    super(
+      `audit.log no longer holds event ${ref.seq}, which audit.db indexes at byte ${ref.offset}: the journal was cut or replaced. Run \`coffer audit verify\`; the server reports the gap when it starts.`,
+    );
+    this.name = "AuditIndexMismatchError";
+  }
 }
 
 interface EventRow {
   seq: number;
   prev_hash: string;
   hash: string;
-  event: string;
+  /** The event JSON, or null when the row points into the journal instead. */
+  event: string | null;
+  journal_offset: number | null;
 }
 
 interface VerifyRow extends EventRow {
@@ -59,6 +89,7 @@ const EVENT_COLUMNS = [
   "prev_hash",
   "hash",
   "event",
+  "journal_offset",
   "event_time",
   "event_name",
   "principal_arn",
@@ -119,7 +150,7 @@ export class SqliteAuditStore implements AuditStore {
       head: db.prepare<[], ChainHead>("SELECT seq, hash FROM chain_head WHERE id = 1"),
       eventTimeOf: db.prepare<[number], number>("SELECT event_time FROM audit_events WHERE seq = ?").pluck(),
       readFrom: db.prepare<[number, number], EventRow>(
-        "SELECT seq, prev_hash, hash, event FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?",
+        "SELECT seq, prev_hash, hash, event, journal_offset FROM audit_events WHERE seq >= ? ORDER BY seq LIMIT ?",
       ),
       advanceHead: readOnly
         ? undefined
@@ -153,7 +184,7 @@ export class SqliteAuditStore implements AuditStore {
     let hash = head.hash;
     for (let start = 0; start < records.length; start += ROWS_PER_INSERT) {
       const chunk = records.slice(start, start + ROWS_PER_INSERT);
-      const eventValues: Array<string | number> = [];
+      const eventValues: Array<string | number | null> = [];
       const secretValues: Array<string | number> = [];
       for (const record of chunk) {
         const { json } = record;
@@ -164,7 +195,9 @@ export class SqliteAuditStore implements AuditStore {
           seq,
           hash,
           next,
-          json,
+          // An event read from the journal is not copied: the row keeps where its line starts.
+          record.journalOffset === undefined ? json : null,
+          record.journalOffset ?? null,
           index.eventTime,
           index.eventName,
           index.principalArn,
@@ -225,7 +258,7 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async readFrom(fromSeq: number, limit: number): Promise<StoredAuditEvent[]> {
-    return this.statements.readFrom.all(fromSeq, limit).map(toStored);
+    return this.toStored(this.statements.readFrom.all(fromSeq, limit));
   }
 
   async query(query: AuditQuery): Promise<AuditPage> {
@@ -235,7 +268,7 @@ export class SqliteAuditStore implements AuditStore {
       statement = this.db.prepare<unknown[], EventRow>(sql);
       this.queries.set(sql, statement);
     }
-    const events = statement.all(...params).map(toStored);
+    const events = this.toStored(statement.all(...params));
     return {
       events,
       nextAfter: events.length === query.limit ? events[events.length - 1]?.seq : undefined,
@@ -276,11 +309,11 @@ export class SqliteAuditStore implements AuditStore {
       reader.exec("BEGIN");
       const head = reader.prepare<[], ChainHead>("SELECT seq, hash FROM chain_head WHERE id = 1").get();
       const page = reader.prepare<[number, number], VerifyRow>(
-        `SELECT seq, prev_hash, hash, event, event_time, event_name, principal_arn, access_key_id, outcome
+        `SELECT seq, prev_hash, hash, event, journal_offset, event_time, event_name, principal_arn, access_key_id, outcome
          FROM audit_events WHERE seq > ? ORDER BY seq, rowid LIMIT ?`,
       );
       const sameSeq = reader.prepare<[number], VerifyRow>(
-        `SELECT seq, prev_hash, hash, event, event_time, event_name, principal_arn, access_key_id, outcome
+        `SELECT seq, prev_hash, hash, event, journal_offset, event_time, event_name, principal_arn, access_key_id, outcome
          FROM audit_events WHERE seq = ? ORDER BY rowid`,
       );
       const seqOfHash = reader
@@ -291,6 +324,7 @@ export class SqliteAuditStore implements AuditStore {
           "SELECT MIN(seq) FROM audit_events WHERE prev_hash = ? AND seq > ?",
         )
         .pluck();
+      const eventsOf = (batch: VerifyRow[]) => this.eventsOf(batch);
       async function* rows(): AsyncGenerator<ChainRow> {
         let after = Number.MIN_SAFE_INTEGER;
         for (;;) {
@@ -302,7 +336,9 @@ export class SqliteAuditStore implements AuditStore {
             while (batch.at(-1)?.seq === last.seq) batch.pop();
             batch.push(...sameSeq.all(last.seq));
           }
-          for (const row of batch) yield toChainRow(row);
+          // A row whose journal line is gone gets no JSON: the walk reports it as modified.
+          const events = eventsOf(batch);
+          for (const [i, row] of batch.entries()) yield toChainRow(row, events[i] ?? "");
           if (!full || last === undefined) return;
           after = last.seq;
           await new Promise((resolve) => setImmediate(resolve));
@@ -322,6 +358,38 @@ export class SqliteAuditStore implements AuditStore {
     }
   }
 
+  /** The event JSON of each row: its own copy, or its line in the journal (undefined if gone). */
+  private eventsOf(rows: readonly EventRow[]): Array<string | undefined> {
+    const refs: JournalEventRef[] = [];
+    for (const row of rows) {
+      if (row.event === null && row.journal_offset !== null) {
+        refs.push({ seq: row.seq, hash: row.hash, offset: row.journal_offset });
+      }
+    }
+    if (refs.length === 0) return rows.map((row) => row.event ?? undefined);
+    const { journalEvents } = this.options;
+    if (journalEvents === undefined) {
+      throw new Error(`${this.path} points into an audit journal for its events; open it with the journal.`);
+    }
+    const fromJournal = journalEvents(refs);
+    let next = 0;
+    return rows.map((row) => {
+      if (row.event !== null) return row.event;
+      return row.journal_offset === null ? undefined : fromJournal[next++];
+    });
+  }
+
+  private toStored(rows: readonly EventRow[]): StoredAuditEvent[] {
+    const events = this.eventsOf(rows);
+    return rows.map((row, i) => {
+      const json = events[i];
+      if (json === undefined) {
+        throw new AuditIndexMismatchError({ seq: row.seq, hash: row.hash, offset: row.journal_offset ?? -1 });
+      }
+      return { seq: row.seq, prevHash: row.prev_hash, hash: row.hash, event: JSON.parse(json) as AuditEvent };
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     if (this.options.readOnly !== true) this.db.pragma("optimize");
@@ -329,21 +397,12 @@ export class SqliteAuditStore implements AuditStore {
   }
 }
 
-function toStored(row: EventRow): StoredAuditEvent {
+function toChainRow(row: VerifyRow, json: string): ChainRow {
   return {
     seq: row.seq,
     prevHash: row.prev_hash,
     hash: row.hash,
-    event: JSON.parse(row.event) as AuditEvent,
-  };
-}
-
-function toChainRow(row: VerifyRow): ChainRow {
-  return {
-    seq: row.seq,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-    json: row.event,
+    json,
     indexed: {
       eventTime: row.event_time,
       eventName: row.event_name,
