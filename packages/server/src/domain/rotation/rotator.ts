@@ -62,3 +62,13 @@ export interface Rotator {
 export interface RotatorResolver {
   resolve(rotationLambdaArn: string): Rotator | undefined;
 }
+
+/**
+ * Mints the short-lived credentials a rotator calls Coffer with: allowed only the rotation actions
+ * on that one secret (and GetRandomPassword), expiring after `ttlMs`. Every issue is audited.
+ */
+export interface RotationCredentialIssuer {
+  issue(request: { secretArn: string; region: string; ttlMs: number }): Promise<RotationCredentials>;
+  /** Ends the credentials early, when the rotation they were for is over. */
+  revoke(credentials: RotationCredentials): Promise<void>;
+}
