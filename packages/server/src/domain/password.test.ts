@@ -151,10 +151,11 @@ describe("generateRandomPassword", () => {
         generateRandomPassword({ ...everythingExcluded, ExcludeNumbers: false, ExcludeCharacters: DIGITS }),
       /No characters are left.*ExcludeCharacters excludes every character of the included types \(digits\)/,
     );
-    assert.throws(
-      () => generateRandomPassword({ PasswordLength: 3 }),
-      /PasswordLength 3 is too short to include each of the 4 included character types.*at least 4/,
-    );
+    const tooShort = { name: "InvalidParameterException", message: "Password length is too short based on the required types." };
+    assert.throws(() => generateRandomPassword({ PasswordLength: 3 }), tooShort);
+    // IncludeSpace is a fifth required type: 4 characters cannot hold all five, 5 can.
+    assert.throws(() => generateRandomPassword({ PasswordLength: 4, IncludeSpace: true }), tooShort);
+    assert.match(generateRandomPassword({ PasswordLength: 5, IncludeSpace: true }), / /);
     assert.throws(
       () => generateRandomPassword({ ExcludeCharacters: DIGITS }),
       /ExcludeCharacters excludes all digits.*set ExcludeNumbers to true, or set RequireEachIncludedType to false/,

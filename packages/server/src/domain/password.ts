@@ -98,11 +98,8 @@ function includedCharacterTypes(params: RandomPasswordParameters): CharacterType
 
 function requireEachTypePossible(types: readonly CharacterType[], length: number): void {
   if (length < types.length) {
-    throw new InvalidParameterException(
-      `PasswordLength ${length} is too short to include each of the ${types.length} included character types ` +
-        `(${types.map((type) => type.name).join(", ")}). Use a PasswordLength of at least ${types.length}, ` +
-        "exclude some character types, or set RequireEachIncludedType to false.",
-    );
+    // AWS's words (IncludeSpace counts as a type too: 4 or fewer characters with a space asked for).
+    throw new InvalidParameterException("Password length is too short based on the required types.");
   }
   const emptied = types.find((type) => type.available.length === 0);
   if (emptied !== undefined) {

@@ -16,12 +16,9 @@ export const createSecret = typedOperation<WireInput<"CreateSecret">>(
       kmsKeyId: input.KmsKeyId,
       value: valueFromWire(input),
       tags: input.Tags,
+      type: input.Type,
     });
-    return compact({
-      ARN: created.arn,
-      Name: created.name,
-      VersionId: created.versionId,
-      ReplicationStatus: [],
-    });
+    // No ReplicationStatus: AWS sends it only when the call asked for replica regions.
+    return compact({ ARN: created.arn, Name: created.name, VersionId: created.versionId });
   },
 );

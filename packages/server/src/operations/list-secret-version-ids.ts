@@ -1,6 +1,8 @@
 import { compact, epochSeconds, optionalEpochSeconds } from "./wire.js";
 import { typedOperation, type WireInput } from "./wire-types.js";
 
+const defaultEncryptionKey = "DefaultEncryptionKey";
+
 export const listSecretVersionIds = typedOperation<WireInput<"ListSecretVersionIds">>(
   async (input, { scope }, { reader }) => {
     const page = await reader.listVersions(scope, {
@@ -16,7 +18,8 @@ export const listSecretVersionIds = typedOperation<WireInput<"ListSecretVersionI
           VersionStages: version.stages,
           LastAccessedDate: optionalEpochSeconds(version.lastAccessedAt),
           CreatedDate: epochSeconds(version.createdAt),
-          KmsKeyIds: version.kmsKeyId ? [version.kmsKeyId] : undefined,
+          // AWS names the default key "DefaultEncryptionKey" here (its recorded answers show it).
+          KmsKeyIds: [version.kmsKeyId ?? defaultEncryptionKey],
         }),
       ),
       NextToken: page.nextToken,

@@ -9,6 +9,7 @@ export const updateSecret = typedOperation<WireInput<"UpdateSecret">>(
       description: input.Description,
       kmsKeyId: input.KmsKeyId,
       value: valueFromWire(input),
+      type: input.Type,
     });
     return compact({ ARN: updated.arn, Name: updated.name, VersionId: updated.versionId });
   },

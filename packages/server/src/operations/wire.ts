@@ -53,21 +53,39 @@ export function compact<T extends object>(value: T): T {
   return value;
 }
 
-/** The metadata members DescribeSecret and ListSecrets share. */
+/**
+ * The metadata members DescribeSecret and ListSecrets share, as AWS sends them: members with
+ * nothing to say are left out, not sent empty. A secret never rotated has no `RotationEnabled`; one
+ * that is not replicated has no `PrimaryRegion` or `ReplicationStatus`; one without tags (or whose
+ * last tag was removed) no `Tags`; a secret without labelled versions no version map.
+ */
 export function secretMetadataToWire(secret: SecretRecord) {
   return {
     ARN: secret.arn,
     Name: secret.name,
+    Type: secret.type,
     Description: secret.description,
     KmsKeyId: secret.kmsKeyId,
-    RotationEnabled: false,
     LastChangedDate: epochSeconds(secret.lastChangedAt),
     LastAccessedDate: optionalEpochSeconds(secret.lastAccessedAt),
     DeletedDate: optionalEpochSeconds(secret.deletedAt),
-    Tags: secret.tags,
+    Tags: secret.tags.length > 0 ? secret.tags : undefined,
     CreatedDate: epochSeconds(secret.createdAt),
-    PrimaryRegion: secret.region,
   };
+}
+
+/** A version map (`VersionIdsToStages`, `SecretVersionsToStages`), or `undefined` when it would be empty. */
+export function versionsToStagesWire(
+  versions: ReadonlyArray<{ versionId: string; stages: readonly string[] }>,
+): Record<string, string[]> | undefined {
+  const map: Record<string, string[]> = {};
+  let any = false;
+  for (const { versionId, stages } of versions) {
+    if (stages.length === 0) continue;
+    map[versionId] = [...stages];
+    any = true;
+  }
+  return any ? map : undefined;
 }
 
 /** A GetSecretValue answer, also one entry of BatchGetSecretValue. */

@@ -33,6 +33,8 @@ export interface SecretStore {
     selector: { versionId: string } | { stage: string },
   ): Promise<SecretSnapshot | undefined>;
   listSecrets(query: SecretListQuery): Promise<SecretRecord[]>;
+  /** The stage maps of these secrets (ListSecrets' SecretVersionsToStages); a secret with no label has none. */
+  stageMaps(arns: readonly string[]): Promise<Map<string, StageMap>>;
   commit(change: SecretChange): Promise<void>;
   /** Records a read; engines may skip the write when the stored day is already today. */
   touchAccessed(arn: string, versionId: string, day: number): Promise<void>;

@@ -28,6 +28,10 @@ export function stageMapOf(versions: ReadonlyArray<Pick<VersionMeta, "versionId"
 /** Canonical bytes: a JSON array in fixed order, so no two different inputs share an encoding. */
 function bindingMessage(secret: SecretRecord, stages: StageMap): Buffer {
   const sorted = [...stages].sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
+  // Columns added after ADR 0006 (schema v6: `type`) follow as tagged pairs, and only when set, so
+  // a row sealed before they existed keeps exactly the bytes it was sealed over.
+  const later: Array<[string, string]> = [];
+  if (secret.type !== undefined) later.push(["type", secret.type]);
   return Buffer.from(
     JSON.stringify([
       BINDING_LABEL,
@@ -44,6 +48,7 @@ function bindingMessage(secret: SecretRecord, stages: StageMap): Buffer {
       secret.resourcePolicy ?? null,
       secret.revision,
       sorted.map((s) => [s.stage, s.versionId]),
+      ...later,
     ]),
     "utf8",
   );

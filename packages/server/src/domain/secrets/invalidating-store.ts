@@ -31,6 +31,7 @@ export function invalidatingStore(store: SecretStore, sink: InvalidationSink): S
     readVersion: (arn, selector) => store.readVersion(arn, selector),
     readSnapshot: (arn, selector) => store.readSnapshot(arn, selector),
     listSecrets: (query) => store.listSecrets(query),
+    stageMaps: (arns) => store.stageMaps(arns),
     commit: (change) =>
       after(change.secret.arn, change.secret.name, change.secret.region, store.commit(change)),
     touchAccessed: (arn, versionId, day) => store.touchAccessed(arn, versionId, day),

@@ -21,6 +21,11 @@ export interface SecretRecord {
   deletedAt: number | undefined;
   /** When the secret is purged for good. */
   deletionDate: number | undefined;
+  /**
+   * The secret's `Type` as CreateSecret/UpdateSecret set it (free text to Secrets Manager); absent
+   * when never set. Optional so records built before schema v6 need no change.
+   */
+  type?: string | undefined;
   /** The resource-based policy document (JSON text), if one is attached. */
   resourcePolicy: string | undefined;
   /** Optimistic-concurrency counter: every committed change increments it. */

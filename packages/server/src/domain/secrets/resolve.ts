@@ -117,7 +117,7 @@ export function assertNotScheduledForDeletion(state: SecretState | SecretRecord)
   const secret = "secret" in state ? state.secret : state;
   if (secret.deletedAt !== undefined) {
     throw new InvalidRequestException(
-      "You can't perform this operation on the secret because it was marked for deletion. Restore it with RestoreSecret first.",
+      "You can't perform this operation on the secret because it was marked for deletion.",
     );
   }
 }

@@ -15,7 +15,7 @@ import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { indexedMatches, matchesFilters, type SecretFilter } from "./filters.js";
 import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
 import type { ReadValue } from "./read-model.js";
-import type { SecretRecord, SecretState, VersionMeta } from "./records.js";
+import type { SecretRecord, SecretState, StageMap, VersionMeta } from "./records.js";
 import { assertNotScheduledForDeletion, authorizeOn, requireSecret, requireSecretRecord } from "./resolve.js";
 import { openValue } from "./secret-value.js";
 import { CURRENT } from "./stages.js";
@@ -161,10 +161,15 @@ export class SecretReader {
     },
   ): Promise<{ values: ReadValue[]; errors: BatchItemError[]; nextToken?: string }> {
     if ((input.secretIds === undefined) === (input.filters === undefined)) {
-      throw new InvalidParameterException("Specify either SecretIdList or Filters, but not both.");
+      throw new InvalidParameterException("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
     }
-    if (input.secretIds !== undefined && (input.maxResults !== undefined || input.nextToken !== undefined)) {
-      throw new InvalidParameterException("MaxResults and NextToken can only be used with Filters.");
+    if (input.filters === undefined) {
+      const paging = input.maxResults !== undefined ? "MaxResults" : input.nextToken !== undefined ? "NextToken" : "";
+      if (paging !== "") {
+        throw new InvalidParameterException(
+          `'Filters' not specified. 'Filters' must also be specified when '${paging}' is provided.`,
+        );
+      }
     }
     const values: ReadValue[] = [];
     const errors: BatchItemError[] = [];
@@ -222,6 +227,14 @@ export class SecretReader {
       ...(state ? { secretArn: state.secret.arn } : {}),
     });
     return toValidateResourcePolicyResponse(validation);
+  }
+
+  /**
+   * Which version holds each label, for secrets a ListSecrets page returned (its
+   * SecretVersionsToStages): one store call per page. A secret with no labelled version is absent.
+   */
+  async stageMapsOf(secrets: readonly SecretRecord[]): Promise<Map<string, StageMap>> {
+    return this.deps.store.stageMaps(secrets.map((secret) => secret.arn));
   }
 
   async describe(scope: RequestScope, secretId: string): Promise<SecretState> {

@@ -27,6 +27,8 @@ export interface CreateSecretInput {
   kmsKeyId?: string | undefined;
   value?: SecretValue | undefined;
   tags?: readonly RequestedTag[] | undefined;
+  /** `Type`: stored and returned as given. */
+  type?: string | undefined;
 }
 
 export interface PutValueInput {
@@ -42,6 +44,8 @@ export interface UpdateSecretInput {
   description?: string | undefined;
   kmsKeyId?: string | undefined;
   value?: SecretValue | undefined;
+  /** `Type`: replaces the stored one when given. */
+  type?: string | undefined;
 }
 
 export interface SecretRef {
@@ -81,6 +85,7 @@ export class SecretWriter {
       deletedAt: undefined,
       deletionDate: undefined,
       resourcePolicy: undefined,
+      ...(input.type !== undefined ? { type: input.type } : {}),
       revision: 1,
       seal: undefined,
     };
@@ -116,11 +121,14 @@ export class SecretWriter {
   private async createAgain(existing: SecretState, input: CreateSecretInput) {
     if (existing.secret.deletedAt !== undefined) {
       throw new InvalidRequestException(
-        `You can't create this secret because a secret with the name ${input.name} is already scheduled for deletion.`,
+        "You can't create this secret because a secret with this name is already scheduled for deletion.",
       );
     }
     const token = input.clientRequestToken;
-    if (token && input.value && (await this.versionHasValue(existing, token, input.value))) {
+    // A token naming a version of the secret: the same value is a retry, another value is AWS's
+    // token clash; a token of no version (or none) means the name is taken.
+    if (token && input.value && existing.versions.some((v) => v.versionId === token)) {
+      await this.assertIdempotentRetry(existing, token, input.value);
       return { arn: existing.secret.arn, name: existing.secret.name, versionId: token };
     }
     throw new ResourceExistsException(
@@ -137,7 +145,11 @@ export class SecretWriter {
       const state = await requireSecret(this.deps, scope, input.secretId, "PutSecretValue");
       assertNotScheduledForDeletion(state);
       const versionId = input.clientRequestToken ?? this.deps.newVersionId();
-      const stages = input.stages ?? [CURRENT];
+      const stages = [...(input.stages ?? [CURRENT])];
+      // As AWS: the first value of a secret becomes AWSCURRENT whatever labels the call asked for.
+      if (!stages.includes(CURRENT) && !state.versions.some((v) => v.stages.includes(CURRENT))) {
+        stages.push(CURRENT);
+      }
       const existing = state.versions.find((v) => v.versionId === versionId);
       if (existing) {
         await this.assertIdempotentRetry(state, versionId, input.value);
@@ -158,6 +170,7 @@ export class SecretWriter {
         ...state.secret,
         description: input.description ?? state.secret.description,
         kmsKeyId: input.kmsKeyId ?? state.secret.kmsKeyId,
+        ...(input.type !== undefined ? { type: input.type } : {}),
         lastChangedAt: this.deps.now(),
       };
       const ref = { arn: secret.arn, name: secret.name };
@@ -204,7 +217,7 @@ export class SecretWriter {
         removeFromVersionId === undefined
       ) {
         throw new InvalidParameterException(
-          `The staging label ${input.stage} is currently attached to version ${holder}. To move it, specify RemoveFromVersionId ${holder}.`,
+          `The parameter RemoveFromVersionId can't be empty. Staging label ${input.stage} is currently attached to version ${holder}, so you must explicitly reference that version in RemoveFromVersionId.`,
         );
       }
       if (moveToVersionId === undefined && removeFromVersionId === undefined) {
@@ -250,7 +263,7 @@ export class SecretWriter {
       }
       if (state.secret.deletedAt !== undefined) {
         throw new InvalidRequestException(
-          "You can't delete the secret because it is already scheduled for deletion. Use RestoreSecret to cancel the deletion.",
+          "You tried to perform the operation on a secret that's currently marked deleted.",
         );
       }
       const deletionDate = now + days * dayMs;
@@ -468,7 +481,7 @@ export class SecretWriter {
   private async assertIdempotentRetry(state: SecretState, versionId: string, value: SecretValue) {
     if (!(await this.versionHasValue(state, versionId, value))) {
       throw new ResourceExistsException(
-        `A version with ClientRequestToken ${versionId} already exists with a different value. Use a new ClientRequestToken for a new value.`,
+        `You can't use ClientRequestToken ${versionId} because that value is already in use for a version of secret ${state.secret.arn}.`,
       );
     }
   }

@@ -239,6 +239,13 @@ const migrations: ReadonlyArray<Migration> = [
       CREATE INDEX secret_versions_by_kek ON secret_versions (kek_id);
     `,
   },
+  {
+    // The secret's `Type` (CreateSecret, UpdateSecret; DescribeSecret and ListSecrets return it).
+    // NULL for every existing row: their seals (ADR 0006) cover no type, and binding.ts adds the
+    // type to the sealed bytes only when one is set, so they still verify.
+    version: 6,
+    sql: "ALTER TABLE secrets ADD COLUMN type TEXT;",
+  },
 ];
 
 /** Brings the schema to `upTo` (the newest by default; tests build older data folders with it). */

@@ -25,6 +25,8 @@ export interface SecretRow {
   resource_policy: string | null;
   seal_kek_id: string | null;
   seal_mac: Buffer | null;
+  /** The secret's `Type` (CreateSecret/UpdateSecret), schema v6; NULL when never set. */
+  type: string | null;
 }
 
 export interface VersionMetaRow {
@@ -58,6 +60,8 @@ export function toSecretRecord(row: SecretRow): SecretRecord {
     deletedAt: orUndefined(row.deleted_at),
     deletionDate: orUndefined(row.deletion_date),
     resourcePolicy: orUndefined(row.resource_policy),
+    // Rows read through a query that predates the column (none today) carry no `type` at all.
+    ...(row.type !== null && row.type !== undefined ? { type: row.type } : {}),
     revision: row.revision,
     seal:
       typeof row.seal_kek_id === "string" && Buffer.isBuffer(row.seal_mac)
@@ -105,5 +109,6 @@ export function secretParams(secret: SecretRecord) {
     resource_policy: secret.resourcePolicy ?? null,
     seal_kek_id: secret.seal?.kekId ?? null,
     seal_mac: secret.seal?.mac ?? null,
+    type: secret.type ?? null,
   };
 }

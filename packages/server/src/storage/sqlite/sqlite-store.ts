@@ -138,6 +138,11 @@ export class SqliteStore implements SecretStore, SettingsStore {
       stagesOfSecret: db.prepare<[number], { stage: string; version_id: string }>(
         "SELECT stage, version_id FROM version_stages WHERE secret_id = ? ORDER BY stage",
       ),
+      // One query for a page of ListSecrets: the ARNs come as one JSON array parameter.
+      stagesOfSecrets: db.prepare<[string], { arn: string; stage: string; version_id: string }>(
+        `SELECT s.arn, g.stage, g.version_id FROM secrets AS s JOIN version_stages AS g ON g.secret_id = s.id
+         WHERE s.arn IN (SELECT value FROM json_each(?)) ORDER BY s.id, g.stage`,
+      ),
       versionById: db.prepare<[string, string], VersionRow>(
         "SELECT * FROM secret_versions WHERE secret_id = (SELECT id FROM secrets WHERE arn = ?) AND version_id = ?",
       ),
@@ -147,15 +152,15 @@ export class SqliteStore implements SecretStore, SettingsStore {
       ),
       insertSecret: db.prepare(
         `INSERT INTO secrets (arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
-           last_accessed_at, deleted_at, deletion_date, revision, resource_policy, seal_kek_id, seal_mac)
+           last_accessed_at, deleted_at, deletion_date, revision, resource_policy, seal_kek_id, seal_mac, type)
          VALUES (@arn, @region, @name, @description, @kms_key_id, @tags, @created_at, @last_changed_at,
-           @last_accessed_at, @deleted_at, @deletion_date, @revision, @resource_policy, @seal_kek_id, @seal_mac)`,
+           @last_accessed_at, @deleted_at, @deletion_date, @revision, @resource_policy, @seal_kek_id, @seal_mac, @type)`,
       ),
       updateSecret: db.prepare(
         `UPDATE secrets SET description = @description, kms_key_id = @kms_key_id, tags = @tags,
            last_changed_at = @last_changed_at, last_accessed_at = @last_accessed_at, deleted_at = @deleted_at,
            deletion_date = @deletion_date, revision = @revision,
-           resource_policy = @resource_policy, seal_kek_id = @seal_kek_id, seal_mac = @seal_mac
+           resource_policy = @resource_policy, seal_kek_id = @seal_kek_id, seal_mac = @seal_mac, type = @type
          WHERE arn = @arn AND revision = @expected_revision`,
       ),
       insertVersion: db.prepare(
@@ -272,6 +277,17 @@ export class SqliteStore implements SecretStore, SettingsStore {
         ? this.statements.versionById.get(arn, selector.versionId)
         : this.statements.versionByStage.get(arn, selector.stage);
     return row ? toVersionRecord(row) : undefined;
+  }
+
+  async stageMaps(arns: readonly string[]): Promise<Map<string, StageMap>> {
+    const maps = new Map<string, StageMap>();
+    if (arns.length === 0) return maps;
+    for (const row of this.statements.stagesOfSecrets.all(JSON.stringify(arns))) {
+      let map = maps.get(row.arn);
+      if (map === undefined) maps.set(row.arn, (map = []));
+      map.push({ stage: row.stage, versionId: row.version_id });
+    }
+    return maps;
   }
 
   async readSnapshot(
