@@ -151,7 +151,10 @@ describe("generateRandomPassword", () => {
         generateRandomPassword({ ...everythingExcluded, ExcludeNumbers: false, ExcludeCharacters: DIGITS }),
       /No characters are left.*ExcludeCharacters excludes every character of the included types \(digits\)/,
     );
-    const tooShort = { name: "InvalidParameterException", message: "Password length is too short based on the required types." };
+    const tooShort = {
+      name: "InvalidParameterException",
+      message: "Password length is too short based on the required types.",
+    };
     assert.throws(() => generateRandomPassword({ PasswordLength: 3 }), tooShort);
     // IncludeSpace is a fifth required type: 4 characters cannot hold all five, 5 can.
     assert.throws(() => generateRandomPassword({ PasswordLength: 4, IncludeSpace: true }), tooShort);

@@ -320,4 +320,140 @@ emit({
       assert.match(outcomes.success?.requestId ?? "", uuidPattern);
     });
   });
+
+  describe("AWS-exact answers through boto3 (issue 10)", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: script output is asserted on field by field.
+    let out: any;
+    before(async () => {
+      out = await runPython(`
+import uuid
+out = {}
+def keys(r):
+    return sorted(k for k in r if k != "ResponseMetadata")
+c = sm.create_secret(Name="exact/one", SecretString="v1", Tags=[{"Key": "k", "Value": "v"}], Type="database-credentials")
+out["arn"] = c["ARN"]
+out["create"] = keys(c)
+out["createEmpty"] = keys(sm.create_secret(Name="exact/empty"))
+first = sm.put_secret_value(SecretId="exact/empty", SecretString="first", VersionStages=["AWSPENDING"])
+out["pendingFirst"] = first["VersionStages"]
+out["pendingFirstIsCurrent"] = sm.get_secret_value(SecretId="exact/empty")["VersionId"] == first["VersionId"]
+second = sm.put_secret_value(SecretId="exact/empty", SecretString="second")
+out["second"] = second["VersionId"]
+out["noRemove"] = call(sm.update_secret_version_stage, SecretId="exact/empty", VersionStage="AWSCURRENT", MoveToVersionId=first["VersionId"])
+out["updateNoValue"] = keys(sm.update_secret(SecretId="exact/one", Description="d"))
+sm.untag_resource(SecretId="exact/one", TagKeys=["k"])
+d = sm.describe_secret(SecretId="exact/one")
+out["describe"] = keys(d)
+out["type"] = d.get("Type")
+sm.update_secret(SecretId="exact/one", Type="other-type")
+out["typeAfterUpdate"] = sm.describe_secret(SecretId="exact/one").get("Type")
+entry = [s for s in sm.list_secrets()["SecretList"] if s["Name"] == "exact/one"][0]
+out["listEntry"] = keys(entry)
+out["listType"] = entry.get("Type")
+out["listStages"] = entry["SecretVersionsToStages"]
+out["kmsKeyIds"] = sm.list_secret_version_ids(SecretId="exact/one")["Versions"][0].get("KmsKeyIds")
+token = str(uuid.uuid4())
+out["token"] = token
+sm.put_secret_value(SecretId="exact/one", SecretString="x", ClientRequestToken=token)
+out["tokenClash"] = call(sm.put_secret_value, SecretId="exact/one", SecretString="y", ClientRequestToken=token)
+out["forceAndWindow"] = call(sm.delete_secret, SecretId="exact/one", ForceDeleteWithoutRecovery=True, RecoveryWindowInDays=7)
+sm.create_secret(Name="exact/doomed", SecretString="z")
+sm.delete_secret(SecretId="exact/doomed")
+batch = sm.batch_get_secret_value(SecretIdList=["exact/doomed", "exact/one"])
+out["batchValues"] = [s["Name"] for s in batch["SecretValues"]]
+out["batchErrors"] = batch["Errors"]
+unchecked = client(parameter_validation=False)
+out["batchBoth"] = call(sm.batch_get_secret_value, SecretIdList=["exact/one"], Filters=[{"Key": "name", "Values": ["exact"]}])
+out["batchNeither"] = call(unchecked.batch_get_secret_value)
+out["batchMaxResults"] = call(sm.batch_get_secret_value, SecretIdList=["exact/one"], MaxResults=5)
+out["batchTooMany"] = call(unchecked.batch_get_secret_value, SecretIdList=["s%d" % i for i in range(21)])
+out["shortWithSpace"] = call(sm.get_random_password, PasswordLength=4, IncludeSpace=True)
+out["fiveWithSpace"] = call(sm.get_random_password, PasswordLength=5, IncludeSpace=True)
+out["tooLong"] = call(unchecked.get_random_password, PasswordLength=4097)
+emit(out)
+`);
+    });
+
+    test("responses leave out what AWS leaves out", () => {
+      assert.deepEqual(out.create, ["ARN", "Name", "VersionId"], "no ReplicationStatus: []");
+      assert.deepEqual(out.createEmpty, ["ARN", "Name"]);
+      assert.deepEqual(out.updateNoValue, ["ARN", "Name"]);
+      // No Tags once the last is removed; no RotationEnabled/PrimaryRegion for a plain secret.
+      assert.deepEqual(out.describe, [
+        "ARN",
+        "CreatedDate",
+        "Description",
+        "LastChangedDate",
+        "Name",
+        "Type",
+        "VersionIdsToStages",
+      ]);
+    });
+
+    test("Type is stored and returned by DescribeSecret and ListSecrets", () => {
+      assert.equal(out.type, "database-credentials");
+      assert.equal(out.typeAfterUpdate, "other-type");
+      assert.equal(out.listType, "other-type");
+    });
+
+    test("ListSecrets entries carry SecretVersionsToStages; versions list DefaultEncryptionKey", () => {
+      assert.ok(out.listEntry.includes("SecretVersionsToStages"));
+      assert.ok(!out.listEntry.includes("Tags") && !out.listEntry.includes("RotationEnabled"));
+      assert.deepEqual(Object.values(out.listStages), [["AWSCURRENT"]]);
+      assert.deepEqual(out.kmsKeyIds, ["DefaultEncryptionKey"]);
+    });
+
+    test("the first value becomes AWSCURRENT even when put as AWSPENDING", () => {
+      assert.deepEqual(out.pendingFirst, ["AWSPENDING", "AWSCURRENT"]);
+      assert.equal(out.pendingFirstIsCurrent, true);
+    });
+
+    test("AWS's messages: token clash, force with window, label move, deleted secret in a batch", () => {
+      assertError(out.tokenClash, "ResourceExistsException", 400);
+      assert.equal(
+        out.tokenClash.message,
+        `You can't use ClientRequestToken ${out.token} because that value is already in use for a version of secret ${out.arn}.`,
+      );
+      assertError(out.forceAndWindow, "InvalidParameterException", 400);
+      assert.equal(
+        out.forceAndWindow.message,
+        "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.",
+      );
+      assertError(out.noRemove, "InvalidParameterException", 400);
+      assert.equal(
+        out.noRemove.message,
+        `The parameter RemoveFromVersionId can't be empty. Staging label AWSCURRENT is currently attached to version ${out.second}, so you must explicitly reference that version in RemoveFromVersionId.`,
+      );
+      assert.deepEqual(out.batchValues, ["exact/one"]);
+      assert.deepEqual(out.batchErrors, [
+        {
+          SecretId: "exact/doomed",
+          ErrorCode: "InvalidRequestException",
+          Message: "You can't perform this operation on the secret because it was marked for deletion.",
+        },
+      ]);
+    });
+
+    test("AWS's messages: BatchGetSecretValue arguments and GetRandomPassword limits", () => {
+      const either = "Either 'SecretIdList' or 'Filters' must be provided, but not both.";
+      assertError(out.batchBoth, "InvalidParameterException", 400);
+      assert.equal(out.batchBoth.message, either);
+      assertError(out.batchNeither, "InvalidParameterException", 400);
+      assert.equal(out.batchNeither.message, either);
+      assertError(out.batchMaxResults, "InvalidParameterException", 400);
+      assert.equal(
+        out.batchMaxResults.message,
+        "'Filters' not specified. 'Filters' must also be specified when 'MaxResults' is provided.",
+      );
+      assertError(out.batchTooMany, "ValidationException", 400, /secretIdList/);
+      assertError(out.shortWithSpace, "InvalidParameterException", 400);
+      assert.equal(out.shortWithSpace.message, "Password length is too short based on the required types.");
+      assert.equal(out.fiveWithSpace.ok, true);
+      assertError(out.tooLong, "ValidationException", 400);
+      assert.equal(
+        out.tooLong.message,
+        "1 validation error detected: Value '4097' at 'passwordLength' failed to satisfy constraint: Member must have value less than or equal to 4096",
+      );
+    });
+  });
 });

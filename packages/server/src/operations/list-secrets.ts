@@ -21,7 +21,10 @@ export const listSecrets = typedOperation<WireInput<"ListSecrets">>(async (input
         else stages.push(stage);
       }
       const versions = [...byVersion].map(([versionId, stages]) => ({ versionId, stages }));
-      return compact({ ...secretMetadataToWire(secret), SecretVersionsToStages: versionsToStagesWire(versions) });
+      return compact({
+        ...secretMetadataToWire(secret),
+        SecretVersionsToStages: versionsToStagesWire(versions),
+      });
     }),
     NextToken: page.nextToken,
   });

@@ -161,10 +161,13 @@ export class SecretReader {
     },
   ): Promise<{ values: ReadValue[]; errors: BatchItemError[]; nextToken?: string }> {
     if ((input.secretIds === undefined) === (input.filters === undefined)) {
-      throw new InvalidParameterException("Either 'SecretIdList' or 'Filters' must be provided, but not both.");
+      throw new InvalidParameterException(
+        "Either 'SecretIdList' or 'Filters' must be provided, but not both.",
+      );
     }
     if (input.filters === undefined) {
-      const paging = input.maxResults !== undefined ? "MaxResults" : input.nextToken !== undefined ? "NextToken" : "";
+      const paging =
+        input.maxResults !== undefined ? "MaxResults" : input.nextToken !== undefined ? "NextToken" : "";
       if (paging !== "") {
         throw new InvalidParameterException(
           `'Filters' not specified. 'Filters' must also be specified when '${paging}' is provided.`,
