@@ -283,8 +283,8 @@ export class SqliteStore implements SecretStore, SettingsStore {
     const maps = new Map<string, StageMap>();
     if (arns.length === 0) return maps;
     for (const row of this.statements.stagesOfSecrets.all(JSON.stringify(arns))) {
-      let map = maps.get(row.arn);
-      if (map === undefined) maps.set(row.arn, (map = []));
+      const map = maps.get(row.arn) ?? [];
+      if (map.length === 0) maps.set(row.arn, map);
       map.push({ stage: row.stage, versionId: row.version_id });
     }
     return maps;
