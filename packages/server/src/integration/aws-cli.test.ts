@@ -297,6 +297,31 @@ describe("the aws CLI against a real Coffer server", { skip }, () => {
     });
   });
 
+  describe("AWS-exact answers through the aws CLI (issue 10)", () => {
+    test("create-secret --type, then describe-secret and list-secrets show what AWS shows", async () => {
+      const created = await awsJson("create-secret", [
+        "--name",
+        "cli-exact",
+        "--secret-string",
+        "v1",
+        "--type",
+        "api-key",
+      ]);
+      assert.deepEqual(Object.keys(created).sort(), ["ARN", "Name", "VersionId"], "no ReplicationStatus");
+      const described = await awsJson("describe-secret", ["--secret-id", "cli-exact"]);
+      assert.equal(described.Type, "api-key");
+      for (const absent of ["Tags", "RotationEnabled", "PrimaryRegion", "ReplicationStatus"]) {
+        assert.ok(!(absent in described), `describe-secret sends no ${absent}`);
+      }
+      const listed = await awsJson("list-secrets", ["--filters", "Key=name,Values=cli-exact"]);
+      const entry = listed.SecretList.find((s: { Name: string }) => s.Name === "cli-exact");
+      assert.equal(entry.Type, "api-key");
+      assert.deepEqual(entry.SecretVersionsToStages, { [created.VersionId]: ["AWSCURRENT"] });
+      const versions = await awsJson("list-secret-version-ids", ["--secret-id", "cli-exact"]);
+      assert.deepEqual(versions.Versions[0].KmsKeyIds, ["DefaultEncryptionKey"]);
+    });
+  });
+
   describe("errors through the aws CLI", { concurrency: true }, () => {
     test("ResourceNotFoundException, with HTTP 400 and x-amzn-RequestId", async () => {
       const result = await awsFails(
