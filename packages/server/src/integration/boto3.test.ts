@@ -370,6 +370,7 @@ out["batchTooMany"] = call(unchecked.batch_get_secret_value, SecretIdList=["s%d"
 out["shortWithSpace"] = call(sm.get_random_password, PasswordLength=4, IncludeSpace=True)
 out["fiveWithSpace"] = call(sm.get_random_password, PasswordLength=5, IncludeSpace=True)
 out["tooLong"] = call(unchecked.get_random_password, PasswordLength=4097)
+out["putNoValue"] = call(sm.put_secret_value, SecretId="exact/empty")
 emit(out)
 `);
     });
@@ -449,6 +450,8 @@ emit(out)
       assertError(out.shortWithSpace, "InvalidParameterException", 400);
       assert.equal(out.shortWithSpace.message, "Password length is too short based on the required types.");
       assert.equal(out.fiveWithSpace.ok, true);
+      assertError(out.putNoValue, "InvalidRequestException", 400);
+      assert.equal(out.putNoValue.message, "You must provide either SecretString or SecretBinary.");
       assertError(out.tooLong, "ValidationException", 400);
       assert.equal(
         out.tooLong.message,

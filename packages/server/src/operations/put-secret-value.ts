@@ -1,4 +1,4 @@
-import { InvalidParameterException } from "../errors/catalog.js";
+import { InvalidRequestException } from "../errors/catalog.js";
 import { valueFromWire } from "./wire.js";
 import { typedOperation, type WireInput } from "./wire-types.js";
 
@@ -6,7 +6,8 @@ export const putSecretValue = typedOperation<WireInput<"PutSecretValue">>(
   async (input, { scope }, { writer }) => {
     const value = valueFromWire(input);
     if (!value) {
-      throw new InvalidParameterException("You must provide either SecretString or SecretBinary.");
+      // AWS answers InvalidRequestException here (its recorded replies), not InvalidParameterException.
+      throw new InvalidRequestException("You must provide either SecretString or SecretBinary.");
     }
     const put = await writer.putValue(scope, {
       secretId: input.SecretId,
