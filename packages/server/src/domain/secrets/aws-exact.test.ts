@@ -185,3 +185,16 @@ test("moving a label held by another version without RemoveFromVersionId is refu
   }
   await store.close();
 });
+
+test("a secret with no value yet answers AWS's not-found text, which has no full stop", async () => {
+  const { reader, writer, store } = domain();
+  await writer.create(scope, { name: "novalue" });
+  await assert.rejects(reader.getValue(scope, { secretId: "novalue" }), {
+    name: "ResourceNotFoundException",
+    message: "Secrets Manager can't find the specified secret value for staging label: AWSCURRENT",
+  });
+  await assert.rejects(reader.getValue(scope, { secretId: "novalue", versionStage: "blue" }), {
+    message: "Secrets Manager can't find the specified secret value for staging label: blue",
+  });
+  await store.close();
+});

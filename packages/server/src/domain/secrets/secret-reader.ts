@@ -122,8 +122,9 @@ export class SecretReader {
         versionId !== undefined
           ? `VersionId: ${versionId}${versionStage !== undefined ? ` and staging label: ${versionStage}` : ""}`
           : `staging label: ${versionStage ?? CURRENT}`;
+      // AWS's text, which ends without a full stop.
       throw new ResourceNotFoundException(
-        `Secrets Manager can't find the specified secret value for ${what}.`,
+        `Secrets Manager can't find the specified secret value for ${what}`,
       );
     }
     const value = openValue(this.deps.envelope, secret.arn, version.versionId, version.value);
