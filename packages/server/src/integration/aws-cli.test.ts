@@ -341,11 +341,12 @@ describe("the aws CLI against a real Coffer server", { skip }, () => {
         "ResourceExistsException",
       );
     });
-    test("InvalidParameterException for a bad name", async () => {
+    test("ValidationException for a bad name, as AWS answers it", async () => {
       await awsFails(
         "create-secret",
         ["--name", "bad name!", "--secret-string", "x"],
-        "InvalidParameterException",
+        "ValidationException",
+        { message: /Invalid name\. Must be a valid name containing alphanumeric characters/ },
       );
     });
     test("InvalidRequestException for an operation not built yet", async () => {

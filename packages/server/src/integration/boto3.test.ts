@@ -295,8 +295,8 @@ emit({
       assert.equal(outcomes.notFound?.requestIdHeader, outcomes.notFound?.requestId);
     });
     test("ResourceExistsException", () => assertError(outcomes.exists, "ResourceExistsException", 400));
-    test("InvalidParameterException for a bad name", () =>
-      assertError(outcomes.badName, "InvalidParameterException", 400));
+    test("ValidationException for a bad name, as AWS answers it", () =>
+      assertError(outcomes.badName, "ValidationException", 400, /^Invalid name\. Must be a valid name/));
     test("InvalidRequestException for a read of a deleted secret", () =>
       assertError(outcomes.deletedRead, "InvalidRequestException", 400, /marked for deletion/));
     test("InvalidRequestException for RotateSecret, not supported yet", () =>
@@ -371,6 +371,7 @@ out["shortWithSpace"] = call(sm.get_random_password, PasswordLength=4, IncludeSp
 out["fiveWithSpace"] = call(sm.get_random_password, PasswordLength=5, IncludeSpace=True)
 out["tooLong"] = call(unchecked.get_random_password, PasswordLength=4097)
 out["putNoValue"] = call(sm.put_secret_value, SecretId="exact/empty")
+out["badSecretId"] = [call(sm.describe_secret, SecretId="Inv Name")["code"], call(sm.get_secret_value, SecretId=" Inv*Name? ")["code"]]
 emit(out)
 `);
     });
@@ -450,6 +451,7 @@ emit(out)
       assertError(out.shortWithSpace, "InvalidParameterException", 400);
       assert.equal(out.shortWithSpace.message, "Password length is too short based on the required types.");
       assert.equal(out.fiveWithSpace.ok, true);
+      assert.deepEqual(out.badSecretId, ["ValidationException", "ValidationException"]);
       assertError(out.putNoValue, "InvalidRequestException", 400);
       assert.equal(out.putNoValue.message, "You must provide either SecretString or SecretBinary.");
       assertError(out.tooLong, "ValidationException", 400);

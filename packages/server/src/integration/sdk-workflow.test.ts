@@ -379,7 +379,7 @@ describe("errors through @aws-sdk/client-secrets-manager", () => {
   test("invalid name characters", async () => {
     await rejectsWith(
       client.send(new CreateSecretCommand({ Name: "bad name!", SecretString: "x" })),
-      "InvalidParameterException",
+      "ValidationException",
     );
   });
   test("both SecretString and SecretBinary", async () => {

@@ -2,6 +2,7 @@ import { InvalidRequestException, ResourceNotFoundException } from "../../errors
 import type { AccessTarget } from "../access/authorizer.js";
 import { parseSecretId } from "./arn.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
+import { assertValidSecretIdName } from "./names.js";
 import type { SecretRecord, SecretState } from "./records.js";
 
 export const notFoundMessage = "Secrets Manager can't find the specified secret.";
@@ -22,6 +23,7 @@ async function locate<T>(
   const id = parseSecretId(secretId);
   let found: T | undefined;
   if (id.kind === "name") {
+    assertValidSecretIdName(id.name);
     found = await lookup.byName(scope.region, id.name);
   } else {
     if (id.region !== scope.region || id.accountId !== deps.accountId) return undefined;
