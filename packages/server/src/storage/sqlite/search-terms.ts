@@ -41,7 +41,8 @@ export function searchTermsOf(secret: { name: string; description: string | unde
     words(field.tagValue, tag.Value);
   }
   const terms: SearchTerm[] = [];
-  for (const [f, byTerm] of roles) for (const [term, role] of byTerm) terms.push({ term, kind: f * 4 + role });
+  for (const [f, byTerm] of roles)
+    for (const [term, role] of byTerm) terms.push({ term, kind: f * 4 + role });
   return terms;
 }
 
