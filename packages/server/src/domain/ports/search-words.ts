@@ -7,7 +7,7 @@
  * filter check and the store's index (`secret_terms`) both split text with this one function.
  */
 export function searchWords(text: string): string[] {
-  // ASCII text (most names, descriptions and tags) by a scan of char codes, ~10x faster than the
+  // Printable ASCII (most names, descriptions and tags) by a scan of char codes, ~3x faster than the
   // Unicode-aware regular expressions below, which say the same for ASCII.
   if (!nonAscii.test(text)) return asciiWords(text);
   const words: string[] = [];
@@ -17,7 +17,7 @@ export function searchWords(text: string): string[] {
   return words;
 }
 
-const nonAscii = /[^\x00-\x7f]/;
+const nonAscii = /[^ -~\t\n\r]/;
 const runs = /[\p{L}\p{N}]+/gu;
 // Zero-width splits: between a lowercase and an uppercase letter, and between a letter and a digit.
 const boundary = /(?<=\p{Ll})(?=\p{Lu})|(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/u;

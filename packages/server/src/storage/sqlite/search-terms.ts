@@ -25,8 +25,8 @@ export function searchTermsOf(secret: { name: string; description: string | unde
   const roles = new Map<number, Map<string, number>>();
   const add = (f: number, term: string, role: number) => {
     if (term.length === 0) return;
-    let terms = roles.get(f);
-    if (!terms) roles.set(f, (terms = new Map()));
+    const terms = roles.get(f) ?? new Map<string, number>();
+    roles.set(f, terms);
     terms.set(term, (terms.get(term) ?? 0) | role);
   };
   const words = (f: number, text: string) => {
