@@ -73,6 +73,8 @@ print(json.dumps({
     "tagValueEmpty": names(**F("tag-value", "")),
     "allTeam": names(**F("all", "TEAM data")),
     "allOr": names(**F("all", "four", "three")),
+    "allOneField": names(**F("all", "my secret")),
+    "allTwoFields": names(**F("all", "one secret")),
     "orNegated": names(**F("description", "an", "!secret")),
     "owning": names(**F("owning-service", "rds")),
     "region": names(**F("primary-region", os.environ["AWS_REGION"][:3])),
@@ -163,6 +165,9 @@ describe("ListSecrets filters through boto3", { skip }, () => {
     ]);
     assert.deepEqual(out.allTeam, ["testing1/one"]);
     assert.deepEqual(sorted(out.allOr), ["/testing4/four", "testing3/three"]);
+    // Every word within one attribute: "my" and "secret" are both in one description only.
+    assert.deepEqual(out.allOneField, ["databaseSecret"]);
+    assert.deepEqual(out.allTwoFields, []);
     // "an" holds for /testing2/two; "!secret" for every description without a word starting "secret".
     assert.deepEqual(sorted(out.orNegated), [
       "/testing2/two",

@@ -8,8 +8,8 @@ import type { SecretRecord } from "./records.js";
  * - all filters hold; a filter holds if one of its values holds; `!v` holds iff `v` does not;
  * - name / tag-key / tag-value / primary-region: case-sensitive prefix of the whole attribute;
  * - owning-service: never (Coffer secrets have no owning service);
- * - description / all: the value's words each start a word of the description (all: of the name,
- *   description, tag keys and tag values), ignoring case; a value without words holds for none.
+ * - description / all: the value's words each start a word of the description (all: of one of the
+ *   name, the description, a tag key, a tag value), ignoring case; a value without words holds for none.
  * Words: runs of letters and digits, cut where a lowercase letter meets an uppercase one after it,
  * or a letter meets a digit; compared lowercased.
  */
@@ -42,14 +42,16 @@ function plainHolds(secret: SecretRecord, key: SecretFilter["Key"], value: strin
           ...secret.tags.map((t) => t.Key),
           ...secret.tags.map((t) => t.Value),
         ];
-  const haystack: string[] = [];
-  for (const text of texts) haystack.push(...wordsOf(text));
   const needles = wordsOf(value);
   if (needles.length === 0) return false;
-  for (const needle of needles) {
-    if (!haystack.some((word) => word.substring(0, needle.length) === needle)) return false;
-  }
-  return true;
+  // One text must hold every word (for description there is only the one).
+  return texts.some((text) => {
+    const haystack = wordsOf(text);
+    for (const needle of needles) {
+      if (!haystack.some((word) => word.substring(0, needle.length) === needle)) return false;
+    }
+    return true;
+  });
 }
 
 type CharClass = "lower" | "upper" | "letter" | "digit" | "other";

@@ -103,7 +103,12 @@ test("all searches the words of the name, description, tag keys and values, case
   const s = secret("billing-api", "Stripe key", [["owner", "PaymentsTeam"]]);
   assert.ok(matches(s, { Key: "all", Values: ["payments"] }));
   assert.ok(matches(s, { Key: "all", Values: ["TEAM"] }));
-  assert.ok(matches(s, { Key: "all", Values: ["STRIPE api"] }), "words may come from different attributes");
+  assert.ok(matches(s, { Key: "all", Values: ["team PAY"] }), "every word within one attribute");
+  assert.ok(!matches(s, { Key: "all", Values: ["STRIPE api"] }), "not words of different attributes");
+  assert.ok(
+    !matches(s, { Key: "all", Values: ["owner payments"] }),
+    "a tag's key and value are two attributes",
+  );
   assert.ok(matches(s, { Key: "all", Values: ["api"] }), "a word inside the name");
   assert.ok(!matches(s, { Key: "all", Values: ["us"] }), "the region is not one of the attributes");
   assert.ok(!matches(s, { Key: "all", Values: ["nothing"] }));

@@ -25,8 +25,9 @@ export interface SecretFilter {
  *   key or value) starts with the value, case-sensitively; no splitting (`name: "a b"` is one prefix);
  * - `description`: the value is broken into words (`searchWords`) and each word must start some word
  *   of the description, ignoring case (`"a secret"` finds "an secret" but not "asecret");
- * - `all`: the same over the words of the name, the description, and every tag key and value (each
- *   word of the value may start a word of a different attribute);
+ * - `all`: the same within ONE of the name, the description, a tag key or a tag value (AWS's
+ *   announcement of the search: "secrets for" finds a secret whose name, tag key, tag value or
+ *   description "includes both 'secrets' and 'for' in the same field");
  * - a value without words (`""`, `"/"`) matches nothing under `description` and `all`.
  * Coffer secrets are never owned by another service: `owning-service` matches none of them.
  */
@@ -59,8 +60,10 @@ function valueMatches(secret: SecretRecord, key: FilterKey, value: string, prima
       return false;
     case "description":
       return wordsMatch(searchWords(value), searchWords(secret.description ?? ""));
-    case "all":
-      return wordsMatch(searchWords(value), allWords(secret));
+    case "all": {
+      const wanted = searchWords(value);
+      return searchableTexts(secret).some((text) => wordsMatch(wanted, searchWords(text)));
+    }
   }
 }
 
@@ -69,12 +72,11 @@ function wordsMatch(wanted: string[], words: string[]): boolean {
   return wanted.length > 0 && wanted.every((w) => words.some((word) => word.startsWith(w)));
 }
 
-function allWords(secret: SecretRecord): string[] {
-  return [
-    ...searchWords(secret.name),
-    ...searchWords(secret.description ?? ""),
-    ...secret.tags.flatMap((tag) => [...searchWords(tag.Key), ...searchWords(tag.Value)]),
-  ];
+/** The attributes the `all` filter searches, each on its own. */
+function searchableTexts(secret: SecretRecord): string[] {
+  const texts = [secret.name, secret.description ?? ""];
+  for (const tag of secret.tags) texts.push(tag.Key, tag.Value);
+  return texts;
 }
 
 /**
@@ -118,8 +120,10 @@ export function indexedMatches(filters: SecretFilter[], primaryRegion: string): 
         break;
       case "description":
       case "all": {
-        // Each word of a value must start a word: one value gives one match per word; several
-        // values, one match of alternatives (the longest word of each value).
+        // Each word of a value must start a word (for `all`, of one attribute, which the reader's
+        // check enforces; each word starting a word of SOME attribute is what the index can tell):
+        // one value gives one match per word; several values, one match of alternatives (the
+        // longest word of each value).
         const field = filter.Key === "all" ? "any" : "description";
         const words = open.map((v) => searchWords(v));
         if (words.length === 1) {

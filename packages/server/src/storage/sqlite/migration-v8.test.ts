@@ -66,7 +66,8 @@ test("schema v8 rebuilds secret_terms as words: a v5 folder's whole-text rows be
     assert.deepEqual(await list("description", "data"), ["Prod/DB"]);
     assert.deepEqual(await list("all", "platform"), ["Prod/DB"]);
     assert.deepEqual(await list("all", "KEY"), ["dev/api-key"]);
-    assert.deepEqual(await list("all", "db main"), ["Prod/DB"]);
+    assert.deepEqual(await list("all", "data MAIN"), ["Prod/DB"]);
+    assert.deepEqual(await list("all", "db main"), [], "words of two attributes");
     assert.deepEqual(await list("tag-key", "Te"), ["Prod/DB"]);
     assert.deepEqual([...plans], ["candidates"]);
     await store.close();
