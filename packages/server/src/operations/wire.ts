@@ -35,11 +35,16 @@ export function valueToWire(value: SecretValue): { SecretString: string } | { Se
     : { SecretBinary: value.bytes.toString("base64") };
 }
 
+/**
+ * Filters as the model validator left them (known keys, 1 to 10 values, the value pattern): AWS then
+ * refuses a filter without a Key, and one without Values, with these InvalidParameterException texts.
+ */
 export function filtersFromWire(filters: unknown): SecretFilter[] | undefined {
   if (filters === undefined) return undefined;
   return (filters as Array<{ Key?: SecretFilter["Key"]; Values?: string[] }>).map((filter) => {
-    if (filter.Key === undefined || filter.Values === undefined) {
-      throw new InvalidParameterException("Each filter needs both a Key and at least one value in Values.");
+    if (filter.Key === undefined) throw new InvalidParameterException("Invalid filter key");
+    if (filter.Values === undefined) {
+      throw new InvalidParameterException(`Invalid filter values for key: ${filter.Key}`);
     }
     return { Key: filter.Key, Values: filter.Values };
   });

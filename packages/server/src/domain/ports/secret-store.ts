@@ -86,9 +86,10 @@ export type SortKey = "created-date" | "last-accessed-date" | "last-changed-date
 
 /**
  * A prefix match the store answers from an index: the attribute starts with one of `prefixes`.
- * `name`, `tag-key` and `tag-value` compare the exact text; `description` and `any` (the name, the
- * description, or any tag key or value) compare the text lowercased (JavaScript's `toLowerCase`),
- * so their prefixes come lowercased already. An empty prefix matches any present attribute.
+ * `name`, `tag-key` and `tag-value` compare the exact text (some tag's key or value); `description`
+ * and `any` (the name, the description, or any tag key or value) compare each WORD of the text
+ * (`searchWords`: letters and digits, lowercased), so their prefixes come as lowercased words.
+ * An empty prefix matches any present attribute.
  */
 export interface ListMatch {
   field: "name" | "tag-key" | "tag-value" | "description" | "any";

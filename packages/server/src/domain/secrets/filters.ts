@@ -1,3 +1,4 @@
+import { searchWords } from "../ports/search-words.js";
 import type { ListMatch } from "../ports/secret-store.js";
 import type { SecretRecord } from "./records.js";
 
@@ -16,37 +17,39 @@ export interface SecretFilter {
 }
 
 /**
- * ListSecrets filter semantics, as AWS documents them: values of one filter are alternatives, all
- * filters must hold, a value starting with `!` excludes what it matches. Matching is by prefix,
- * case-sensitive except for `description` and `all`.
+ * ListSecrets (and BatchGetSecretValue) filters with AWS's semantics (API reference `Filter`, user
+ * guide "Find secrets in Secrets Manager", and AWS's recorded answers):
+ * - every filter must hold; a filter holds when ANY of its values does, and a value `!v` holds
+ *   exactly when `v` does not (so `["one", "!two"]` keeps a secret described "one two");
+ * - `name`, `tag-key`, `tag-value`, `primary-region`, `owning-service`: the attribute (some tag's
+ *   key or value) starts with the value, case-sensitively; no splitting (`name: "a b"` is one prefix);
+ * - `description`: the value is broken into words (`searchWords`) and each word must start some word
+ *   of the description, ignoring case (`"a secret"` finds "an secret" but not "asecret");
+ * - `all`: the same within ONE of the name, the description, a tag key or a tag value (AWS's
+ *   announcement of the search: "secrets for" finds a secret whose name, tag key, tag value or
+ *   description "includes both 'secrets' and 'for' in the same field");
+ * - a value without words (`""`, `"/"`) matches nothing under `description` and `all`.
+ * Coffer secrets are never owned by another service: `owning-service` matches none of them.
  */
 export function matchesFilters(
   secret: SecretRecord,
   filters: SecretFilter[],
   primaryRegion: string,
 ): boolean {
-  return filters.every((filter) => matchesFilter(secret, filter, primaryRegion));
+  return filters.every((filter) =>
+    filter.Values.some((value) =>
+      value.startsWith("!")
+        ? !valueMatches(secret, filter.Key, value.slice(1), primaryRegion)
+        : valueMatches(secret, filter.Key, value, primaryRegion),
+    ),
+  );
 }
 
-function matchesFilter(secret: SecretRecord, filter: SecretFilter, primaryRegion: string): boolean {
-  const positive = filter.Values.filter((v) => !v.startsWith("!"));
-  const negative = filter.Values.filter((v) => v.startsWith("!")).map((v) => v.slice(1));
-  const matches = (value: string) => attributeMatches(secret, filter.Key, value, primaryRegion);
-  if (negative.some(matches)) return false;
-  return positive.length === 0 || positive.some(matches);
-}
-
-function attributeMatches(
-  secret: SecretRecord,
-  key: FilterKey,
-  value: string,
-  primaryRegion: string,
-): boolean {
+/** Whether one (not negated) value of a filter matches the secret. */
+function valueMatches(secret: SecretRecord, key: FilterKey, value: string, primaryRegion: string): boolean {
   switch (key) {
     case "name":
       return secret.name.startsWith(value);
-    case "description":
-      return (secret.description ?? "").toLowerCase().startsWith(value.toLowerCase());
     case "tag-key":
       return secret.tags.some((tag) => tag.Key.startsWith(value));
     case "tag-value":
@@ -54,66 +57,80 @@ function attributeMatches(
     case "primary-region":
       return primaryRegion.startsWith(value);
     case "owning-service":
-      // Coffer secrets are never owned by another service.
       return false;
-    case "all":
-      return value
-        .toLowerCase()
-        .split(/\s+/)
-        .filter((word) => word.length > 0)
-        .every((word) => searchableText(secret, primaryRegion).some((text) => text.startsWith(word)));
+    case "description":
+      return wordsMatch(searchWords(value), searchWords(secret.description ?? ""));
+    case "all": {
+      const wanted = searchWords(value);
+      return searchableTexts(secret).some((text) => wordsMatch(wanted, searchWords(text)));
+    }
   }
 }
 
-function searchableText(secret: SecretRecord, primaryRegion: string): string[] {
-  return [
-    secret.name,
-    secret.description ?? "",
-    primaryRegion,
-    ...secret.tags.flatMap((tag) => [tag.Key, tag.Value]),
-  ].map((text) => text.toLowerCase());
+/** Each wanted word starts one of the words (at least one wanted: a value without words finds nothing). */
+function wordsMatch(wanted: string[], words: string[]): boolean {
+  return wanted.length > 0 && wanted.every((w) => words.some((word) => word.startsWith(w)));
+}
+
+/** The attributes the `all` filter searches, each on its own. */
+function searchableTexts(secret: SecretRecord): string[] {
+  const texts = [secret.name, secret.description ?? ""];
+  for (const tag of secret.tags) texts.push(tag.Key, tag.Value);
+  return texts;
 }
 
 /**
  * What the store can look up in its indexes for these filters: matches every secret that passes
  * `matchesFilters` must hold (the reader still checks each secret against the filters), or
  * `undefined` when no secret can pass. Values whose outcome is the same for every secret (a region,
- * the owning service, an empty prefix) are decided here; negations are left to the check.
+ * the owning service, an empty name prefix, a value without words) are decided here.
+ *
+ * A negated value cannot use a prefix index (what does NOT start with a prefix is no range of it),
+ * so a filter with a negated value that is not decided here gives no match: its secrets are found
+ * by walking the sort order and checking each row, as an unfiltered page is.
  */
 export function indexedMatches(filters: SecretFilter[], primaryRegion: string): ListMatch[] | undefined {
   const matches: ListMatch[] = [];
   for (const filter of filters) {
-    const positive = filter.Values.filter((v) => !v.startsWith("!"));
-    const negative = filter.Values.filter((v) => v.startsWith("!")).map((v) => v.slice(1));
-    if (negative.some((v) => sameForAll(filter.Key, v, primaryRegion) === true)) return undefined;
-    if (positive.length === 0) continue;
-    const outcomes = positive.map((v) => sameForAll(filter.Key, v, primaryRegion));
-    if (outcomes.includes(true)) continue;
-    if (outcomes.every((o) => o === false)) return undefined;
-    const open = positive.filter((_, i) => outcomes[i] === undefined);
+    // Each value's outcome for every secret: true, false, or undefined (it depends on the secret).
+    const open: string[] = [];
+    let always = false;
+    let negatedOpen = false;
+    for (const raw of filter.Values) {
+      const negated = raw.startsWith("!");
+      const value = negated ? raw.slice(1) : raw;
+      const same = sameForAll(filter.Key, value, primaryRegion);
+      if (same === undefined) {
+        if (negated) negatedOpen = true;
+        else open.push(value);
+      } else if (same !== negated) always = true;
+    }
+    if (always || negatedOpen) continue;
+    if (open.length === 0) return undefined;
     switch (filter.Key) {
       case "name":
       case "tag-key":
         matches.push({ field: filter.Key, prefixes: open });
         break;
       case "tag-value":
-        // An empty value prefix matches every tagged secret: any tag key will do.
+        // An empty value prefix matches every tagged secret (empty values are not indexed): any key will do.
         matches.push(
           open.includes("") ? { field: "tag-key", prefixes: [""] } : { field: "tag-value", prefixes: open },
         );
         break;
       case "description":
-        matches.push({ field: "description", prefixes: open.map((v) => v.toLowerCase()) });
-        break;
       case "all": {
-        // Each word must start some attribute: one value gives one match per word; several values,
-        // one match of alternatives (the longest word of each value that the region does not give).
-        const words = open.map((v) => openWords(v, primaryRegion));
+        // Each word of a value must start a word (for `all`, of one attribute, which the reader's
+        // check enforces; each word starting a word of SOME attribute is what the index can tell):
+        // one value gives one match per word; several values, one match of alternatives (the
+        // longest word of each value).
+        const field = filter.Key === "all" ? "any" : "description";
+        const words = open.map((v) => searchWords(v));
         if (words.length === 1) {
-          for (const word of words[0] ?? []) matches.push({ field: "any", prefixes: [word] });
+          for (const word of new Set(words[0])) matches.push({ field, prefixes: [word] });
         } else {
           const longest = words.map((w) => w.reduce((a, b) => (b.length > a.length ? b : a), ""));
-          matches.push({ field: "any", prefixes: longest });
+          matches.push({ field, prefixes: [...new Set(longest)] });
         }
         break;
       }
@@ -124,22 +141,14 @@ export function indexedMatches(filters: SecretFilter[], primaryRegion: string): 
   return matches;
 }
 
-/** Words of an `all` value that the region does not satisfy on its own. */
-function openWords(value: string, primaryRegion: string): string[] {
-  const region = primaryRegion.toLowerCase();
-  return value
-    .toLowerCase()
-    .split(/\s+/)
-    .filter((word) => word.length > 0 && !region.startsWith(word));
-}
-
-/** Whether one filter value matches every secret (true), none (false), or depends on the secret. */
+/** Whether one value (without its `!`) matches every secret (true), none (false), or depends on the secret. */
 function sameForAll(key: FilterKey, value: string, primaryRegion: string): boolean | undefined {
   switch (key) {
     case "name":
       return value === "" ? true : undefined;
     case "description":
-      return value.toLowerCase() === "" ? true : undefined;
+    case "all":
+      return searchWords(value).length === 0 ? false : undefined;
     case "tag-key":
     case "tag-value":
       return undefined;
@@ -147,7 +156,5 @@ function sameForAll(key: FilterKey, value: string, primaryRegion: string): boole
       return primaryRegion.startsWith(value);
     case "owning-service":
       return false;
-    case "all":
-      return openWords(value, primaryRegion).length === 0 ? true : undefined;
   }
 }

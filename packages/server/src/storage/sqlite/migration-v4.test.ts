@@ -45,7 +45,7 @@ test("schema v4 upgrades a v3 data folder: rows, versions and stages kept, searc
     assert.deepEqual(await list("tag-key", "Te"), ["Prod/DB"]);
     assert.deepEqual(await list("tag-key", "te"), []);
     assert.deepEqual(await list("tag-value", "Da"), ["Prod/DB"]);
-    assert.deepEqual(await list("all", "prod data"), ["Prod/DB"]);
+    assert.deepEqual(await list("all", "prod db"), ["Prod/DB"]);
     assert.deepEqual(await list("name", "Prod/"), ["Prod/DB"]);
     const snapshot = await store.readSnapshot(arn, { stage: "AWSCURRENT" });
     assert.equal(snapshot?.version?.versionId, "v1");

@@ -246,6 +246,32 @@ const migrations: ReadonlyArray<Migration> = [
     version: 6,
     sql: "ALTER TABLE secrets ADD COLUMN type TEXT;",
   },
+  {
+    // ListSecrets' `description` and `all` filters match words, as AWS's do (`searchWords`): the
+    // lowercased rows of `secret_terms` (role 2) become one row per word of the text instead of the
+    // whole text. The exact rows of tag keys and values (role 1) are unchanged; all rows are rebuilt
+    // from the secrets table. (Versions 6 and 7 are other changes; this one is independent of them.)
+    version: 8,
+    sql: "DELETE FROM secret_terms;",
+    after: (db) => {
+      const insert = db.prepare(
+        "INSERT OR IGNORE INTO secret_terms (term, kind, secret_id) VALUES (?, ?, ?)",
+      );
+      const page = db.prepare<
+        [number],
+        { id: number; name: string; description: string | null; tags: string }
+      >("SELECT id, name, description, tags FROM secrets WHERE id > ? ORDER BY id LIMIT 10000");
+      for (let rows = page.all(0); rows.length > 0; rows = page.all(rows.at(-1)?.id ?? 0))
+        for (const row of rows) {
+          const terms = searchTermsOf({
+            name: row.name,
+            description: row.description ?? undefined,
+            tags: JSON.parse(row.tags),
+          });
+          for (const { term, kind } of terms) insert.run(term, kind, row.id);
+        }
+    },
+  },
 ];
 
 /** Brings the schema to `upTo` (the newest by default; tests build older data folders with it). */
