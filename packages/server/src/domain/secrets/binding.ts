@@ -44,9 +44,29 @@ function bindingMessage(secret: SecretRecord, stages: StageMap): Buffer {
       secret.resourcePolicy ?? null,
       secret.revision,
       sorted.map((s) => [s.stage, s.versionId]),
+      // Appended only when present, so rows sealed before rotation existed still verify. It names
+      // the code that runs with the secret's credentials, so a database edit must not steer it.
+      ...(secret.rotation !== undefined ? [rotationForSeal(secret.rotation)] : []),
     ]),
     "utf8",
   );
+}
+
+function rotationForSeal(r: NonNullable<SecretRecord["rotation"]>) {
+  return [
+    r.enabled,
+    r.lambdaArn ?? null,
+    r.rules?.automaticallyAfterDays ?? null,
+    r.rules?.scheduleExpression ?? null,
+    r.rules?.duration ?? null,
+    r.lastRotatedAt ?? null,
+    r.nextRotationAt ?? null,
+    (r.externalMetadata ?? []).map((m) => [m.Key, m.Value]),
+    r.externalRoleArn ?? null,
+    r.run
+      ? [r.run.token, r.run.immediate, r.run.step, r.run.outcome, r.run.message ?? null, r.run.startedAt, r.run.at]
+      : null,
+  ];
 }
 
 /** The record with a fresh seal over it and the stage map its versions will have after the commit. */

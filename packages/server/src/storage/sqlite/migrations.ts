@@ -239,6 +239,22 @@ const migrations: ReadonlyArray<Migration> = [
       CREATE INDEX secret_versions_by_kek ON secret_versions (kek_id);
     `,
   },
+  {
+    // Rotation (issue 10): the configuration and the run in flight as one JSON column, sealed with
+    // the row; the next due date beside it for the scheduler's index; and the leases by which one
+    // node of several sharing the store claims a due rotation.
+    version: 7,
+    sql: `
+      ALTER TABLE secrets ADD COLUMN rotation TEXT;
+      ALTER TABLE secrets ADD COLUMN next_rotation_at INTEGER;
+      CREATE INDEX secrets_by_next_rotation ON secrets (next_rotation_at) WHERE next_rotation_at IS NOT NULL;
+      CREATE TABLE rotation_leases (
+        arn TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** Brings the schema to `upTo` (the newest by default; tests build older data folders with it). */
