@@ -43,6 +43,8 @@ export interface Coffer {
   /** What the read model follows (docs/adr/0008): every change, in this process and outside it. */
   invalidations: LocalSecretInvalidations;
   readModel: SecretReadModel;
+  /** What the secrets domain runs on (the rotation engine commits through the same store and seal). */
+  secretDeps: SecretDomainDeps;
   accountId: string;
   /** What start-up found missing from the audit trail, when the operator acknowledged it; shown once. */
   acknowledgedAuditGap: string | undefined;
@@ -170,6 +172,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     changes,
     invalidations,
     readModel,
+    secretDeps: deps,
     accountId,
     generatedAdminKey,
     acknowledgedAuditGap,

@@ -1,4 +1,4 @@
-import { compact, secretMetadataToWire } from "./wire.js";
+import { compact, rotationStatusToWire, secretMetadataToWire } from "./wire.js";
 import { typedOperation, type WireInput } from "./wire-types.js";
 
 export const describeSecret = typedOperation<WireInput<"DescribeSecret">>(
@@ -8,6 +8,10 @@ export const describeSecret = typedOperation<WireInput<"DescribeSecret">>(
     for (const version of versions) {
       if (version.stages.length > 0) versionIdsToStages[version.versionId] = version.stages;
     }
-    return compact({ ...secretMetadataToWire(secret), VersionIdsToStages: versionIdsToStages });
+    return compact({
+      ...secretMetadataToWire(secret),
+      VersionIdsToStages: versionIdsToStages,
+      CofferRotationStatus: rotationStatusToWire(secret.rotation),
+    });
   },
 );

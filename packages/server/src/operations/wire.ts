@@ -60,7 +60,7 @@ export function secretMetadataToWire(secret: SecretRecord) {
     Name: secret.name,
     Description: secret.description,
     KmsKeyId: secret.kmsKeyId,
-    RotationEnabled: false,
+    ...rotationToWire(secret.rotation),
     LastChangedDate: epochSeconds(secret.lastChangedAt),
     LastAccessedDate: optionalEpochSeconds(secret.lastAccessedAt),
     DeletedDate: optionalEpochSeconds(secret.deletedAt),
@@ -68,6 +68,44 @@ export function secretMetadataToWire(secret: SecretRecord) {
     CreatedDate: epochSeconds(secret.createdAt),
     PrimaryRegion: secret.region,
   };
+}
+
+/** DescribeSecret's and ListSecrets' rotation members (unset ones are dropped by `compact`). */
+function rotationToWire(rotation: SecretRecord["rotation"]) {
+  const rules = rotation?.rules;
+  return {
+    RotationEnabled: rotation?.enabled ?? false,
+    RotationLambdaARN: rotation?.lambdaArn,
+    RotationRules: rules
+      ? compact({
+          AutomaticallyAfterDays: rules.automaticallyAfterDays,
+          Duration: rules.duration,
+          ScheduleExpression: rules.scheduleExpression,
+        })
+      : undefined,
+    ExternalSecretRotationMetadata: rotation?.externalMetadata,
+    ExternalSecretRotationRoleArn: rotation?.externalRoleArn,
+    LastRotatedDate: optionalEpochSeconds(rotation?.lastRotatedAt),
+    NextRotationDate: rotation?.enabled ? optionalEpochSeconds(rotation.nextRotationAt) : undefined,
+  };
+}
+
+/**
+ * Coffer's own member (AWS has none): how the last rotation run went, so a user sees a failing
+ * step without reading the audit trail. DescribeSecret only; SDKs ignore members they don't model.
+ */
+export function rotationStatusToWire(rotation: SecretRecord["rotation"]) {
+  const run = rotation?.run;
+  if (!run) return undefined;
+  return compact({
+    ClientRequestToken: run.token,
+    RotateImmediately: run.immediate,
+    Step: run.step,
+    Status: run.outcome,
+    Message: run.message,
+    StartedDate: epochSeconds(run.startedAt),
+    Date: epochSeconds(run.at),
+  });
 }
 
 /** A GetSecretValue answer, also one entry of BatchGetSecretValue. */

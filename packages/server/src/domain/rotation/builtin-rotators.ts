@@ -4,7 +4,7 @@ import { parseSecretId } from "../secrets/arn.js";
 import type { SecretReader } from "../secrets/secret-reader.js";
 import type { SecretWriter } from "../secrets/secret-writer.js";
 import { CURRENT } from "../secrets/stages.js";
-import { type Rotator, type RotatorResolver, type RotationStepEvent, RotationStepError } from "./rotator.js";
+import { RotationStepError, type RotationStepEvent, type Rotator, type RotatorResolver } from "./rotator.js";
 
 /**
  * Built-in rotators run in the server's process, through the domain (no network, no credentials).
@@ -46,7 +46,9 @@ export function isBuiltinRotatorArn(arn: string): boolean {
  * InvalidParameterException for an unknown key or a value that is not of its type (and, by
  * generating one password, for a combination GetRandomPassword refuses).
  */
-export function randomPasswordConfig(metadata: ReadonlyArray<{ Key: string; Value: string }>): RandomPasswordConfig {
+export function randomPasswordConfig(
+  metadata: ReadonlyArray<{ Key: string; Value: string }>,
+): RandomPasswordConfig {
   const password: RandomPasswordParameters = {};
   let passwordKey = "password";
   for (const { Key, Value } of metadata) {
@@ -57,7 +59,9 @@ export function randomPasswordConfig(metadata: ReadonlyArray<{ Key: string; Valu
     }
     if (Key === "PasswordLength") {
       if (!/^[0-9]{1,4}$/.test(Value)) {
-        throw new InvalidParameterException("ExternalSecretRotationMetadata PasswordLength must be a number from 1 to 4096.");
+        throw new InvalidParameterException(
+          "ExternalSecretRotationMetadata PasswordLength must be a number from 1 to 4096.",
+        );
       }
       password.PasswordLength = Number(Value);
     } else if (Key === "ExcludeCharacters") {
@@ -76,7 +80,10 @@ export function randomPasswordConfig(metadata: ReadonlyArray<{ Key: string; Valu
 }
 
 /** Throws unless `arn` names a built-in and `metadata` are valid parameters for it. */
-export function assertBuiltinConfig(arn: string, metadata: ReadonlyArray<{ Key: string; Value: string }>): void {
+export function assertBuiltinConfig(
+  arn: string,
+  metadata: ReadonlyArray<{ Key: string; Value: string }>,
+): void {
   if (arn === randomPasswordRotatorArn) {
     randomPasswordConfig(metadata);
     return;
@@ -122,7 +129,11 @@ function randomPasswordRotator(deps: BuiltinRotatorDeps): Rotator {
       const scope = scopeOf(event);
       const state = await deps.reader.describe(scope, event.SecretId);
       const version = state.versions.find((v) => v.versionId === event.ClientRequestToken);
-      if (!version) throw new RotationStepError("createSecret", `Version ${event.ClientRequestToken} has no stage for rotation.`);
+      if (!version)
+        throw new RotationStepError(
+          "createSecret",
+          `Version ${event.ClientRequestToken} has no stage for rotation.`,
+        );
       try {
         await deps.reader.getValue(scope, { secretId: event.SecretId, versionId: event.ClientRequestToken });
         return; // filled by an earlier attempt: createSecret is idempotent
@@ -133,8 +144,12 @@ function randomPasswordRotator(deps: BuiltinRotatorDeps): Rotator {
       const password = generateRandomPassword(config.password);
       let text = password;
       if (state.versions.some((v) => v.stages.includes(CURRENT))) {
-        const current = await deps.reader.getValue(scope, { secretId: event.SecretId, versionStage: CURRENT });
-        const parsed = current.value.kind === "string" ? parseObject(current.value.bytes.toString("utf8")) : undefined;
+        const current = await deps.reader.getValue(scope, {
+          secretId: event.SecretId,
+          versionStage: CURRENT,
+        });
+        const parsed =
+          current.value.kind === "string" ? parseObject(current.value.bytes.toString("utf8")) : undefined;
         if (parsed) text = JSON.stringify({ ...parsed, [config.passwordKey]: password });
       }
       await deps.writer.putValue(scope, {
@@ -154,7 +169,10 @@ function randomPasswordRotator(deps: BuiltinRotatorDeps): Rotator {
         versionStage: PENDING,
       });
       if (read.value.bytes.length === 0) {
-        throw new RotationStepError("testSecret", `The AWSPENDING version ${event.ClientRequestToken} is empty.`);
+        throw new RotationStepError(
+          "testSecret",
+          `The AWSPENDING version ${event.ClientRequestToken} is empty.`,
+        );
       }
     },
     async finishSecret(event: RotationStepEvent) {

@@ -35,7 +35,11 @@ export function editSecret<T>(
   });
 }
 
-export async function commitEdit(deps: SecretDomainDeps, state: SecretState, edit: RotationEdit): Promise<void> {
+export async function commitEdit(
+  deps: SecretDomainDeps,
+  state: SecretState,
+  edit: RotationEdit,
+): Promise<void> {
   const labels = new Map(state.versions.map((v) => [v.versionId, v.stages]));
   const removeVersions = edit.removeVersions ?? [];
   const addVersions = edit.addVersions ?? [];

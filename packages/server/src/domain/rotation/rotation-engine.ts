@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { SecretDomainDeps } from "../secrets/deps.js";
 import type { RotationRun, SecretRotation, SecretState } from "../secrets/records.js";
 import { CURRENT } from "../secrets/stages.js";
-import { editSecret, type RotationEdit } from "./rotation-commit.js";
 import type { RotationAudit, RotationAuditEntry } from "./rotation-audit.js";
+import { editSecret, type RotationEdit } from "./rotation-commit.js";
 import type {
   RotationCredentialIssuer,
   RotationCredentials,
@@ -55,33 +55,68 @@ export class RotationEngine {
       this.deps.audit.record({ secretArn: arn, region, token, time: this.deps.secrets.now(), ...fields });
     const rotator = rotation.lambdaArn ? this.deps.resolver.resolve(rotation.lambdaArn) : undefined;
     if (!rotator) {
-      return this.fail(arn, token, "start", `No rotator is configured for RotationLambdaARN ${rotation.lambdaArn ?? "(none)"}.`, entry);
+      return this.fail(
+        arn,
+        token,
+        "start",
+        `No rotator is configured for RotationLambdaARN ${rotation.lambdaArn ?? "(none)"}.`,
+        entry,
+      );
     }
     try {
       await entry({ event: "RotationStarted", rotator: rotator.description, trigger });
     } catch (error) {
-      return this.fail(arn, token, "start", `The audit trail could not record the start: ${messageOf(error)}`, undefined);
+      return this.fail(
+        arn,
+        token,
+        "start",
+        `The audit trail could not record the start: ${messageOf(error)}`,
+        undefined,
+      );
     }
     let credentials: RotationCredentials;
     try {
-      credentials = await this.deps.issuer.issue({ secretArn: arn, region, ttlMs: 4 * this.deps.stepTimeoutMs });
+      credentials = await this.deps.issuer.issue({
+        secretArn: arn,
+        region,
+        ttlMs: 4 * this.deps.stepTimeoutMs,
+      });
     } catch (error) {
-      return this.fail(arn, token, "start", `Coffer could not issue the rotation's credentials: ${messageOf(error)}`, entry);
+      return this.fail(
+        arn,
+        token,
+        "start",
+        `Coffer could not issue the rotation's credentials: ${messageOf(error)}`,
+        entry,
+      );
     }
     try {
       for (const step of run.immediate ? allSteps : (["testSecret"] as const)) {
         if (!(await this.stillRunning(arn, token))) {
-          await entry({ event: "RotationAbandoned", step, message: "The rotation was cancelled or replaced." }).catch(
-            () => undefined,
-          );
+          await entry({
+            event: "RotationAbandoned",
+            step,
+            message: "The rotation was cancelled or replaced.",
+          }).catch(() => undefined);
           return "cancelled";
         }
         try {
           await entry({ event: "RotationStep", step, outcome: "started", rotator: rotator.description });
         } catch (error) {
-          return this.fail(arn, token, step, `The audit trail could not record the step: ${messageOf(error)}`, undefined);
+          return this.fail(
+            arn,
+            token,
+            step,
+            `The audit trail could not record the step: ${messageOf(error)}`,
+            undefined,
+          );
         }
-        const failure = await this.invoke(rotator, { Step: step, SecretId: arn, ClientRequestToken: token, RotationToken: randomUUID() }, region, credentials);
+        const failure = await this.invoke(
+          rotator,
+          { Step: step, SecretId: arn, ClientRequestToken: token, RotationToken: randomUUID() },
+          region,
+          credentials,
+        );
         if (failure !== undefined) return this.fail(arn, token, step, failure, entry);
         await entry({ event: "RotationStep", step, outcome: "succeeded" }).catch(() => undefined);
         await this.record(arn, token, (r) => ({ ...r, step, at: this.deps.secrets.now() }));
@@ -109,7 +144,12 @@ export class RotationEngine {
     });
     try {
       await Promise.race([
-        rotator.invoke(event, { endpoint: this.deps.endpoint(), region, credentials, signal: controller.signal }),
+        rotator.invoke(event, {
+          endpoint: this.deps.endpoint(),
+          region,
+          credentials,
+          signal: controller.signal,
+        }),
         timedOut,
       ]);
       return undefined;
@@ -126,7 +166,12 @@ export class RotationEngine {
   }
 
   /** Updates the run (if it is still this one) without touching labels. */
-  private record(arn: string, token: string, update: (run: RotationRun) => RotationRun, extra?: (state: SecretState, rotation: SecretRotation) => Omit<RotationEdit, "secret">) {
+  private record(
+    arn: string,
+    token: string,
+    update: (run: RotationRun) => RotationRun,
+    extra?: (state: SecretState, rotation: SecretRotation) => Omit<RotationEdit, "secret">,
+  ) {
     return editSecret(this.deps.secrets, arn, (state) => {
       const rotation = state?.secret.rotation;
       const run = rotation?.run;
@@ -147,7 +192,13 @@ export class RotationEngine {
       const state = await this.deps.secrets.store.findByArn(arn);
       const current = state?.versions.find((v) => v.stages.includes(CURRENT))?.versionId;
       if (current !== token) {
-        return this.fail(arn, token, "finishSecret", `finishSecret returned, but AWSCURRENT is on version ${current ?? "(none)"}, not on ${token}.`, entry);
+        return this.fail(
+          arn,
+          token,
+          "finishSecret",
+          `finishSecret returned, but AWSCURRENT is on version ${current ?? "(none)"}, not on ${token}.`,
+          entry,
+        );
       }
     }
     const done = await this.record(
@@ -170,7 +221,9 @@ export class RotationEngine {
       },
     );
     if (!done) return "cancelled";
-    await entry({ event: "RotationSucceeded", step: immediate ? "finishSecret" : "testSecret" }).catch(() => undefined);
+    await entry({ event: "RotationSucceeded", step: immediate ? "finishSecret" : "testSecret" }).catch(
+      () => undefined,
+    );
     return "succeeded";
   }
 
@@ -179,7 +232,9 @@ export class RotationEngine {
     token: string,
     step: RotationStep | "start",
     message: string,
-    entry: ((fields: Omit<RotationAuditEntry, "secretArn" | "region" | "token" | "time">) => Promise<void>) | undefined,
+    entry:
+      | ((fields: Omit<RotationAuditEntry, "secretArn" | "region" | "token" | "time">) => Promise<void>)
+      | undefined,
   ): Promise<RunOutcome> {
     const text = message.slice(0, maxMessageLength);
     const now = this.deps.secrets.now();
@@ -189,13 +244,17 @@ export class RotationEngine {
       (run) => ({ ...run, step, outcome: "failed", message: text, at: now }),
       (state, rotation) => {
         // A failed configuration test leaves nothing behind; a failed rotation keeps AWSPENDING.
-        const testVersion = rotation.run?.immediate === false && state.versions.some((v) => v.versionId === token);
+        const testVersion =
+          rotation.run?.immediate === false && state.versions.some((v) => v.versionId === token);
         return testVersion ? { removeVersions: [token] } : {};
       },
     ).catch(() => undefined);
     if (entry) {
-      if (step !== "start") await entry({ event: "RotationStep", step, outcome: "failed", message: text }).catch(() => undefined);
-      await entry({ event: "RotationFailed", ...(step !== "start" ? { step } : {}), message: text }).catch(() => undefined);
+      if (step !== "start")
+        await entry({ event: "RotationStep", step, outcome: "failed", message: text }).catch(() => undefined);
+      await entry({ event: "RotationFailed", ...(step !== "start" ? { step } : {}), message: text }).catch(
+        () => undefined,
+      );
     }
     return "failed";
   }

@@ -1,9 +1,13 @@
-import { InvalidParameterException, InvalidRequestException, ResourceNotFoundException } from "../../errors/catalog.js";
+import {
+  InvalidParameterException,
+  InvalidRequestException,
+  ResourceNotFoundException,
+} from "../../errors/catalog.js";
 import type { RotationSchedule } from "../ports/rotation-schedule.js";
 import { stageMapOf, verifySecret } from "../secrets/binding.js";
+import { withOptimisticRetry } from "../secrets/commit.js";
 import type { RequestScope, SecretDomainDeps } from "../secrets/deps.js";
 import type { RotationRules, SecretRotation, SecretState, VersionRecord } from "../secrets/records.js";
-import { withOptimisticRetry } from "../secrets/commit.js";
 import { assertNotScheduledForDeletion, requireSecret } from "../secrets/resolve.js";
 import { openValue, sealValue } from "../secrets/secret-value.js";
 import { CURRENT } from "../secrets/stages.js";
@@ -14,7 +18,8 @@ import { nextRotationWindow, parseRotationRules, windowAt } from "./schedule.js"
 
 export const PENDING = "AWSPENDING";
 
-export const previousRotationIncomplete = "A previous rotation isn't complete. That rotation will be reattempted.";
+export const previousRotationIncomplete =
+  "A previous rotation isn't complete. That rotation will be reattempted.";
 export const noRotationFunction =
   "You tried to enable rotation on a secret that doesn't already have a Lambda function ARN configured and you didn't include such an ARN as a parameter in this call.";
 
@@ -52,11 +57,17 @@ export class RotationService {
     return this.deps.secrets;
   }
 
-  async rotate(scope: RequestScope, input: RotateSecretInput): Promise<{ arn: string; name: string; versionId: string }> {
-    const parsedRules = input.rotationRules !== undefined ? parseRotationRules(input.rotationRules) : undefined;
+  async rotate(
+    scope: RequestScope,
+    input: RotateSecretInput,
+  ): Promise<{ arn: string; name: string; versionId: string }> {
+    const parsedRules =
+      input.rotationRules !== undefined ? parseRotationRules(input.rotationRules) : undefined;
     const metadata = input.externalMetadata?.map(({ Key, Value }) => {
       if (Key === undefined || Value === undefined) {
-        throw new InvalidParameterException("Each ExternalSecretRotationMetadata item needs a Key and a Value.");
+        throw new InvalidParameterException(
+          "Each ExternalSecretRotationMetadata item needs a Key and a Value.",
+        );
       }
       return { Key, Value };
     });
@@ -124,14 +135,23 @@ export class RotationService {
     await commitEdit(this.secrets, state, {
       secret: { ...state.secret, rotation, lastChangedAt: this.secrets.now() },
       addVersions: [version],
-      restage: holder ? [{ versionId: holder.versionId, stages: holder.stages.filter((s) => s !== PENDING) }] : [],
+      restage: holder
+        ? [{ versionId: holder.versionId, stages: holder.stages.filter((s) => s !== PENDING) }]
+        : [],
       operation: "RotateSecret",
     });
   }
 
-  private async pendingVersion(state: SecretState, token: string, immediate: boolean): Promise<VersionRecord> {
+  private async pendingVersion(
+    state: SecretState,
+    token: string,
+    immediate: boolean,
+  ): Promise<VersionRecord> {
     const { envelope, now } = this.secrets;
-    let value = { kind: "none" as const, bytes: Buffer.alloc(0) } as { kind: "none" | "string" | "binary"; bytes: Buffer };
+    let value = { kind: "none" as const, bytes: Buffer.alloc(0) } as {
+      kind: "none" | "string" | "binary";
+      bytes: Buffer;
+    };
     if (!immediate) {
       // RotateImmediately=false: AWS tests the configuration with testSecret on an AWSPENDING
       // version it then removes; the version holds the current value, so the test checks it.
@@ -168,7 +188,10 @@ export class RotationService {
     await Promise.all(pending.map((p) => p?.catch(() => undefined)));
   }
 
-  async cancel(scope: RequestScope, secretId: string): Promise<{ arn: string; name: string; versionId?: string }> {
+  async cancel(
+    scope: RequestScope,
+    secretId: string,
+  ): Promise<{ arn: string; name: string; versionId?: string }> {
     const found = await requireSecret(this.secrets, scope, secretId, "CancelRotateSecret");
     assertNotScheduledForDeletion(found);
     return editSecret(this.secrets, found.secret.arn, (state) => {
@@ -191,7 +214,10 @@ export class RotationService {
       const ref = { arn: state.secret.arn, name: state.secret.name };
       return {
         // Labels stay as they are, as in AWS: the caller decides what to do with AWSPENDING.
-        edit: { secret: { ...state.secret, rotation: next, lastChangedAt: now }, operation: "CancelRotateSecret" },
+        edit: {
+          secret: { ...state.secret, rotation: next, lastChangedAt: now },
+          operation: "CancelRotateSecret",
+        },
         result: pending ? { ...ref, versionId: pending.versionId } : ref,
       };
     });
@@ -206,7 +232,12 @@ export class RotationService {
     const state = await this.secrets.store.findByArn(arn);
     const rotation = state?.secret.rotation;
     const now = this.secrets.now();
-    if (!state || !rotation?.enabled || rotation.nextRotationAt === undefined || rotation.nextRotationAt > now) {
+    if (
+      !state ||
+      !rotation?.enabled ||
+      rotation.nextRotationAt === undefined ||
+      rotation.nextRotationAt > now
+    ) {
       return "skipped";
     }
     if (state.secret.deletedAt !== undefined || !rotation.lambdaArn || !rotation.rules) return "skipped";
@@ -216,7 +247,8 @@ export class RotationService {
     const window = windowAt(parsed, rotation.nextRotationAt);
     if (now >= window.end) {
       let next = nextRotationWindow(parsed, window.start);
-      for (let i = 0; next && next.end <= now && i < 10_000; i++) next = nextRotationWindow(parsed, next.start);
+      for (let i = 0; next && next.end <= now && i < 10_000; i++)
+        next = nextRotationWindow(parsed, next.start);
       await editSecret(this.secrets, arn, (fresh) => ({
         edit:
           fresh && fresh.secret.revision === state.secret.revision
@@ -237,7 +269,14 @@ export class RotationService {
     const current = state.versions.find((v) => v.stages.includes(CURRENT))?.versionId;
     const stuck = state.versions.find((v) => v.stages.includes(PENDING) && v.versionId !== current);
     const token = stuck?.versionId ?? this.secrets.newVersionId();
-    const run = { token, immediate: true, step: "start", outcome: "running" as const, startedAt: now, at: now };
+    const run = {
+      token,
+      immediate: true,
+      step: "start",
+      outcome: "running" as const,
+      startedAt: now,
+      at: now,
+    };
     // The read above is the one the decision was made on: a change since makes this tick skip it.
     if (stuck) {
       await commitEdit(this.secrets, state, { secret: { ...state.secret, rotation: { ...rotation, run } } });

@@ -115,7 +115,8 @@ const dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 function parseCron(body: string, expression: string): Cron {
   const bad = (why: string) => invalid(`The schedule expression ${expression} isn't valid. ${why}`);
   const fields = body.trim().split(/\s+/);
-  if (fields.length !== 6) throw bad("A cron expression has six fields: cron(0 Hours Day-of-month Month Day-of-week *).");
+  if (fields.length !== 6)
+    throw bad("A cron expression has six fields: cron(0 Hours Day-of-month Month Day-of-week *).");
   const [minutes, hours, dom, month, dow, year] = fields as [string, string, string, string, string, string];
   if (minutes !== "0") throw bad("The minutes field must be 0: rotation windows open on the hour.");
   if (year !== "*") throw bad("The year field must be *.");
@@ -123,12 +124,18 @@ function parseCron(body: string, expression: string): Cron {
     throw bad("Specify ? in exactly one of the Day-of-month and Day-of-week fields.");
   }
   const numberField = (text: string, min: number, max: number, names: string[] = [], offset = 1) =>
-    expand(text, min, max, (token) => {
-      const index = names.indexOf(token.toUpperCase());
-      if (index >= 0) return index + offset;
-      if (!/^[0-9]+$/.test(token)) throw bad(`${token} isn't a valid value.`);
-      return Number(token);
-    }, bad);
+    expand(
+      text,
+      min,
+      max,
+      (token) => {
+        const index = names.indexOf(token.toUpperCase());
+        if (index >= 0) return index + offset;
+        if (!/^[0-9]+$/.test(token)) throw bad(`${token} isn't a valid value.`);
+        return Number(token);
+      },
+      bad,
+    );
   const cron: Cron = {
     hours: numberField(hours, 0, 23),
     months: numberField(month, 1, 12, monthNames),

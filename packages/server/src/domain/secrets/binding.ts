@@ -64,7 +64,15 @@ function rotationForSeal(r: NonNullable<SecretRecord["rotation"]>) {
     (r.externalMetadata ?? []).map((m) => [m.Key, m.Value]),
     r.externalRoleArn ?? null,
     r.run
-      ? [r.run.token, r.run.immediate, r.run.step, r.run.outcome, r.run.message ?? null, r.run.startedAt, r.run.at]
+      ? [
+          r.run.token,
+          r.run.immediate,
+          r.run.step,
+          r.run.outcome,
+          r.run.message ?? null,
+          r.run.startedAt,
+          r.run.at,
+        ]
       : null,
   ];
 }
