@@ -61,6 +61,9 @@ export class RotationService {
     scope: RequestScope,
     input: RotateSecretInput,
   ): Promise<{ arn: string; name: string; versionId: string }> {
+    // Authorized before anything else is checked: a caller who may not rotate it learns nothing.
+    const state = await requireSecret(this.secrets, scope, input.secretId, "RotateSecret");
+    assertNotScheduledForDeletion(state);
     const parsedRules =
       input.rotationRules !== undefined ? parseRotationRules(input.rotationRules) : undefined;
     const metadata = input.externalMetadata?.map(({ Key, Value }) => {
@@ -71,8 +74,6 @@ export class RotationService {
       }
       return { Key, Value };
     });
-    const state = await requireSecret(this.secrets, scope, input.secretId, "RotateSecret");
-    assertNotScheduledForDeletion(state);
     const before = state.secret.rotation;
     const lambdaArn = input.rotationLambdaArn || before?.lambdaArn;
     if (!lambdaArn) throw new InvalidRequestException(noRotationFunction);

@@ -53,12 +53,14 @@ async function v4Folder(path: string, masterKeyBase64: string) {
   old.pragma("foreign_keys = ON");
   migrate(old, 4);
   const insert = (table: string, row: Record<string, unknown>) => {
-    const columns = Object.keys(row);
+    // Columns later schema versions added (e.g. v7's rotation) do not exist in a v4 folder.
+    const known = new Set(old.prepare(`SELECT name FROM pragma_table_info('${table}')`).pluck().all());
+    const columns = Object.keys(row).filter((c) => known.has(c));
     old
       .prepare(
         `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`,
       )
-      .run(row);
+      .run(Object.fromEntries(columns.map((c) => [c, row[c]])));
   };
   for (const row of secrets) insert("secrets", row);
   for (const { secret_id: _, ...row } of versions) insert("secret_versions", row);
@@ -112,7 +114,7 @@ test("schema v5 upgrades a v4 data folder: versions and labels by secret id, eve
 
     const check = new Database(path);
     assert.deepEqual(check.pragma("foreign_key_check"), []);
-    assert.equal(check.prepare("SELECT max(version) FROM schema_migrations").pluck().get(), 5);
+    assert.equal(check.prepare("SELECT count(*) FROM schema_migrations WHERE version = 5").pluck().get(), 1);
     assert.equal(check.prepare("SELECT count(*) FROM secret_versions").pluck().get(), 2);
     assert.equal(check.prepare("SELECT count(*) FROM version_stages").pluck().get(), 2);
     const columns = check.prepare("SELECT name FROM pragma_table_info('secret_versions')").pluck().all();
