@@ -49,11 +49,13 @@ export function rotationDomain(options: { start?: number; store?: SqliteStore; m
     metadataOf: async (arn) => (await store.findRecordByArn(arn))?.rotation?.externalMetadata ?? [],
   });
   const failing = new Set<RotationStep>();
+  const hooks: { onStep?: ((step: RotationStep) => Promise<unknown>) | undefined } = {};
   const invoked: RotationStepEvent[] = [];
   const flaky: Rotator = {
     description: "flaky test rotator",
     async invoke(event, context) {
       invoked.push(event);
+      await hooks.onStep?.(event.Step);
       if (failing.has(event.Step)) throw new RotationStepError(event.Step, `${event.Step} failed on purpose`);
       const builtin = builtins.resolve("arn:coffer:rotation:::builtin/random-password");
       await builtin?.invoke(event, context);
@@ -84,6 +86,10 @@ export function rotationDomain(options: { start?: number; store?: SqliteStore; m
     leaseMs: 10 * 60_000,
   });
   return {
+    /** Called as each step of the flaky rotator starts (property tests check invariants there). */
+    set onStep(hook: ((step: RotationStep) => Promise<unknown>) | undefined) {
+      hooks.onStep = hook;
+    },
     store,
     secrets,
     reader,
