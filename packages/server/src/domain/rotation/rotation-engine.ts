@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { stageMapOf, verifySecret } from "../secrets/binding.js";
 import type { SecretDomainDeps } from "../secrets/deps.js";
 import type { RotationRun, SecretRotation, SecretState } from "../secrets/records.js";
 import { CURRENT } from "../secrets/stages.js";
@@ -51,6 +52,22 @@ export class RotationEngine {
     const run = rotation?.run;
     if (!state || !rotation || run?.token !== token || run.outcome !== "running") return "cancelled";
     const region = state.secret.region;
+    try {
+      verifySecret(this.deps.secrets.envelope, state.secret, stageMapOf(state.versions));
+    } catch (error) {
+      // Nothing is committed: a commit would seal the edited row as if it were genuine.
+      await this.deps.audit
+        .record({
+          secretArn: arn,
+          region,
+          token,
+          time: this.deps.secrets.now(),
+          event: "RotationFailed",
+          message: `The secret's row is not as sealed; nothing ran. ${messageOf(error)}`,
+        })
+        .catch(() => undefined);
+      return "failed";
+    }
     const entry = (fields: Omit<RotationAuditEntry, "secretArn" | "region" | "token" | "time">) =>
       this.deps.audit.record({ secretArn: arn, region, token, time: this.deps.secrets.now(), ...fields });
     const rotator = rotation.lambdaArn ? this.deps.resolver.resolve(rotation.lambdaArn) : undefined;

@@ -252,3 +252,20 @@ test("days from day: AutomaticallyAfterDays counts from the last rotation; a sec
   assert.equal(due.length, 1);
   assert.deepEqual(await d.store.rotation.listDue(Date.UTC(2026, 0, 3) - 1, 10), []);
 });
+
+test("a rotation function named by an edited row (not as sealed) never runs", async () => {
+  const d = rotationDomain({ start: Date.UTC(2026, 0, 1, 12) });
+  await d.writer.create(scope, { name: "db", value: text("v0") });
+  await d.service.rotate(scope, {
+    secretId: "db",
+    rotationLambdaArn: randomPasswordRotatorArn,
+    rotationRules: { automaticallyAfterDays: 1 },
+  });
+  await d.service.settled();
+  const raw = (d.store as unknown as { db: import("better-sqlite3").Database }).db;
+  raw.prepare(`UPDATE secrets SET rotation = json_set(rotation, '$.lambdaArn', ?)`).run(flakyArn);
+  d.setNow(Date.UTC(2026, 0, 2, 1));
+  assert.equal(await d.scheduler.tick(), 0);
+  await assert.rejects(d.service.rotate(scope, { secretId: "db" }), { name: "DecryptionFailure" });
+  assert.deepEqual(d.invoked, []);
+});

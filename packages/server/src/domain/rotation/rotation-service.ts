@@ -75,6 +75,8 @@ export class RotationService {
       return { Key, Value };
     });
     const before = state.secret.rotation;
+    // Stored configuration names the code that runs with the secret: only as the master key sealed it.
+    if (before !== undefined) verifySecret(this.secrets.envelope, state.secret, stageMapOf(state.versions));
     const lambdaArn = input.rotationLambdaArn || before?.lambdaArn;
     if (!lambdaArn) throw new InvalidRequestException(noRotationFunction);
     const externalMetadata = metadata ?? before?.externalMetadata;
