@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { adminCall } from "../testing/admin-call.js";
 import { requireTool } from "../testing/real-clients.js";
 import { type ServerProcess, startServerProcess } from "../testing/server-process.js";
 import { type SignedCaller, secretsManagerTarget, signedCaller } from "../testing/signed-call.js";
@@ -166,6 +167,31 @@ print(json.dumps({
     assert.equal(status.ClientRequestToken, out.rotated.VersionId);
     assert.equal(status.Step, "finishSecret");
     assert.equal(status.Status, "succeeded");
+
+    // Every step and its outcome is in the audit trail, as service events; the trail still verifies.
+    const page = (await adminCall(server.url, "QueryAuditEvents", {
+      EventName: "RotationStep",
+      SortOrder: "asc",
+      MaxResults: 100,
+    })) as {
+      Events: Array<{
+        Event: { additionalEventData: Record<string, string>; resources: Array<{ ARN: string }> };
+      }>;
+    };
+    const steps = page.Events.map((e) => e.Event.additionalEventData)
+      .filter((d) => d.clientRequestToken === out.rotated.VersionId)
+      .map((d) => `${d.step}:${d.outcome}`);
+    assert.deepEqual(steps, [
+      "createSecret:started",
+      "createSecret:succeeded",
+      "setSecret:started",
+      "setSecret:succeeded",
+      "testSecret:started",
+      "testSecret:succeeded",
+      "finishSecret:started",
+      "finishSecret:succeeded",
+    ]);
+    assert.equal((await adminCall(server.url, "VerifyAuditTrail", {})).Intact, true);
   });
 });
 
