@@ -269,3 +269,21 @@ test("a rotation function named by an edited row (not as sealed) never runs", as
   await assert.rejects(d.service.rotate(scope, { secretId: "db" }), { name: "DecryptionFailure" });
   assert.deepEqual(d.invoked, []);
 });
+
+test("two RotateSecret calls at once on one secret: one starts, the other is refused", async () => {
+  const d = rotationDomain();
+  await d.writer.create(scope, { name: "db", value: text("v0") });
+  const request = { secretId: "db", rotationLambdaArn: randomPasswordRotatorArn };
+  const outcomes = await Promise.allSettled([
+    d.service.rotate(scope, request),
+    d.service.rotate(scope, request),
+  ]);
+  await d.service.settled();
+  assert.deepEqual(outcomes.map((o) => o.status).sort(), ["fulfilled", "rejected"]);
+  const refused = outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult;
+  assert.equal(
+    refused.reason.message,
+    "A previous rotation isn't complete. That rotation will be reattempted.",
+  );
+  assert.equal(d.audit.filter((e) => e.event === "RotationSucceeded").length, 1);
+});

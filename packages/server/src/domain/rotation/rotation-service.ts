@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import {
   InvalidParameterException,
   InvalidRequestException,
@@ -62,7 +63,11 @@ export class RotationService {
     input: RotateSecretInput,
   ): Promise<{ arn: string; name: string; versionId: string }> {
     // Authorized before anything else is checked: a caller who may not rotate it learns nothing.
-    const state = await requireSecret(this.secrets, scope, input.secretId, "RotateSecret");
+    const state = await requireSecret(this.secrets, scope, input.secretId, "RotateSecret", {
+      "secretsmanager:RotationLambdaARN": input.rotationLambdaArn,
+      "secretsmanager:RotateImmediately": String(input.rotateImmediately ?? true),
+      "secretsmanager:ModifyRotationRules": String(input.rotationRules !== undefined),
+    });
     assertNotScheduledForDeletion(state);
     const parsedRules =
       input.rotationRules !== undefined ? parseRotationRules(input.rotationRules) : undefined;
@@ -98,7 +103,9 @@ export class RotationService {
     }
     assertNoRotationInFlight(state);
     const now = this.secrets.now();
-    if (!(await this.deps.schedule.claim(state.secret.arn, this.deps.nodeId, now, this.deps.leaseMs))) {
+    // One holder per claim (not per node), so two runs in one process exclude each other too.
+    const holder = `${this.deps.nodeId}/${randomUUID()}`;
+    if (!(await this.deps.schedule.claim(state.secret.arn, holder, now, this.deps.leaseMs))) {
       throw new InvalidRequestException(previousRotationIncomplete);
     }
     const immediate = input.rotateImmediately ?? true;
@@ -123,11 +130,11 @@ export class RotationService {
         await this.startRun(fresh, { ...rotation, ...kept }, token, immediate);
       });
     } catch (error) {
-      await this.deps.schedule.release(state.secret.arn, this.deps.nodeId);
+      await this.deps.schedule.release(state.secret.arn, holder);
       throw error;
     }
     // Rotation is asynchronous, as in AWS: the answer does not wait for the steps.
-    this.track(state.secret.arn, token, immediate ? "RotateSecret" : "RotateSecret (test only)");
+    this.track(state.secret.arn, token, immediate ? "RotateSecret" : "RotateSecret (test only)", holder);
     return ref;
   }
 
@@ -171,13 +178,13 @@ export class RotationService {
     };
   }
 
-  private track(arn: string, token: string, trigger: string): Promise<unknown> {
+  private track(arn: string, token: string, trigger: string, holder: string): Promise<unknown> {
     const run = this.engine
       .run(arn, token, trigger)
       // Nobody awaits a requested run: a fault (storage down) leaves the run as recorded, to be
       // reattempted by the scheduler, and must not become an unhandled rejection.
       .catch(() => "failed" as const)
-      .finally(() => this.deps.schedule.release(arn, this.deps.nodeId).catch(() => undefined))
+      .finally(() => this.deps.schedule.release(arn, holder).catch(() => undefined))
       .finally(() => {
         if (this.runs.get(arn) === run) this.runs.delete(arn);
       });

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { RotationSchedule } from "../ports/rotation-schedule.js";
 import type { RotationService } from "./rotation-service.js";
 
@@ -38,7 +39,8 @@ export class RotationScheduler {
     const due = await schedule.listDue(this.deps.now(), this.deps.batch ?? 100);
     let ran = 0;
     for (const arn of due) {
-      if (!(await schedule.claim(arn, nodeId, this.deps.now(), leaseMs))) continue;
+      const holder = `${nodeId}/${randomUUID()}`;
+      if (!(await schedule.claim(arn, holder, this.deps.now(), leaseMs))) continue;
       try {
         const outcome = await this.deps.rotations.rotateIfDue(arn);
         if (outcome === "rotated" || outcome === "failed") ran++;
@@ -46,7 +48,7 @@ export class RotationScheduler {
       } catch (error) {
         this.deps.onOutcome?.(arn, `error: ${error instanceof Error ? error.name : String(error)}`);
       } finally {
-        await schedule.release(arn, nodeId).catch(() => undefined);
+        await schedule.release(arn, holder).catch(() => undefined);
       }
     }
     return ran;
