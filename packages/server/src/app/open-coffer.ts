@@ -59,7 +59,7 @@ export const databaseFileName = "coffer.db";
 export async function openCoffer(config: CofferConfig, now: () => number = Date.now): Promise<Coffer> {
   const databasePath = join(config.home, databaseFileName);
   // A full disk or I/O fault in the store refuses the request with a retryable 503, not a 500.
-  const store = withStorageFaults(new SqliteStore(databasePath), ["identity"]);
+  const store = withStorageFaults(new SqliteStore(databasePath), ["identity", "rotation"]);
   let keyring: Keyring;
   try {
     keyring = openKeyring({

@@ -287,3 +287,42 @@ test("two RotateSecret calls at once on one secret: one starts, the other is ref
   );
   assert.equal(d.audit.filter((e) => e.event === "RotationSucceeded").length, 1);
 });
+
+test("due work survives a restart: a new process over the same data folder finds and runs it", async () => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { tmpdir } = await import("node:os");
+  const { randomBytes } = await import("node:crypto");
+  const { SqliteStore } = await import("../../storage/sqlite/sqlite-store.js");
+  const dir = mkdtempSync(join(tmpdir(), "coffer-rotation-restart-"));
+  try {
+    const path = join(dir, "coffer.db");
+    const masterKey = randomBytes(32).toString("base64");
+    const first = rotationDomain({
+      store: new SqliteStore(path),
+      masterKey,
+      start: Date.UTC(2026, 0, 1, 12),
+    });
+    await first.writer.create(scope, { name: "db", value: text("v0") });
+    await first.service.rotate(scope, {
+      secretId: "db",
+      rotationLambdaArn: randomPasswordRotatorArn,
+      rotationRules: { automaticallyAfterDays: 1 },
+    });
+    await first.service.settled();
+    const before = await first.value("db");
+    await first.store.close();
+
+    const second = rotationDomain({
+      store: new SqliteStore(path),
+      masterKey,
+      start: Date.UTC(2026, 0, 2, 3),
+    });
+    assert.equal(await second.scheduler.tick(), 1);
+    assert.notEqual(await second.value("db"), before);
+    assert.equal(await second.value("db", { versionStage: "AWSPREVIOUS" }), before);
+    await second.store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
