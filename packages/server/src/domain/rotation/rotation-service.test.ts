@@ -326,3 +326,38 @@ test("due work survives a restart: a new process over the same data folder finds
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("CancelRotateSecret during a run stops it between steps; a cancelled configuration test leaves nothing", async () => {
+  const d = rotationDomain();
+  const created = await d.writer.create(scope, { name: "db", value: text("v0") });
+  d.onStep = async (step) => {
+    if (step === "setSecret") await d.service.cancel(scope, "db");
+  };
+  const rotated = await d.service.rotate(scope, { secretId: "db", rotationLambdaArn: flakyArn });
+  await d.service.settled();
+  assert.deepEqual(
+    d.invoked.map((e) => e.Step),
+    ["createSecret", "setSecret"],
+  );
+  assert.deepEqual(await d.labels("db"), {
+    [created.versionId as string]: ["AWSCURRENT"],
+    [rotated.versionId]: ["AWSPENDING"],
+  });
+  const { secret } = await d.reader.describe(scope, "db");
+  assert.equal(secret.rotation?.run?.outcome, "cancelled");
+  assert.ok(d.audit.some((e) => e.event === "RotationAbandoned"));
+
+  const e = rotationDomain();
+  const first = await e.writer.create(scope, { name: "db", value: text("v0") });
+  e.onStep = async () => {
+    await e.service.cancel(scope, "db");
+  };
+  await e.service.rotate(scope, { secretId: "db", rotationLambdaArn: flakyArn, rotateImmediately: false });
+  await e.service.settled();
+  const state = await e.reader.describe(scope, "db");
+  assert.deepEqual(
+    state.versions.map((v) => v.versionId),
+    [first.versionId],
+  );
+  assert.equal(state.secret.rotation?.enabled, false);
+});

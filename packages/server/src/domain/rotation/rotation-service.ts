@@ -222,13 +222,19 @@ export class RotationService {
             : run,
       };
       const ref = { arn: state.secret.arn, name: state.secret.name };
+      // A configuration test's copy is Coffer's own and goes; otherwise labels stay as they are,
+      // as in AWS: the caller decides what to do with AWSPENDING.
+      const testCopy =
+        run?.outcome === "running" && !run.immediate && pending?.versionId === run.token
+          ? run.token
+          : undefined;
       return {
-        // Labels stay as they are, as in AWS: the caller decides what to do with AWSPENDING.
         edit: {
           secret: { ...state.secret, rotation: next, lastChangedAt: now },
+          removeVersions: testCopy ? [testCopy] : [],
           operation: "CancelRotateSecret",
         },
-        result: pending ? { ...ref, versionId: pending.versionId } : ref,
+        result: pending && !testCopy ? { ...ref, versionId: pending.versionId } : ref,
       };
     });
   }
