@@ -20,6 +20,12 @@ export interface RotationWiring {
   issuer?: RotationCredentialIssuer | undefined;
 }
 
+/**
+ * The wiring itself, or a factory given the opened Coffer and the server's URL (an issuer needs the
+ * identity service and access keys, which exist only once the data folder is open).
+ */
+export type RotationWiringOption = RotationWiring | ((coffer: Coffer, endpoint: string) => RotationWiring);
+
 export interface Rotation {
   service: RotationService;
   scheduler: RotationScheduler;
@@ -35,9 +41,11 @@ const leaseMarginMs = 60_000;
 export function createRotation(
   coffer: Coffer,
   config: Pick<CofferConfig, "rotationCheckIntervalMs" | "rotationStepTimeoutMs">,
-  options: { endpoint: () => string; logger: Logger; wiring?: RotationWiring | undefined },
+  options: { endpoint: () => string; logger: Logger; wiring?: RotationWiringOption | undefined },
 ): Rotation {
   const deps = coffer.secretDeps;
+  const wiring =
+    typeof options.wiring === "function" ? options.wiring(coffer, options.endpoint()) : options.wiring;
   const builtins = new BuiltinRotators({
     reader: coffer.reader,
     writer: coffer.writer,
@@ -47,8 +55,8 @@ export function createRotation(
   const leaseMs = 4 * config.rotationStepTimeoutMs + leaseMarginMs;
   const service = new RotationService({
     secrets: deps,
-    resolver: firstResolver(builtins, options.wiring?.resolver),
-    issuer: options.wiring?.issuer ?? noCredentialIssuer,
+    resolver: firstResolver(builtins, wiring?.resolver),
+    issuer: wiring?.issuer ?? noCredentialIssuer,
     audit: { record: (entry) => coffer.auditLog.append(rotationAuditEvent(entry, coffer.accountId)) },
     endpoint: options.endpoint,
     stepTimeoutMs: config.rotationStepTimeoutMs,

@@ -11,7 +11,7 @@ import { canReadWithAccessControl } from "./change-feed-access.js";
 import { composePipeline } from "./compose-pipeline.js";
 import { listen } from "./listen.js";
 import { type Coffer, openCoffer } from "./open-coffer.js";
-import { createRotation, type Rotation, type RotationWiring } from "./rotation.js";
+import { createRotation, type Rotation, type RotationWiringOption } from "./rotation.js";
 
 export interface RunningServer {
   coffer: Coffer;
@@ -43,7 +43,7 @@ export async function startServer(
      */
     audit?: RequestAudit;
     /** Rotators beyond the built-ins, and the issuer of their credentials (app/rotation.ts). */
-    rotation?: RotationWiring;
+    rotation?: RotationWiringOption;
   } = {},
 ): Promise<RunningServer> {
   // The port first: a start that cannot serve must not create the data folder, the master key or
