@@ -123,7 +123,8 @@ print(json.dumps({
     "unknown": unknown,
     "unknownChangedNothing": after_unknown["RotationLambdaARN"] == "${builtin}" and after_unknown["VersionIdsToStages"] == described["VersionIdsToStages"],
     "cancelled": {k: cancelled.get(k) for k in ("Name", "VersionId")},
-    "afterCancel": [after_cancel["RotationEnabled"], "NextRotationDate" in after_cancel, after_cancel.get("RotationLambdaARN")],
+    "afterCancel": [after_cancel["RotationEnabled"], "NextRotationDate" in after_cancel, "LastRotatedDate" in after_cancel,
+                    after_cancel.get("RotationLambdaARN"), after_cancel.get("RotationRules")],
 }))
 `);
     assert.equal(out.rotated.Name, "rot/db");
@@ -156,7 +157,7 @@ print(json.dumps({
     assert.deepEqual(out.unknown, { code: "ResourceNotFoundException", status: 400 });
     assert.equal(out.unknownChangedNothing, true);
     assert.deepEqual(out.cancelled, { Name: "rot/db", VersionId: null });
-    assert.deepEqual(out.afterCancel, [false, false, builtin]);
+    assert.deepEqual(out.afterCancel, [false, false, false, builtin, { AutomaticallyAfterDays: 30 }]);
 
     // Coffer's own DescribeSecret member (SDKs drop it): how the last run went.
     const described = await raw.call(

@@ -85,7 +85,8 @@ function rotationToWire(rotation: SecretRecord["rotation"]) {
       : undefined,
     ExternalSecretRotationMetadata: rotation?.externalMetadata,
     ExternalSecretRotationRoleArn: rotation?.externalRoleArn,
-    LastRotatedDate: optionalEpochSeconds(rotation?.lastRotatedAt),
+    // AWS: null once rotation is turned off (the rules stay, to show the previous schedule).
+    LastRotatedDate: rotation?.enabled ? optionalEpochSeconds(rotation.lastRotatedAt) : undefined,
     NextRotationDate: rotation?.enabled ? optionalEpochSeconds(rotation.nextRotationAt) : undefined,
   };
 }
