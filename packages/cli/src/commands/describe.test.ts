@@ -44,6 +44,28 @@ describe("coffer describe", () => {
     assert.doesNotMatch(t.stdout.text, /Deleted/);
   });
 
+  it("shows the rotation configuration and dates when rotation was ever configured", async () => {
+    const rotating = {
+      ...described,
+      RotationEnabled: true,
+      RotationLambdaARN: "arn:coffer:rotation:::builtin/random-password",
+      RotationRules: { ScheduleExpression: "rate(10 days)", Duration: "3h" },
+      LastRotatedDate: new Date("2024-05-03T00:00:00Z"),
+      NextRotationDate: new Date("2024-05-13T00:00:00Z"),
+    };
+    const t = testContext({ respond: () => rotating });
+    await runDescribe(t.context, "prod/db", {});
+    const text = t.stdout.text;
+    assert.match(text, /^Rotation: +enabled$/m);
+    assert.match(text, /^Rotation function: +arn:coffer:rotation:::builtin\/random-password$/m);
+    assert.match(text, /^Rotation schedule: +rate\(10 days\) \(window 3h\)$/m);
+    assert.match(text, /^Last rotated: +2024-05-03T00:00:00Z$/m);
+    assert.match(text, /^Next rotation: +2024-05-13T00:00:00Z$/m);
+    const plain = testContext({ respond: () => described });
+    await runDescribe(plain.context, "prod/db", {});
+    assert.doesNotMatch(plain.stdout.text, /Rotation/);
+  });
+
   it("--json prints the raw response without SDK metadata", async () => {
     const t = testContext({ respond: () => described });
     await runDescribe(t.context, "prod/db", { json: true });

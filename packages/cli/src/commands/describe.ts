@@ -33,6 +33,22 @@ export function formatDescription(secret: DescribeSecretResponse): string {
       `${formatDate(secret.DeletedDate)} (pending deletion; \`coffer restore ${secret.Name ?? ""}\` cancels it)`,
     ]);
   }
+  if (secret.RotationEnabled || secret.RotationLambdaARN !== undefined) {
+    const rules = secret.RotationRules;
+    const schedule =
+      rules?.ScheduleExpression ??
+      (rules?.AutomaticallyAfterDays !== undefined ? `every ${rules.AutomaticallyAfterDays} days` : "-");
+    fields.push(
+      ["Rotation", secret.RotationEnabled ? "enabled" : "disabled"],
+      ["Rotation function", secret.RotationLambdaARN ?? "-"],
+      [
+        "Rotation schedule",
+        rules?.Duration !== undefined ? `${schedule} (window ${rules.Duration})` : schedule,
+      ],
+      ["Last rotated", formatDate(secret.LastRotatedDate)],
+      ["Next rotation", formatDate(secret.NextRotationDate)],
+    );
+  }
   const tags = secret.Tags ?? [];
   const versions = Object.entries(secret.VersionIdsToStages ?? {});
   return [

@@ -1,6 +1,7 @@
 import type { AuditReader } from "../audit/audit-reader.js";
 import { createSigV4Verifier } from "../auth/sigv4/index.js";
 import { AccessReview } from "../domain/access/access-review.js";
+import type { RotationService } from "../domain/rotation/rotation-service.js";
 import type { Logger } from "../log/logger.js";
 import { createAdminApi } from "../operations/admin/admin-api.js";
 import { createSecretsManagerApi } from "../operations/secrets-manager-api.js";
@@ -18,7 +19,12 @@ export const maxBodyBytes = 256 * 1024;
 export function composePipeline(
   coffer: Coffer,
   logger: Logger,
-  options: { auditReader: AuditReader; audit?: RequestAudit | undefined; now?: () => number },
+  options: {
+    auditReader: AuditReader;
+    audit?: RequestAudit | undefined;
+    now?: () => number;
+    rotation?: RotationService | undefined;
+  },
 ): RequestPipeline {
   const now = options.now ?? Date.now;
   return createRequestPipeline({
@@ -34,6 +40,7 @@ export function composePipeline(
         now,
       }),
       audit: options.auditReader,
+      rotation: options.rotation,
     },
     verifier: createSigV4Verifier({ service: "secretsmanager" }),
     accessKeys: coffer.accessKeys,

@@ -43,6 +43,8 @@ export interface Coffer {
   /** What the read model follows (docs/adr/0008): every change, in this process and outside it. */
   invalidations: LocalSecretInvalidations;
   readModel: SecretReadModel;
+  /** What the secrets domain runs on (the rotation engine commits through the same store and seal). */
+  secretDeps: SecretDomainDeps;
   accountId: string;
   /** What start-up found missing from the audit trail, when the operator acknowledged it; shown once. */
   acknowledgedAuditGap: string | undefined;
@@ -57,7 +59,7 @@ export const databaseFileName = "coffer.db";
 export async function openCoffer(config: CofferConfig, now: () => number = Date.now): Promise<Coffer> {
   const databasePath = join(config.home, databaseFileName);
   // A full disk or I/O fault in the store refuses the request with a retryable 503, not a 500.
-  const store = withStorageFaults(new SqliteStore(databasePath), ["identity"]);
+  const store = withStorageFaults(new SqliteStore(databasePath), ["identity", "rotation"]);
   let keyring: Keyring;
   try {
     keyring = openKeyring({
@@ -170,6 +172,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     changes,
     invalidations,
     readModel,
+    secretDeps: deps,
     accountId,
     generatedAdminKey,
     acknowledgedAuditGap,

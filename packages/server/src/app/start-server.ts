@@ -11,9 +11,11 @@ import { canReadWithAccessControl } from "./change-feed-access.js";
 import { composePipeline } from "./compose-pipeline.js";
 import { listen } from "./listen.js";
 import { type Coffer, openCoffer } from "./open-coffer.js";
+import { createRotation, type Rotation, type RotationWiringOption } from "./rotation.js";
 
 export interface RunningServer {
   coffer: Coffer;
+  rotation: Rotation;
   url: string;
   port: number;
   logger: Logger;
@@ -40,6 +42,8 @@ export async function startServer(
      * programmatic, never reachable from configuration — no environment variable turns auditing off.
      */
     audit?: RequestAudit;
+    /** Rotators beyond the built-ins, and the issuer of their credentials (app/rotation.ts). */
+    rotation?: RotationWiringOption;
   } = {},
 ): Promise<RunningServer> {
   // The port first: a start that cannot serve must not create the data folder, the master key or
@@ -91,7 +95,20 @@ export async function startServer(
   const stopWatchingAudit = coffer.auditLog.onHealthChange((health) => {
     if (!health.ok) changeFeed.endStreams();
   });
-  const pipeline = composePipeline(coffer, logger, { auditReader, audit: options.audit, now });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${hostForUrl}:${port}`;
+  const rotation: Rotation = createRotation(coffer, config, {
+    endpoint: () => url,
+    logger,
+    wiring: options.rotation,
+  });
+  const pipeline = composePipeline(coffer, logger, {
+    auditReader,
+    audit: options.audit,
+    now,
+    rotation: rotation.service,
+  });
   const handler = createRequestHandler({
     pipeline,
     changeFeed,
@@ -99,7 +116,6 @@ export async function startServer(
   });
   dispatch = handler;
   for (const [request, response] of early.splice(0)) handler(request, response);
-  const port = (server.address() as AddressInfo).port;
 
   const purge = async () => {
     try {
@@ -112,15 +128,17 @@ export async function startServer(
   await purge();
   const purgeTimer = setInterval(purge, config.purgeIntervalMs);
   purgeTimer.unref();
+  rotation.start();
 
-  const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
   return {
     coffer,
-    url: `http://${hostForUrl}:${port}`,
+    rotation,
+    url,
     port,
     logger,
     close: async () => {
       clearInterval(purgeTimer);
+      await rotation.stop();
       stopWatchingAudit();
       // Change feed streams never end by themselves: end them, or close() would wait for them.
       changeFeed.close();

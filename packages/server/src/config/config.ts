@@ -21,6 +21,10 @@ export interface CofferConfig {
   previousMasterKeysBase64: string[];
   logLevel: LogLevel;
   purgeIntervalMs: number;
+  /** How often the rotation scheduler looks for due rotations (COFFER_ROTATION_CHECK_INTERVAL_SECONDS). */
+  rotationCheckIntervalMs: number;
+  /** Each rotation step's time budget (COFFER_ROTATION_STEP_TIMEOUT_SECONDS). */
+  rotationStepTimeoutMs: number;
   /** How often audit events are flushed to disk; 0 flushes each batch before it is answered. */
   auditFsyncIntervalMs: number;
   /** How long a client may take to send a whole request (headers and body) before it is cut off. */
@@ -104,6 +108,18 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     logLevel,
     purgeIntervalMs:
       parsePositiveInt(env.COFFER_PURGE_INTERVAL_SECONDS, "COFFER_PURGE_INTERVAL_SECONDS", 60) * 1000,
+    rotationCheckIntervalMs:
+      parsePositiveInt(
+        env.COFFER_ROTATION_CHECK_INTERVAL_SECONDS,
+        "COFFER_ROTATION_CHECK_INTERVAL_SECONDS",
+        60,
+      ) * 1000,
+    rotationStepTimeoutMs:
+      parsePositiveInt(
+        env.COFFER_ROTATION_STEP_TIMEOUT_SECONDS,
+        "COFFER_ROTATION_STEP_TIMEOUT_SECONDS",
+        300,
+      ) * 1000,
     auditFsyncIntervalMs: parseNonNegativeInt(env.COFFER_AUDIT_FSYNC_MS, "COFFER_AUDIT_FSYNC_MS", 100),
     requestTimeoutMs:
       parsePositiveInt(env.COFFER_REQUEST_TIMEOUT_SECONDS, "COFFER_REQUEST_TIMEOUT_SECONDS", 60) * 1000,

@@ -349,9 +349,9 @@ describe("the aws CLI against a real Coffer server", { skip }, () => {
         { message: /Invalid name\. Must be a valid name containing alphanumeric characters/ },
       );
     });
-    test("InvalidRequestException for an operation not built yet", async () => {
+    test("InvalidRequestException for rotate-secret with no rotation function configured", async () => {
       await awsFails("rotate-secret", ["--secret-id", "cli-binary"], "InvalidRequestException", {
-        message: /not supported by this Coffer server yet/,
+        message: /doesn't already have a Lambda function ARN configured/,
       });
     });
     test("ValidationException for MaxResults out of the model's range", async () => {

@@ -299,12 +299,12 @@ emit({
       assertError(outcomes.badName, "ValidationException", 400, /^Invalid name\. Must be a valid name/));
     test("InvalidRequestException for a read of a deleted secret", () =>
       assertError(outcomes.deletedRead, "InvalidRequestException", 400, /marked for deletion/));
-    test("InvalidRequestException for RotateSecret, not supported yet", () =>
+    test("InvalidRequestException for RotateSecret with no rotation function configured", () =>
       assertError(
         outcomes.rotate,
         "InvalidRequestException",
         400,
-        /not supported by this Coffer server yet/,
+        /doesn't already have a Lambda function ARN configured/,
       ));
     test("ValidationException for MaxResults=1000 with client-side validation off", () =>
       assertError(outcomes.validation, "ValidationException", 400, /maxResults/i));

@@ -32,8 +32,6 @@ const somePolicy = {
   ],
 };
 const notBuiltYet = new Set([
-  "CancelRotateSecret",
-  "RotateSecret",
   "ReplicateSecretToRegions",
   "RemoveRegionsFromReplication",
   "StopReplicationToReplica",

@@ -354,11 +354,11 @@ describe("the seed workflow through @aws-sdk/client-secrets-manager", () => {
     assert.doesNotMatch(RandomPassword ?? "", /[abc]/);
   });
 
-  test("operations not built yet answer a clear error", async () => {
+  test("RotateSecret with no rotation function configured answers AWS's error", async () => {
     await rejectsWith(
       client.send(new RotateSecretCommand({ SecretId: "labels" })),
       "InvalidRequestException",
-      /not supported by this Coffer server yet/,
+      /doesn't already have a Lambda function ARN configured/,
     );
   });
 });

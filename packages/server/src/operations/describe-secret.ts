@@ -1,9 +1,13 @@
-import { compact, secretMetadataToWire, versionsToStagesWire } from "./wire.js";
+import { compact, rotationStatusToWire, secretMetadataToWire, versionsToStagesWire } from "./wire.js";
 import { typedOperation, type WireInput } from "./wire-types.js";
 
 export const describeSecret = typedOperation<WireInput<"DescribeSecret">>(
   async (input, { scope }, { reader }) => {
     const { secret, versions } = await reader.describe(scope, input.SecretId);
-    return compact({ ...secretMetadataToWire(secret), VersionIdsToStages: versionsToStagesWire(versions) });
+    return compact({
+      ...secretMetadataToWire(secret),
+      VersionIdsToStages: versionsToStagesWire(versions),
+      CofferRotationStatus: rotationStatusToWire(secret.rotation),
+    });
   },
 );

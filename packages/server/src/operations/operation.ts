@@ -1,6 +1,7 @@
 import type { AuditReader } from "../audit/audit-reader.js";
 import type { AccessReview } from "../domain/access/access-review.js";
 import type { IdentityService } from "../domain/identity/identity-service.js";
+import type { RotationService } from "../domain/rotation/rotation-service.js";
 import type { RequestScope } from "../domain/secrets/deps.js";
 import type { SecretReader } from "../domain/secrets/secret-reader.js";
 import type { SecretWriter } from "../domain/secrets/secret-writer.js";
@@ -26,6 +27,8 @@ export interface OperationServices {
   review: AccessReview;
   /** The audit trail, for the `coffer.*Audit*` operations. */
   audit: AuditReader;
+  /** RotateSecret and CancelRotateSecret; absent where rotation is not wired (they answer so). */
+  rotation?: RotationService | undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { batchGetSecretValue } from "./batch-get-secret-value.js";
+import { cancelRotateSecret } from "./cancel-rotate-secret.js";
 import { createSecret } from "./create-secret.js";
 import { deleteSecret } from "./delete-secret.js";
 import { describeSecret } from "./describe-secret.js";
@@ -16,17 +17,17 @@ import {
   validateResourcePolicy,
 } from "./resource-policy.js";
 import { restoreSecret } from "./restore-secret.js";
+import { rotateSecret } from "./rotate-secret.js";
 import { tagResource, untagResource } from "./tag-resource.js";
 import { updateSecret } from "./update-secret.js";
 import { updateSecretVersionStage } from "./update-secret-version-stage.js";
 
-const rotation = "rotation";
 const replication = "replication";
 
 /** Every operation of the service model, by its `X-Amz-Target` name. */
 export const operations: Readonly<Record<string, Operation>> = {
   BatchGetSecretValue: batchGetSecretValue,
-  CancelRotateSecret: notBuiltYet("CancelRotateSecret", rotation),
+  CancelRotateSecret: cancelRotateSecret,
   CreateSecret: createSecret,
   DeleteResourcePolicy: deleteResourcePolicy,
   DeleteSecret: deleteSecret,
@@ -41,7 +42,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   RemoveRegionsFromReplication: notBuiltYet("RemoveRegionsFromReplication", replication),
   ReplicateSecretToRegions: notBuiltYet("ReplicateSecretToRegions", replication),
   RestoreSecret: restoreSecret,
-  RotateSecret: notBuiltYet("RotateSecret", rotation),
+  RotateSecret: rotateSecret,
   StopReplicationToReplica: notBuiltYet("StopReplicationToReplica", replication),
   TagResource: tagResource,
   UntagResource: untagResource,

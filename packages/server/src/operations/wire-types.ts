@@ -33,6 +33,7 @@ type SdkInput<Name extends string> = `${Name}Request` extends keyof SecretsManag
 
 interface SecretsManagerTypes {
   BatchGetSecretValueRequest: SecretsManager.BatchGetSecretValueRequest;
+  CancelRotateSecretRequest: SecretsManager.CancelRotateSecretRequest;
   CreateSecretRequest: SecretsManager.CreateSecretRequest;
   DeleteResourcePolicyRequest: SecretsManager.DeleteResourcePolicyRequest;
   DeleteSecretRequest: SecretsManager.DeleteSecretRequest;
@@ -45,6 +46,7 @@ interface SecretsManagerTypes {
   PutResourcePolicyRequest: SecretsManager.PutResourcePolicyRequest;
   PutSecretValueRequest: SecretsManager.PutSecretValueRequest;
   RestoreSecretRequest: SecretsManager.RestoreSecretRequest;
+  RotateSecretRequest: SecretsManager.RotateSecretRequest;
   TagResourceRequest: SecretsManager.TagResourceRequest;
   UntagResourceRequest: SecretsManager.UntagResourceRequest;
   UpdateSecretRequest: SecretsManager.UpdateSecretRequest;

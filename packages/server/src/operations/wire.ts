@@ -71,6 +71,7 @@ export function secretMetadataToWire(secret: SecretRecord) {
     Type: secret.type,
     Description: secret.description,
     KmsKeyId: secret.kmsKeyId,
+    ...rotationToWire(secret.rotation),
     LastChangedDate: epochSeconds(secret.lastChangedAt),
     LastAccessedDate: optionalEpochSeconds(secret.lastAccessedAt),
     DeletedDate: optionalEpochSeconds(secret.deletedAt),
@@ -91,6 +92,46 @@ export function versionsToStagesWire(
     any = true;
   }
   return any ? map : undefined;
+}
+
+/** DescribeSecret's and ListSecrets' rotation members (unset ones are dropped by `compact`). */
+function rotationToWire(rotation: SecretRecord["rotation"]) {
+  const rules = rotation?.rules;
+  return {
+    // AWS sends RotationEnabled only once rotation was configured (false again after a cancel).
+    RotationEnabled: rotation?.enabled,
+    RotationLambdaARN: rotation?.lambdaArn,
+    RotationRules: rules
+      ? compact({
+          AutomaticallyAfterDays: rules.automaticallyAfterDays,
+          Duration: rules.duration,
+          ScheduleExpression: rules.scheduleExpression,
+        })
+      : undefined,
+    ExternalSecretRotationMetadata: rotation?.externalMetadata,
+    ExternalSecretRotationRoleArn: rotation?.externalRoleArn,
+    // AWS: null once rotation is turned off (the rules stay, to show the previous schedule).
+    LastRotatedDate: rotation?.enabled ? optionalEpochSeconds(rotation.lastRotatedAt) : undefined,
+    NextRotationDate: rotation?.enabled ? optionalEpochSeconds(rotation.nextRotationAt) : undefined,
+  };
+}
+
+/**
+ * Coffer's own member (AWS has none): how the last rotation run went, so a user sees a failing
+ * step without reading the audit trail. DescribeSecret only; SDKs ignore members they don't model.
+ */
+export function rotationStatusToWire(rotation: SecretRecord["rotation"]) {
+  const run = rotation?.run;
+  if (!run) return undefined;
+  return compact({
+    ClientRequestToken: run.token,
+    RotateImmediately: run.immediate,
+    Step: run.step,
+    Status: run.outcome,
+    Message: run.message,
+    StartedDate: epochSeconds(run.startedAt),
+    Date: epochSeconds(run.at),
+  });
 }
 
 /** A GetSecretValue answer, also one entry of BatchGetSecretValue. */

@@ -28,10 +28,13 @@ export function stageMapOf(versions: ReadonlyArray<Pick<VersionMeta, "versionId"
 /** Canonical bytes: a JSON array in fixed order, so no two different inputs share an encoding. */
 function bindingMessage(secret: SecretRecord, stages: StageMap): Buffer {
   const sorted = [...stages].sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0));
-  // Columns added after ADR 0006 (schema v6: `type`) follow as tagged pairs, and only when set, so
-  // a row sealed before they existed keeps exactly the bytes it was sealed over.
-  const later: Array<[string, string]> = [];
+  // Columns added after ADR 0006 (schema v6: `type`, v7: `rotation`) follow as tagged pairs, and
+  // only when set, so a row sealed before they existed keeps exactly the bytes it was sealed over.
+  // The rotation settings name the code that runs with the secret's credentials, so a database
+  // edit must not steer them.
+  const later: Array<[string, unknown]> = [];
   if (secret.type !== undefined) later.push(["type", secret.type]);
+  if (secret.rotation !== undefined) later.push(["rotation", rotationForSeal(secret.rotation)]);
   return Buffer.from(
     JSON.stringify([
       BINDING_LABEL,
@@ -52,6 +55,31 @@ function bindingMessage(secret: SecretRecord, stages: StageMap): Buffer {
     ]),
     "utf8",
   );
+}
+
+function rotationForSeal(r: NonNullable<SecretRecord["rotation"]>) {
+  return [
+    r.enabled,
+    r.lambdaArn ?? null,
+    r.rules?.automaticallyAfterDays ?? null,
+    r.rules?.scheduleExpression ?? null,
+    r.rules?.duration ?? null,
+    r.lastRotatedAt ?? null,
+    r.nextRotationAt ?? null,
+    (r.externalMetadata ?? []).map((m) => [m.Key, m.Value]),
+    r.externalRoleArn ?? null,
+    r.run
+      ? [
+          r.run.token,
+          r.run.immediate,
+          r.run.step,
+          r.run.outcome,
+          r.run.message ?? null,
+          r.run.startedAt,
+          r.run.at,
+        ]
+      : null,
+  ];
 }
 
 /** The record with a fresh seal over it and the stage map its versions will have after the commit. */

@@ -23,7 +23,10 @@ export type ChangeOperation =
   | "PutResourcePolicy"
   | "DeleteResourcePolicy"
   /** The recovery window of a deleted secret ended and the sweep removed it. */
-  | "Purge";
+  | "Purge"
+  /** Rotation configured, a rotation's label moved, or rotation turned off (domain/rotation). */
+  | "RotateSecret"
+  | "CancelRotateSecret";
 
 /** What the writer reports. */
 export interface ChangeNotice {

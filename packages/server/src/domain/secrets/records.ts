@@ -35,12 +35,53 @@ export interface SecretRecord {
    * before ADR 0006 that the start-up re-seal has not (or could not) cover. A value read checks it.
    */
   seal: MetadataSeal | undefined;
+  /** Rotation configuration and the rotation in flight (domain/rotation); absent: never configured. */
+  rotation?: SecretRotation | undefined;
+}
+
+/** RotationRules as RotateSecret takes them (validated by domain/rotation/schedule.ts). */
+export interface RotationRules {
+  automaticallyAfterDays?: number | undefined;
+  scheduleExpression?: string | undefined;
+  duration?: string | undefined;
+}
+
+/** The last (or current) rotation run: which version it makes, which step ran last, how it went. */
+export interface RotationRun {
+  /** The ClientRequestToken: the id of the version this rotation makes AWSPENDING. */
+  token: string;
+  /** `true`: the four steps; `false`: the configuration test only (RotateImmediately=false). */
+  immediate: boolean;
+  /** The step that ran last (or `start`, before any). */
+  step: string;
+  outcome: "running" | "succeeded" | "failed" | "cancelled";
+  /** Why a step failed, as the rotator said it (never a secret value). */
+  message?: string | undefined;
+  startedAt: number;
+  at: number;
+}
+
+/** What a secret keeps about its rotation; sealed with the row (ADR 0006). Times are epoch ms. */
+export interface SecretRotation {
+  enabled: boolean;
+  lambdaArn?: string | undefined;
+  rules?: RotationRules | undefined;
+  lastRotatedAt?: number | undefined;
+  nextRotationAt?: number | undefined;
+  externalMetadata?: Array<{ Key: string; Value: string }> | undefined;
+  externalRoleArn?: string | undefined;
+  run?: RotationRun | undefined;
 }
 
 /** Which version holds each staging label, as stored beside the versions; sorted by label. */
 export type StageMap = Array<{ stage: string; versionId: string }>;
 
-export type ValueKind = "string" | "binary";
+/**
+ * `none`: the empty version RotateSecret makes for the rotation's token before createSecret runs
+ * (AWS does the same: the rotation function finds its token among the versions, then fills it with
+ * PutSecretValue). It seals zero bytes and reads as "can't find the specified secret value".
+ */
+export type ValueKind = "string" | "binary" | "none";
 
 /** A version without its value: what listings and label moves need. */
 export interface VersionMeta {

@@ -117,7 +117,12 @@ export class SecretReader {
     if (snapshot) verifySecret(this.deps.envelope, snapshot.secret, snapshot.stages);
     const version = snapshot?.version;
     if (snapshot && version) verifyVersionStages(version, snapshot.stages);
-    if (!snapshot || !version || (versionStage !== undefined && !version.stages.includes(versionStage))) {
+    if (
+      !snapshot ||
+      !version ||
+      version.value.kind === "none" || // a rotation's version its createSecret has not filled yet
+      (versionStage !== undefined && !version.stages.includes(versionStage))
+    ) {
       const what =
         versionId !== undefined
           ? `VersionId: ${versionId}${versionStage !== undefined ? ` and staging label: ${versionStage}` : ""}`

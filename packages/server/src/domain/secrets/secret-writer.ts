@@ -151,6 +151,11 @@ export class SecretWriter {
         stages.push(CURRENT);
       }
       const existing = state.versions.find((v) => v.versionId === versionId);
+      if (existing && (await this.isEmptyVersion(state, versionId))) {
+        // The version RotateSecret made for this token: the rotation function's createSecret fills it.
+        await this.addVersion(state, versionId, input.value, stages, "PutSecretValue", true);
+        return { arn: state.secret.arn, name: state.secret.name, versionId, stages };
+      }
       if (existing) {
         await this.assertIdempotentRetry(state, versionId, input.value);
         return { arn: state.secret.arn, name: state.secret.name, versionId, stages: existing.stages };
@@ -401,6 +406,7 @@ export class SecretWriter {
     value: SecretValue,
     stages: string[],
     operation: ChangeOperation,
+    fillsEmpty = false,
   ) {
     const now = this.deps.now();
     const version = this.newVersion(state.secret, versionId, value, []);
@@ -412,6 +418,8 @@ export class SecretWriter {
       ...otherRestage.find((r) => r.versionId === v.versionId),
     }));
     const removeVersions = versionsToPrune([...after, { ...version, stages: newStages }], now);
+    // Filling an empty version replaces its row (same id) in the same commit.
+    if (fillsEmpty) removeVersions.push(versionId);
     await this.commit(state.versions, {
       kind: "update",
       secret: { ...state.secret, lastChangedAt: now, revision: state.secret.revision + 1 },
@@ -476,6 +484,11 @@ export class SecretWriter {
     const stored = await this.deps.store.readVersion(state.secret.arn, { versionId });
     if (!stored) return false;
     return sameValue(openValue(this.deps.envelope, state.secret.arn, versionId, stored.value), value);
+  }
+
+  private async isEmptyVersion(state: SecretState, versionId: string): Promise<boolean> {
+    const stored = await this.deps.store.readVersion(state.secret.arn, { versionId });
+    return stored?.value.kind === "none";
   }
 
   private async assertIdempotentRetry(state: SecretState, versionId: string, value: SecretValue) {

@@ -247,6 +247,22 @@ const migrations: ReadonlyArray<Migration> = [
     sql: "ALTER TABLE secrets ADD COLUMN type TEXT;",
   },
   {
+    // Rotation (issue 10): the configuration and the run in flight as one JSON column, sealed with
+    // the row; the next due date beside it for the scheduler's index; and the leases by which one
+    // node of several sharing the store claims a due rotation.
+    version: 7,
+    sql: `
+      ALTER TABLE secrets ADD COLUMN rotation TEXT;
+      ALTER TABLE secrets ADD COLUMN next_rotation_at INTEGER;
+      CREATE INDEX secrets_by_next_rotation ON secrets (next_rotation_at) WHERE next_rotation_at IS NOT NULL;
+      CREATE TABLE rotation_leases (
+        arn TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
     // ListSecrets' `description` and `all` filters match words, as AWS's do (`searchWords`): the
     // lowercased rows of `secret_terms` (role 2) become one row per word of the text instead of the
     // whole text. The exact rows of tag keys and values (role 1) are unchanged; all rows are rebuilt

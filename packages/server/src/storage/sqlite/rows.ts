@@ -1,5 +1,6 @@
 import type {
   SecretRecord,
+  SecretRotation,
   Tag,
   ValueKind,
   VersionMeta,
@@ -27,6 +28,10 @@ export interface SecretRow {
   seal_mac: Buffer | null;
   /** The secret's `Type` (CreateSecret/UpdateSecret), schema v6; NULL when never set. */
   type: string | null;
+  /** JSON of {@link SecretRotation}; NULL when rotation was never configured (schema v7). */
+  rotation: string | null;
+  /** `rotation.nextRotationAt` while rotation is enabled: what the scheduler's index reads. */
+  next_rotation_at: number | null;
 }
 
 export interface VersionMetaRow {
@@ -67,6 +72,9 @@ export function toSecretRecord(row: SecretRow): SecretRecord {
       typeof row.seal_kek_id === "string" && Buffer.isBuffer(row.seal_mac)
         ? { kekId: row.seal_kek_id, mac: row.seal_mac }
         : undefined,
+    ...(row.rotation !== null && row.rotation !== undefined
+      ? { rotation: JSON.parse(row.rotation) as SecretRotation }
+      : {}),
   };
 }
 
@@ -110,5 +118,7 @@ export function secretParams(secret: SecretRecord) {
     seal_kek_id: secret.seal?.kekId ?? null,
     seal_mac: secret.seal?.mac ?? null,
     type: secret.type ?? null,
+    rotation: secret.rotation === undefined ? null : JSON.stringify(secret.rotation),
+    next_rotation_at: secret.rotation?.enabled ? (secret.rotation.nextRotationAt ?? null) : null,
   };
 }

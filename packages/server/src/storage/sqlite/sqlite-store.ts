@@ -16,6 +16,7 @@ import {
 } from "../../domain/ports/secret-store.js";
 import type { SecretRecord, SecretState, StageMap, VersionRecord } from "../../domain/secrets/records.js";
 import { migrate } from "./migrations.js";
+import { SqliteRotationSchedule } from "./rotation-schedule.js";
 import {
   type SecretRow,
   secretParams,
@@ -91,6 +92,8 @@ export class SqliteStore implements SecretStore, SettingsStore {
   private touchFlush: NodeJS.Immediate | undefined;
   private readonly db: Database.Database;
   readonly identity: SqliteIdentityStore;
+  /** Due rotations and the leases that claim them (domain/ports/rotation-schedule.ts). */
+  readonly rotation: SqliteRotationSchedule;
   private readonly statements;
 
   private readonly listPlan: ListPlanLimits;
@@ -115,6 +118,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
     migrate(this.db);
     this.statements = this.prepare();
     this.identity = new SqliteIdentityStore(this.db);
+    this.rotation = new SqliteRotationSchedule(this.db);
   }
 
   private prepare() {
@@ -152,15 +156,18 @@ export class SqliteStore implements SecretStore, SettingsStore {
       ),
       insertSecret: db.prepare(
         `INSERT INTO secrets (arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
-           last_accessed_at, deleted_at, deletion_date, revision, resource_policy, seal_kek_id, seal_mac, type)
+           last_accessed_at, deleted_at, deletion_date, revision, resource_policy, seal_kek_id, seal_mac, type,
+           rotation, next_rotation_at)
          VALUES (@arn, @region, @name, @description, @kms_key_id, @tags, @created_at, @last_changed_at,
-           @last_accessed_at, @deleted_at, @deletion_date, @revision, @resource_policy, @seal_kek_id, @seal_mac, @type)`,
+           @last_accessed_at, @deleted_at, @deletion_date, @revision, @resource_policy, @seal_kek_id, @seal_mac,
+           @type, @rotation, @next_rotation_at)`,
       ),
       updateSecret: db.prepare(
         `UPDATE secrets SET description = @description, kms_key_id = @kms_key_id, tags = @tags,
            last_changed_at = @last_changed_at, last_accessed_at = @last_accessed_at, deleted_at = @deleted_at,
            deletion_date = @deletion_date, revision = @revision,
-           resource_policy = @resource_policy, seal_kek_id = @seal_kek_id, seal_mac = @seal_mac, type = @type
+           resource_policy = @resource_policy, seal_kek_id = @seal_kek_id, seal_mac = @seal_mac, type = @type,
+           rotation = @rotation, next_rotation_at = @next_rotation_at
          WHERE arn = @arn AND revision = @expected_revision`,
       ),
       insertVersion: db.prepare(

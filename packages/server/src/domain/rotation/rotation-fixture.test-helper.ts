@@ -1,0 +1,121 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import { createEnvelope } from "../../crypto/envelope.js";
+import { openKeyring } from "../../crypto/keyring.js";
+import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { randomArnSuffix } from "../secrets/arn.js";
+import type { SecretDomainDeps } from "../secrets/deps.js";
+import { SecretReader } from "../secrets/secret-reader.js";
+import { SecretWriter } from "../secrets/secret-writer.js";
+import { BuiltinRotators } from "./builtin-rotators.js";
+import { firstResolver, noCredentialIssuer } from "./resolvers.js";
+import type { RotationAuditEntry } from "./rotation-audit.js";
+import { RotationService } from "./rotation-service.js";
+import type { RotationStep, RotationStepEvent, Rotator } from "./rotator.js";
+import { RotationStepError } from "./rotator.js";
+import { RotationScheduler } from "./scheduler.js";
+
+export const scope = { region: "us-east-1" };
+export const hour = 3_600_000;
+export const day = 24 * hour;
+export const text = (s: string) => ({ kind: "string" as const, bytes: Buffer.from(s) });
+
+/** A rotator AWS-style that fails the steps named in `failing` (with a message). */
+export const flakyArn = "arn:aws:lambda:us-east-1:123456789012:function:flaky";
+
+/**
+ * The rotation domain over an in-memory store with a clock the test moves: the built-in
+ * random-password rotator, plus `flakyArn`, which delegates to it but fails the steps in `failing`.
+ */
+export function rotationDomain(options: { start?: number; store?: SqliteStore; masterKey?: string } = {}) {
+  let now = options.start ?? Date.UTC(2026, 0, 1, 12);
+  const store = options.store ?? new SqliteStore(":memory:");
+  const keyring = openKeyring({
+    home: "/nonexistent",
+    masterKeyBase64: options.masterKey ?? randomBytes(32).toString("base64"),
+  });
+  const secrets: SecretDomainDeps = {
+    store,
+    envelope: createEnvelope(keyring),
+    accountId: "123456789012",
+    now: () => now,
+    newVersionId: randomUUID,
+    newArnSuffix: randomArnSuffix,
+  };
+  const reader = new SecretReader(secrets);
+  const writer = new SecretWriter(secrets);
+  const builtins = new BuiltinRotators({
+    reader,
+    writer,
+    metadataOf: async (arn) => (await store.findRecordByArn(arn))?.rotation?.externalMetadata ?? [],
+  });
+  const failing = new Set<RotationStep>();
+  const hooks: { onStep?: ((step: RotationStep) => Promise<unknown>) | undefined } = {};
+  const invoked: RotationStepEvent[] = [];
+  const flaky: Rotator = {
+    description: "flaky test rotator",
+    async invoke(event, context) {
+      invoked.push(event);
+      await hooks.onStep?.(event.Step);
+      if (failing.has(event.Step)) throw new RotationStepError(event.Step, `${event.Step} failed on purpose`);
+      const builtin = builtins.resolve("arn:coffer:rotation:::builtin/random-password");
+      await builtin?.invoke(event, context);
+    },
+  };
+  const audit: RotationAuditEntry[] = [];
+  const nodeId = `node-${randomUUID()}`;
+  const service = new RotationService({
+    secrets,
+    resolver: firstResolver(builtins, { resolve: (arn) => (arn === flakyArn ? flaky : undefined) }),
+    issuer: noCredentialIssuer,
+    audit: {
+      record: async (entry) => {
+        audit.push(entry);
+      },
+    },
+    endpoint: () => "http://127.0.0.1:1",
+    stepTimeoutMs: 60_000,
+    schedule: store.rotation,
+    nodeId,
+    leaseMs: 10 * 60_000,
+  });
+  const scheduler = new RotationScheduler({
+    schedule: store.rotation,
+    rotations: service,
+    now: () => now,
+    nodeId,
+    leaseMs: 10 * 60_000,
+  });
+  return {
+    /** Called as each step of the flaky rotator starts (property tests check invariants there). */
+    set onStep(hook: ((step: RotationStep) => Promise<unknown>) | undefined) {
+      hooks.onStep = hook;
+    },
+    store,
+    secrets,
+    reader,
+    writer,
+    service,
+    scheduler,
+    failing,
+    invoked,
+    audit,
+    now: () => now,
+    setNow: (t: number) => {
+      now = t;
+    },
+    advance: (ms: number) => {
+      now += ms;
+    },
+    /** Labels by version id (versions with labels only). */
+    async labels(secretId: string) {
+      const state = await reader.describe(scope, secretId);
+      return Object.fromEntries(
+        state.versions.filter((v) => v.stages.length > 0).map((v) => [v.versionId, [...v.stages].sort()]),
+      );
+    },
+    async value(secretId: string, selector: { versionStage?: string; versionId?: string } = {}) {
+      const read = await reader.getValue(scope, { secretId, ...selector });
+      return read.value.bytes.toString("utf8");
+    },
+  };
+}
