@@ -10,7 +10,7 @@ import { rotationDomain, scope, text } from "../../domain/rotation/rotation-fixt
 import { migrate } from "./migrations.js";
 import { SqliteStore } from "./sqlite-store.js";
 
-/** A v5 data folder holding sealed rows the domain wrote: copied row by row from today's store. */
+/** A v6 data folder holding sealed rows the domain wrote: copied row by row from today's store. */
 async function v5Folder(path: string, masterKey: string) {
   const source = rotationDomain({ masterKey });
   await source.writer.create(scope, { name: "prod/db", value: text('{"password":"one"}') });
@@ -21,7 +21,7 @@ async function v5Folder(path: string, masterKey: string) {
     raw.prepare(`SELECT * FROM ${table}`).all() as Array<Record<string, unknown>>;
   const old = new Database(path);
   old.pragma("foreign_keys = ON");
-  migrate(old, 5);
+  migrate(old, 6);
   const insert = (table: string, row: Record<string, unknown>) => {
     const columns = Object.keys(row);
     old
@@ -41,7 +41,7 @@ async function v5Folder(path: string, masterKey: string) {
   await source.store.close();
 }
 
-test("schema v7 upgrades a v5 data folder: old seals still verify, rotation state is stored and sealed", async () => {
+test("schema v7 upgrades a v6 data folder: old seals still verify, rotation state is stored and sealed", async () => {
   const dir = mkdtempSync(join(tmpdir(), "coffer-v7-"));
   try {
     const path = join(dir, "coffer.db");
