@@ -3,8 +3,8 @@ import type { Envelope } from "../crypto/envelope.js";
 import { Authorizer } from "../domain/access/authorizer.js";
 import { IdentityService } from "../domain/identity/identity-service.js";
 import { administeringActions, type PolicyDocument } from "../domain/identity/lockout-guard.js";
-import { assertKnownActions, parsePolicy } from "../domain/policy/index.js";
 import type { RotationCredentialVault } from "../domain/identity/rotation-credentials.js";
+import { assertKnownActions, parsePolicy } from "../domain/policy/index.js";
 import type { IdentityStore } from "../domain/ports/identity-store.js";
 
 /** Access keys, the policy evaluator and the identity service over one store: the server's and `coffer admin recover`'s. */

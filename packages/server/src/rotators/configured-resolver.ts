@@ -38,7 +38,12 @@ export class ConfiguredRotatorResolver implements RotatorResolver {
 
 function rotatorOf(spec: RotatorSpec, options: { path?: string; onOutput?: OutputListener }): Rotator {
   if (spec.kind === "webhook") {
-    return new WebhookRotator({ url: spec.url, secret: spec.secret, timeoutMs: spec.timeoutMs, functionArn: spec.functionArn });
+    return new WebhookRotator({
+      url: spec.url,
+      secret: spec.secret,
+      timeoutMs: spec.timeoutMs,
+      functionArn: spec.functionArn,
+    });
   }
   const rotator: LocalLambdaRotator = new LocalLambdaRotator({
     file: spec.file,

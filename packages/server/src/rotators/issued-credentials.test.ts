@@ -14,7 +14,10 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { issueRotationCredentialsEventName, revokeRotationCredentialsEventName } from "../app/rotation-credential-audit.js";
+import {
+  issueRotationCredentialsEventName,
+  revokeRotationCredentialsEventName,
+} from "../app/rotation-credential-audit.js";
 import { type RunningServer, startServer } from "../app/start-server.js";
 import type { StoredAuditEvent } from "../audit/audit-query.js";
 import { loadConfig } from "../config/config.js";
@@ -23,7 +26,15 @@ import { createLogger } from "../log/logger.js";
 import { requireTool } from "../testing/real-clients.js";
 import { testAccountId, testAdmin, testRegion } from "../testing/server-process.js";
 import { LocalLambdaRotator } from "./local-lambda-rotator.js";
-import { adminClient, createSecret, currentValue, fixturesDir, stagesOf, stepEvent, steps } from "./rotation-test-kit.test-helper.js";
+import {
+  adminClient,
+  createSecret,
+  currentValue,
+  fixturesDir,
+  stagesOf,
+  stepEvent,
+  steps,
+} from "./rotation-test-kit.test-helper.js";
 
 /**
  * The issuer inside a running server (in this process, so the test can ask it; every call still
@@ -47,7 +58,10 @@ function clientWith(credentials: RotationCredentials): SecretsManagerClient {
 }
 
 async function errorName(promise: Promise<unknown>): Promise<string> {
-  return promise.then(() => "no error", (error: Error) => error.name);
+  return promise.then(
+    () => "no error",
+    (error: Error) => error.name,
+  );
 }
 
 async function trailEvents(): Promise<StoredAuditEvent[]> {
@@ -91,31 +105,52 @@ describe("rotation credentials issued by the server", () => {
   test("allow the rotation actions on that secret and GetRandomPassword, nothing else", async () => {
     const arn = await createSecret(admin, `issued/own-${randomUUID().slice(0, 6)}`, "own");
     const other = await createSecret(admin, `issued/other-${randomUUID().slice(0, 6)}`, "other");
-    const credentials = await server.coffer.rotationCredentials.issue({ secretArn: arn, region: testRegion, ttlMs: 60_000 });
+    const credentials = await server.coffer.rotationCredentials.issue({
+      secretArn: arn,
+      region: testRegion,
+      ttlMs: 60_000,
+    });
     assert.match(credentials.accessKeyId, /^ASIA[A-Z2-7]{16}$/);
     assert.ok(credentials.sessionToken);
     const client = clientWith(credentials);
     try {
       assert.equal((await client.send(new DescribeSecretCommand({ SecretId: arn }))).ARN, arn);
       assert.equal((await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString, "own");
-      await client.send(new PutSecretValueCommand({ SecretId: arn, SecretString: "own-2", VersionStages: ["AWSPENDING"] }));
+      await client.send(
+        new PutSecretValueCommand({ SecretId: arn, SecretString: "own-2", VersionStages: ["AWSPENDING"] }),
+      );
       assert.ok((await client.send(new GetRandomPasswordCommand({}))).RandomPassword);
 
-      assert.equal(await errorName(client.send(new GetSecretValueCommand({ SecretId: other }))), "AccessDeniedException");
-      assert.equal(await errorName(client.send(new DescribeSecretCommand({ SecretId: other }))), "AccessDeniedException");
+      assert.equal(
+        await errorName(client.send(new GetSecretValueCommand({ SecretId: other }))),
+        "AccessDeniedException",
+      );
+      assert.equal(
+        await errorName(client.send(new DescribeSecretCommand({ SecretId: other }))),
+        "AccessDeniedException",
+      );
       assert.equal(await errorName(client.send(new ListSecretsCommand({}))), "AccessDeniedException");
-      assert.equal(await errorName(client.send(new DeleteSecretCommand({ SecretId: arn }))), "AccessDeniedException");
+      assert.equal(
+        await errorName(client.send(new DeleteSecretCommand({ SecretId: arn }))),
+        "AccessDeniedException",
+      );
       assert.equal(
         await errorName(client.send(new CreateSecretCommand({ Name: "issued/new", SecretString: "x" }))),
         "AccessDeniedException",
       );
       // Without the session token the key is refused, as any session credential is.
       const tokenless = clientWith({ ...credentials, sessionToken: undefined });
-      assert.equal(await errorName(tokenless.send(new DescribeSecretCommand({ SecretId: arn }))), "UnrecognizedClientException");
+      assert.equal(
+        await errorName(tokenless.send(new DescribeSecretCommand({ SecretId: arn }))),
+        "UnrecognizedClientException",
+      );
       tokenless.destroy();
 
       await server.coffer.rotationCredentials.revoke(credentials);
-      assert.equal(await errorName(client.send(new DescribeSecretCommand({ SecretId: arn }))), "UnrecognizedClientException");
+      assert.equal(
+        await errorName(client.send(new DescribeSecretCommand({ SecretId: arn }))),
+        "UnrecognizedClientException",
+      );
     } finally {
       client.destroy();
     }
@@ -123,7 +158,11 @@ describe("rotation credentials issued by the server", () => {
 
   test("issue and revoke are in the audit trail, with the key id and never its secret or token", async () => {
     const arn = await createSecret(admin, `issued/audit-${randomUUID().slice(0, 6)}`, "audit");
-    const credentials = await server.coffer.rotationCredentials.issue({ secretArn: arn, region: testRegion, ttlMs: 120_000 });
+    const credentials = await server.coffer.rotationCredentials.issue({
+      secretArn: arn,
+      region: testRegion,
+      ttlMs: 120_000,
+    });
     await server.coffer.rotationCredentials.revoke(credentials);
     const events = (await trailEvents()).filter(
       (e) => e.event.responseElements?.accessKeyId === credentials.accessKeyId,
@@ -136,7 +175,10 @@ describe("rotation credentials issued by the server", () => {
     assert.equal(issued?.event.requestParameters?.secretId, arn);
     assert.equal(issued?.event.userIdentity.type, "CofferService");
     assert.equal(issued?.event.responseElements?.expiration, credentials.expiresAt.toISOString());
-    assert.match(String(issued?.event.responseElements?.principal), /^arn:aws:sts::123456789012:assumed-role\/CofferRotation\/rotation-[0-9a-f]{16}$/);
+    assert.match(
+      String(issued?.event.responseElements?.principal),
+      /^arn:aws:sts::123456789012:assumed-role\/CofferRotation\/rotation-[0-9a-f]{16}$/,
+    );
     const journal = readFileSync(join(home, "audit.log"), "utf8");
     assert.ok(!journal.includes(credentials.secretAccessKey));
     assert.ok(!journal.includes(credentials.sessionToken as string));
@@ -144,28 +186,48 @@ describe("rotation credentials issued by the server", () => {
 
   test("calls made with them are attributed to the rotation session in the trail", async () => {
     const arn = await createSecret(admin, `issued/who-${randomUUID().slice(0, 6)}`, "who");
-    const credentials = await server.coffer.rotationCredentials.issue({ secretArn: arn, region: testRegion, ttlMs: 60_000 });
+    const credentials = await server.coffer.rotationCredentials.issue({
+      secretArn: arn,
+      region: testRegion,
+      ttlMs: 60_000,
+    });
     const client = clientWith(credentials);
     await client.send(new DescribeSecretCommand({ SecretId: arn }));
     client.destroy();
     await server.coffer.rotationCredentials.revoke(credentials);
     const call = (await trailEvents()).find(
-      (e) => e.event.eventName === "DescribeSecret" && e.event.userIdentity.accessKeyId === credentials.accessKeyId,
+      (e) =>
+        e.event.eventName === "DescribeSecret" &&
+        e.event.userIdentity.accessKeyId === credentials.accessKeyId,
     );
     assert.equal(call?.event.userIdentity.type, "AssumedRole");
     assert.match(call?.event.userIdentity.arn ?? "", /assumed-role\/CofferRotation\/rotation-/);
   });
 
-  test("a Python rotation function rotates with them; no value in the log, the trail or an error", { skip: py.skip }, async () => {
+  test("a Python rotation function rotates with them; no value in the log, the trail or an error", {
+    skip: py.skip,
+  }, async () => {
     const canary = `CANARY-issued-${randomUUID()}`;
     const arn = await createSecret(admin, `issued/rotate-${randomUUID().slice(0, 6)}`, canary);
-    const credentials = await server.coffer.rotationCredentials.issue({ secretArn: arn, region: testRegion, ttlMs: 120_000 });
+    const credentials = await server.coffer.rotationCredentials.issue({
+      secretArn: arn,
+      region: testRegion,
+      ttlMs: 120_000,
+    });
     const token = randomUUID();
     const rotator = pythonRotator(join(fixturesDir, "single_user_rotation.py"), { PRINT_VALUES: "1" });
-    const context = { endpoint: server.url, region: testRegion, credentials, signal: new AbortController().signal };
+    const context = {
+      endpoint: server.url,
+      region: testRegion,
+      credentials,
+      signal: new AbortController().signal,
+    };
     for (const step of steps) await rotator.invoke(stepEvent(step, arn, token), context);
     // A failing run with the same credentials: its message is kept to be searched below.
-    await pythonRotator(join(fixturesDir, "single_user_rotation.py"), { PRINT_VALUES: "1", FAIL_STEP: "setSecret" })
+    await pythonRotator(join(fixturesDir, "single_user_rotation.py"), {
+      PRINT_VALUES: "1",
+      FAIL_STEP: "setSecret",
+    })
       .invoke(stepEvent("setSecret", arn, token), context)
       .catch((error: Error) => stepErrors.push(error.message));
     await server.coffer.rotationCredentials.revoke(credentials);
@@ -184,15 +246,29 @@ describe("rotation credentials issued by the server", () => {
     assert.ok(logLines.length > 0, "the log was captured");
   });
 
-  test("AWS's published rotation template runs unchanged with them", { skip: py.skip || (!existsSync(templateFile) && "AWS's template is not present (see docs/rotation.md)") }, async () => {
+  test("AWS's published rotation template runs unchanged with them", {
+    skip: py.skip || (!existsSync(templateFile) && "AWS's template is not present (see docs/rotation.md)"),
+  }, async () => {
     const arn = await createSecret(admin, `issued/template-${randomUUID().slice(0, 6)}`, "template");
-    const credentials = await server.coffer.rotationCredentials.issue({ secretArn: arn, region: testRegion, ttlMs: 60_000 });
-    const context = { endpoint: server.url, region: testRegion, credentials, signal: new AbortController().signal };
+    const credentials = await server.coffer.rotationCredentials.issue({
+      secretArn: arn,
+      region: testRegion,
+      ttlMs: 60_000,
+    });
+    const context = {
+      endpoint: server.url,
+      region: testRegion,
+      credentials,
+      signal: new AbortController().signal,
+    };
     // Until RotateSecret enables rotation, the template's own first check refuses, after reaching
     // Coffer through SECRETS_MANAGER_ENDPOINT with the issued credentials (DescribeSecret).
     const error = await pythonRotator(templateFile)
       .invoke(stepEvent("createSecret", arn, randomUUID()), context)
-      .then(() => assert.fail("the template refuses a secret without rotation enabled"), (e: Error) => e);
+      .then(
+        () => assert.fail("the template refuses a secret without rotation enabled"),
+        (e: Error) => e,
+      );
     assert.equal(
       error.message,
       `createSecret failed in local lambda lambda_function.py (python): ValueError: Secret ${arn} is not enabled for rotation`,

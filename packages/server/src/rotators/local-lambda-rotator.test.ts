@@ -32,7 +32,10 @@ let server: ServerProcess;
 let admin: SecretsManagerClient;
 const outputs: Array<{ step: string; stdoutBytes: number; stderrBytes: number }> = [];
 
-function pythonRotator(environment: Record<string, string> = {}, overrides: Partial<LocalLambdaOptions> = {}) {
+function pythonRotator(
+  environment: Record<string, string> = {},
+  overrides: Partial<LocalLambdaOptions> = {},
+) {
   return new LocalLambdaRotator({
     file: join(fixturesDir, "single_user_rotation.py"),
     runtime: "python",
@@ -92,7 +95,16 @@ describe("local Lambda rotator", { skip: py.skip }, () => {
     const credentials = await rotationCredentialsVia(server, arn);
     const token = randomUUID();
     const rotator = new LocalLambdaRotator({
-      file: join(fixturesDir, "..", "..", "..", "dist", "rotators", "fixtures", "node-rotation-handler.test-helper.js"),
+      file: join(
+        fixturesDir,
+        "..",
+        "..",
+        "..",
+        "dist",
+        "rotators",
+        "fixtures",
+        "node-rotation-handler.test-helper.js",
+      ),
       runtime: "node",
       handlerName: "handler",
       functionArn,
@@ -101,7 +113,8 @@ describe("local Lambda rotator", { skip: py.skip }, () => {
       environment: {},
       path: process.env.PATH ?? "",
     });
-    for (const step of steps) await rotator.invoke(stepEvent(step, arn, token), contextFor(server.url, credentials));
+    for (const step of steps)
+      await rotator.invoke(stepEvent(step, arn, token), contextFor(server.url, credentials));
     assert.deepEqual((await stagesOf(admin, arn))[token], ["AWSCURRENT"]);
     assert.notEqual(await currentValue(admin, arn), "node-initial");
   });
@@ -116,7 +129,10 @@ describe("local Lambda rotator", { skip: py.skip }, () => {
     await rotator.invoke(stepEvent("setSecret", arn, token), contextFor(server.url, credentials));
     const error = await rotator
       .invoke(stepEvent("testSecret", arn, token), contextFor(server.url, credentials))
-      .then(() => assert.fail("testSecret should fail"), (e: unknown) => e);
+      .then(
+        () => assert.fail("testSecret should fail"),
+        (e: unknown) => e,
+      );
     assert.ok(error instanceof RotationStepError);
     assert.equal(error.step, "testSecret");
     assert.equal(
@@ -131,12 +147,22 @@ describe("local Lambda rotator", { skip: py.skip }, () => {
 
   test("the function can touch only its own secret: another secret is AccessDenied", async () => {
     const arn = await createSecret(admin, `lambda/mine-${randomUUID().slice(0, 6)}`, "mine");
-    const other = await createSecret(admin, `lambda/other-${randomUUID().slice(0, 6)}`, "CANARY-other-secret");
+    const other = await createSecret(
+      admin,
+      `lambda/other-${randomUUID().slice(0, 6)}`,
+      "CANARY-other-secret",
+    );
     const credentials = await rotationCredentialsVia(server, arn);
     const error = await pythonRotator()
       .invoke(stepEvent("createSecret", other, randomUUID()), contextFor(server.url, credentials))
-      .then(() => assert.fail("should be denied"), (e: unknown) => e as Error);
-    assert.match(error.message, /createSecret failed in .*: ClientError: An error occurred \(AccessDeniedException\) when calling the GetSecretValue operation/);
+      .then(
+        () => assert.fail("should be denied"),
+        (e: unknown) => e as Error,
+      );
+    assert.match(
+      error.message,
+      /createSecret failed in .*: ClientError: An error occurred \(AccessDeniedException\) when calling the GetSecretValue operation/,
+    );
     assert.ok(!error.message.includes("CANARY-other-secret"));
   });
 
@@ -147,7 +173,10 @@ describe("local Lambda rotator", { skip: py.skip }, () => {
     process.env.COFFER_MASTER_KEY_PROBE = "must-not-reach-the-function";
     const error = await pythonRotator({}, { file: join(fixturesDir, "environment_probe.py") })
       .invoke(stepEvent("createSecret", arn, randomUUID()), contextFor(server.url, credentials))
-      .then(() => assert.fail("the probe always fails"), (e: unknown) => e as Error)
+      .then(
+        () => assert.fail("the probe always fails"),
+        (e: unknown) => e as Error,
+      )
       .finally(() => {
         delete process.env.COFFER_MASTER_KEY_PROBE;
       });
@@ -174,9 +203,15 @@ describe("local Lambda rotator", { skip: py.skip }, () => {
     const credentials = await rotationCredentialsVia(server, arn);
     const error = await pythonRotator({ HANG_STEP: "setSecret" }, { timeoutMs: 1_000 })
       .invoke(stepEvent("setSecret", arn, randomUUID()), contextFor(server.url, credentials))
-      .then(() => assert.fail("should time out"), (e: unknown) => e as Error);
+      .then(
+        () => assert.fail("should time out"),
+        (e: unknown) => e as Error,
+      );
     assert.ok(error instanceof RotationStepError);
-    assert.equal(error.message, "setSecret failed in local lambda single_user_rotation.py (python): timed out after 1 s (the function's timeout)");
+    assert.equal(
+      error.message,
+      "setSecret failed in local lambda single_user_rotation.py (python): timed out after 1 s (the function's timeout)",
+    );
   });
 
   test("the rotation's own signal stops a step", async () => {
@@ -195,11 +230,17 @@ describe("local Lambda rotator", { skip: py.skip }, () => {
     const arn = await createSecret(admin, `lambda/missing-${randomUUID().slice(0, 6)}`, "x");
     const credentials = await rotationCredentialsVia(server, arn);
     await assert.rejects(
-      pythonRotator({}, { handlerName: "no_such_handler" }).invoke(stepEvent("createSecret", arn, randomUUID()), contextFor(server.url, credentials)),
+      pythonRotator({}, { handlerName: "no_such_handler" }).invoke(
+        stepEvent("createSecret", arn, randomUUID()),
+        contextFor(server.url, credentials),
+      ),
       /createSecret failed in .*: AttributeError: single_user_rotation.py has no function no_such_handler/,
     );
     await assert.rejects(
-      pythonRotator({}, { interpreter: "/nonexistent/python3" }).invoke(stepEvent("createSecret", arn, randomUUID()), contextFor(server.url, credentials)),
+      pythonRotator({}, { interpreter: "/nonexistent/python3" }).invoke(
+        stepEvent("createSecret", arn, randomUUID()),
+        contextFor(server.url, credentials),
+      ),
       /createSecret failed in .*: could not start python3 \(ENOENT\)/,
     );
   });

@@ -3,8 +3,8 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type RotationContext,
-  type RotationStepEvent,
   RotationStepError,
+  type RotationStepEvent,
   type Rotator,
 } from "../domain/rotation/rotator.js";
 import { pythonRuntime } from "./python-runtime.js";
@@ -29,7 +29,9 @@ export interface LocalLambdaOptions {
   /** `PATH` of the child (where the interpreter's tools are found). */
   path: string;
   /** Told once per step, with sizes only: what the function printed is never kept or logged. */
-  onOutput?: ((info: { step: string; stdoutBytes: number; stderrBytes: number; exitCode: number | null }) => void) | undefined;
+  onOutput?:
+    | ((info: { step: string; stdoutBytes: number; stderrBytes: number; exitCode: number | null }) => void)
+    | undefined;
 }
 
 const nodeRuntime = join(dirname(fileURLToPath(import.meta.url)), "node-runtime.js");
@@ -52,14 +54,31 @@ export class LocalLambdaRotator implements Rotator {
   invoke(event: RotationStepEvent, context: RotationContext): Promise<void> {
     const { options } = this;
     const step = event.Step;
-    const fail = (why: string) => new RotationStepError(step, `${step} failed in ${this.description}: ${why}`);
-    if (context.signal.aborted) return Promise.reject(fail("the rotation's time ran out before the step began"));
+    const fail = (why: string) =>
+      new RotationStepError(step, `${step} failed in ${this.description}: ${why}`);
+    if (context.signal.aborted)
+      return Promise.reject(fail("the rotation's time ran out before the step began"));
     const deadline = Date.now() + options.timeoutMs;
     const functionName = functionNameOf(options.functionArn);
     const args =
       options.runtime === "python"
-        ? ["-c", pythonRuntime, options.file, options.handlerName, String(deadline), functionName, options.functionArn]
-        : [nodeRuntime, options.file, options.handlerName, String(deadline), functionName, options.functionArn];
+        ? [
+            "-c",
+            pythonRuntime,
+            options.file,
+            options.handlerName,
+            String(deadline),
+            functionName,
+            options.functionArn,
+          ]
+        : [
+            nodeRuntime,
+            options.file,
+            options.handlerName,
+            String(deadline),
+            functionName,
+            options.functionArn,
+          ];
     return new Promise<void>((resolve, reject) => {
       const child = spawn(options.interpreter, args, {
         cwd: dirname(options.file),
@@ -130,7 +149,8 @@ interface Outcome {
 function parseOutcome(text: string): Outcome | undefined {
   try {
     const parsed = JSON.parse(text) as unknown;
-    if (typeof parsed !== "object" || parsed === null || typeof (parsed as Outcome).ok !== "boolean") return undefined;
+    if (typeof parsed !== "object" || parsed === null || typeof (parsed as Outcome).ok !== "boolean")
+      return undefined;
     const { ok, errorType, errorMessage } = parsed as Record<string, unknown>;
     return {
       ok: ok as boolean,

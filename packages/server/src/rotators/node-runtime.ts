@@ -10,7 +10,11 @@ import { writeSync } from "node:fs";
 import { basename } from "node:path";
 import { pathToFileURL } from "node:url";
 
-type Handler = (event: unknown, context: object, callback?: (error: unknown, value?: unknown) => void) => unknown;
+type Handler = (
+  event: unknown,
+  context: object,
+  callback?: (error: unknown, value?: unknown) => void,
+) => unknown;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -23,7 +27,13 @@ function report(outcome: object): void {
 }
 
 async function run(args: string[]): Promise<void> {
-  const [file, handlerName, deadline, functionName, functionArn] = args as [string, string, string, string, string];
+  const [file, handlerName, deadline, functionName, functionArn] = args as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const context = {
     functionName,
     functionVersion: "$LATEST",

@@ -6,7 +6,7 @@
  * "errorType": ..., "errorMessage": ...}`. What the function prints goes to stdout/stderr, which the
  * rotator counts and discards.
  */
-export const pythonRuntime = String.raw`
+export const pythonRuntime = `
 import importlib.util, json, os, sys, time, uuid
 
 def main():

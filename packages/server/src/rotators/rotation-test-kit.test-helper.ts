@@ -8,19 +8,40 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { rotationPolicy } from "../domain/identity/rotation-credentials.js";
-import type { RotationContext, RotationCredentials, RotationStep, RotationStepEvent } from "../domain/rotation/rotator.js";
+import type {
+  RotationContext,
+  RotationCredentials,
+  RotationStep,
+  RotationStepEvent,
+} from "../domain/rotation/rotator.js";
 import { adminCall, createUserWithPolicy } from "../testing/admin-call.js";
 import { type ServerProcess, testAdmin, testRegion } from "../testing/server-process.js";
 
 /** `src/rotators/fixtures`, seen from the compiled test in `dist/rotators`. */
-export const fixturesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "rotators", "fixtures");
+export const fixturesDir = join(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  "src",
+  "rotators",
+  "fixtures",
+);
 export const steps: RotationStep[] = ["createSecret", "setSecret", "testSecret", "finishSecret"];
 
 export function adminClient(url: string): SecretsManagerClient {
-  return new SecretsManagerClient({ endpoint: url, region: testRegion, credentials: testAdmin, maxAttempts: 1 });
+  return new SecretsManagerClient({
+    endpoint: url,
+    region: testRegion,
+    credentials: testAdmin,
+    maxAttempts: 1,
+  });
 }
 
-export async function createSecret(client: SecretsManagerClient, name: string, value: string): Promise<string> {
+export async function createSecret(
+  client: SecretsManagerClient,
+  name: string,
+  value: string,
+): Promise<string> {
   const created = await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
   return created.ARN as string;
 }
@@ -39,7 +60,10 @@ export async function currentValue(client: SecretsManagerClient, arn: string): P
  * itself lives inside the server): a user holding exactly the rotation policy, and session
  * credentials of it.
  */
-export async function rotationCredentialsVia(server: ServerProcess, secretArn: string): Promise<RotationCredentials> {
+export async function rotationCredentialsVia(
+  server: ServerProcess,
+  secretArn: string,
+): Promise<RotationCredentials> {
   const name = `rotation-${randomUUID().slice(0, 8)}`;
   await createUserWithPolicy(server.url, name, JSON.parse(rotationPolicy(secretArn)));
   const { Credentials } = (await adminCall(server.url, "CreateSessionCredentials", { UserName: name })) as {

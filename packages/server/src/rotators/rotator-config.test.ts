@@ -4,14 +4,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Rotator } from "../domain/rotation/rotator.js";
-import { chainResolvers, ConfiguredRotatorResolver, loadRotatorResolver } from "./configured-resolver.js";
+import { ConfiguredRotatorResolver, chainResolvers, loadRotatorResolver } from "./configured-resolver.js";
 import { LocalLambdaRotator } from "./local-lambda-rotator.js";
 import { RotatorConfigError, readRotatorsFile, rotatorsFileOf } from "./rotator-config.js";
 import { WebhookRotator } from "./webhook-rotator.js";
 
 const arn = (name: string) => `arn:aws:lambda:us-east-1:123456789012:function:${name}`;
 let dir: string;
-const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", HOOK_SECRET: "0123456789abcdef-shared" };
+const env = {
+  PATH: process.env.PATH ?? "",
+  HOME: process.env.HOME ?? "",
+  HOOK_SECRET: "0123456789abcdef-shared",
+};
 
 function write(config: unknown): string {
   const path = join(dir, "rotators.json");
@@ -42,10 +46,18 @@ describe("rotators.json", () => {
   test("maps Lambda ARNs to local handlers and webhooks; relative paths from the file's folder", () => {
     const specs = readRotatorsFile({
       path: write({
-        [arn("py")]: { handler: "./rotate.py", timeoutSeconds: 120, environment: { EXCLUDE_CHARACTERS: "/@" } },
+        [arn("py")]: {
+          handler: "./rotate.py",
+          timeoutSeconds: 120,
+          environment: { EXCLUDE_CHARACTERS: "/@" },
+        },
         [arn("js")]: { handler: "rotate.mjs", function: "handler" },
         [arn("hook")]: { webhook: "https://rotator.example.com/coffer", secretEnv: "HOOK_SECRET" },
-        [arn("hook-file")]: { webhook: "http://127.0.0.1:9000/", secretFile: "hook.secret", timeoutSeconds: 5 },
+        [arn("hook-file")]: {
+          webhook: "http://127.0.0.1:9000/",
+          secretFile: "hook.secret",
+          timeoutSeconds: 5,
+        },
       }),
       required: true,
       env,
@@ -60,9 +72,18 @@ describe("rotators.json", () => {
       assert.deepEqual(py.environment, { EXCLUDE_CHARACTERS: "/@" });
       assert.match(py.interpreter, /^\//, "the interpreter resolved to an absolute path at start");
     }
-    assert.ok(js?.kind === "handler" && js.runtime === "node" && js.interpreter === process.execPath && js.timeoutMs === 30_000);
+    assert.ok(
+      js?.kind === "handler" &&
+        js.runtime === "node" &&
+        js.interpreter === process.execPath &&
+        js.timeoutMs === 30_000,
+    );
     assert.ok(hook?.kind === "webhook" && hook.secret.toString() === env.HOOK_SECRET);
-    assert.ok(hookFile?.kind === "webhook" && hookFile.secret.toString() === "file-secret-0123456789" && hookFile.timeoutMs === 5_000);
+    assert.ok(
+      hookFile?.kind === "webhook" &&
+        hookFile.secret.toString() === "file-secret-0123456789" &&
+        hookFile.timeoutMs === 5_000,
+    );
   });
 
   test("every mistake is reported at once, each with its entry and field, never a secret", () => {

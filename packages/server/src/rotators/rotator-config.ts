@@ -58,7 +58,8 @@ export function readRotatorsFile(options: {
   env: Readonly<Record<string, string | undefined>>;
 }): RotatorSpec[] {
   if (!existsSync(options.path)) {
-    if (options.required) throw new RotatorConfigError(`${options.path}: no such rotators file (${rotatorsEnvVar})`);
+    if (options.required)
+      throw new RotatorConfigError(`${options.path}: no such rotators file (${rotatorsEnvVar})`);
     return [];
   }
   let parsed: unknown;
@@ -87,7 +88,10 @@ export function parseRotators(
     const at = (field?: string) => (field ? `"${arn}".${field}` : `"${arn}"`);
     const problem = (field: string | undefined, text: string) => problems.push(`${at(field)}: ${text}`);
     if (!lambdaArn.test(arn)) {
-      problem(undefined, "not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>])");
+      problem(
+        undefined,
+        "not a Lambda function ARN (arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>])",
+      );
       continue;
     }
     if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
@@ -100,10 +104,12 @@ export function parseRotators(
       problem(undefined, 'give exactly one of "handler" (a local file) or "webhook" (a URL)');
       continue;
     }
-    const allowed = kinds[0] === "handler"
-      ? ["handler", "function", "runtime", "interpreter", "timeoutSeconds", "environment"]
-      : ["webhook", "secretEnv", "secretFile", "timeoutSeconds"];
-    for (const key of Object.keys(e)) if (!allowed.includes(key)) problem(key, `unknown field (allowed: ${allowed.join(", ")})`);
+    const allowed =
+      kinds[0] === "handler"
+        ? ["handler", "function", "runtime", "interpreter", "timeoutSeconds", "environment"]
+        : ["webhook", "secretEnv", "secretFile", "timeoutSeconds"];
+    for (const key of Object.keys(e))
+      if (!allowed.includes(key)) problem(key, `unknown field (allowed: ${allowed.join(", ")})`);
     const timeoutMs = timeoutOf(e.timeoutSeconds, (text) => problem("timeoutSeconds", text));
     if (kinds[0] === "handler") {
       const spec = handlerSpec(arn, e, timeoutMs, context, problem);
@@ -168,15 +174,27 @@ function handlerSpec(
     } else {
       for (const [name, value] of Object.entries(e.environment)) {
         if (!envName.test(name)) problem(`environment.${name}`, "not a valid variable name");
-        else if (reservedEnv.test(name)) problem(`environment.${name}`, "reserved: Coffer sets it for the function");
+        else if (reservedEnv.test(name))
+          problem(`environment.${name}`, "reserved: Coffer sets it for the function");
         else if (typeof value !== "string") problem(`environment.${name}`, "must be a string");
         else environment[name] = value;
       }
     }
   }
-  const interpreter = interpreterOf(runtime, e.interpreter, context.env, (text) => problem("interpreter", text));
+  const interpreter = interpreterOf(runtime, e.interpreter, context.env, (text) =>
+    problem("interpreter", text),
+  );
   if (interpreter === undefined) return undefined;
-  return { kind: "handler", functionArn: arn, file, runtime, handlerName, interpreter, timeoutMs, environment };
+  return {
+    kind: "handler",
+    functionArn: arn,
+    file,
+    runtime,
+    handlerName,
+    interpreter,
+    timeoutMs,
+    environment,
+  };
 }
 
 /**
@@ -195,8 +213,7 @@ function interpreterOf(
   }
   if (runtime === "node" && configured === undefined) return process.execPath;
   const command = (configured as string | undefined) ?? "python3";
-  const probe =
-    runtime === "python" ? "import sys; print(sys.executable)" : "console.log(process.execPath)";
+  const probe = runtime === "python" ? "import sys; print(sys.executable)" : "console.log(process.execPath)";
   const found = spawnSync(command, [runtime === "python" ? "-c" : "-e", probe], {
     env: { PATH: env.PATH ?? "", HOME: env.HOME ?? "" },
     encoding: "utf8",
@@ -204,7 +221,9 @@ function interpreterOf(
   });
   const path = found.stdout?.trim();
   if (found.status !== 0 || !path || !isAbsolute(path)) {
-    problem(`${command} does not run (${found.error ? (found.error as NodeJS.ErrnoException).code : `exit ${found.status}`})`);
+    problem(
+      `${command} does not run (${found.error ? (found.error as NodeJS.ErrnoException).code : `exit ${found.status}`})`,
+    );
     return undefined;
   }
   return path;
@@ -233,7 +252,10 @@ function webhookSpec(
   }
   const sources = ["secretEnv", "secretFile"].filter((k) => e[k] !== undefined);
   if (sources.length !== 1) {
-    problem(undefined, 'give the shared secret with exactly one of "secretEnv" (a variable name) or "secretFile" (a path)');
+    problem(
+      undefined,
+      'give the shared secret with exactly one of "secretEnv" (a variable name) or "secretFile" (a path)',
+    );
     return undefined;
   }
   let secret: string | undefined;

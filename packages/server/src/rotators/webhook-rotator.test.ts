@@ -21,8 +21,8 @@ import {
   stepEvent,
   steps,
 } from "./rotation-test-kit.test-helper.js";
-import { signatureHeader, timestampHeader, verifyWebhook } from "./webhook-signature.js";
 import { WebhookRotator } from "./webhook-rotator.js";
+import { signatureHeader, timestampHeader, verifyWebhook } from "./webhook-signature.js";
 
 /**
  * The webhook rotator against a Python receiver written with the standard library and boto3, which
@@ -48,7 +48,12 @@ function rotator(url: string, secret: Buffer, timeoutMs = 30_000) {
 }
 
 /** A local HTTP listener for one test; `reply` decides each answer. */
-async function listener(reply: (request: IncomingMessage, body: string) => { status: number; body?: string; headers?: Record<string, string> } | "hang") {
+async function listener(
+  reply: (
+    request: IncomingMessage,
+    body: string,
+  ) => { status: number; body?: string; headers?: Record<string, string> } | "hang",
+) {
   const seen: Array<{ headers: IncomingMessage["headers"]; body: string }> = [];
   const http: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -89,7 +94,11 @@ describe("webhook rotator", () => {
     const secret = randomBytes(32);
     const hook = await listener(() => ({ status: 204 }));
     try {
-      const event = stepEvent("createSecret", "arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf", randomUUID());
+      const event = stepEvent(
+        "createSecret",
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:x-AbCdEf",
+        randomUUID(),
+      );
       await rotator(hook.url, secret).invoke(event, contextFor(server.url, unusedCredentials));
       const [delivery] = hook.seen;
       assert.ok(delivery);
@@ -107,7 +116,10 @@ describe("webhook rotator", () => {
         });
       assert.ok(check(secret, delivery.body), "the signature verifies");
       assert.ok(!check(randomBytes(32), delivery.body), "not under another secret");
-      assert.ok(!check(secret, delivery.body.replace("createSecret", "finishSecret")), "not for another body");
+      assert.ok(
+        !check(secret, delivery.body.replace("createSecret", "finishSecret")),
+        "not for another body",
+      );
       const wire = JSON.stringify(delivery);
       assert.ok(!wire.includes("CANARY-unused"), "no credentials sent");
     } finally {
@@ -115,14 +127,30 @@ describe("webhook rotator", () => {
     }
   });
 
-  test("a Python receiver (standard library + boto3, its own least-privilege key) rotates the secret", { skip: py.skip }, async () => {
+  test("a Python receiver (standard library + boto3, its own least-privilege key) rotates the secret", {
+    skip: py.skip,
+  }, async () => {
     const canary = `CANARY-webhook-${randomUUID()}`;
     const arn = await createSecret(admin, `webhook/db-${randomUUID().slice(0, 6)}`, canary);
     const [firstVersion] = Object.keys(await stagesOf(admin, arn));
-    const own = await createUserWithPolicy(server.url, `webhook-${randomUUID().slice(0, 6)}`, JSON.parse(rotationPolicy(arn)));
+    const own = await createUserWithPolicy(
+      server.url,
+      `webhook-${randomUUID().slice(0, 6)}`,
+      JSON.parse(rotationPolicy(arn)),
+    );
     const secret = randomBytes(32).toString("hex");
-    const receiver = await startReceiver({ WEBHOOK_SECRET: secret, AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey, FAIL_STEP: "none" });
-    const failing = await startReceiver({ WEBHOOK_SECRET: secret, AWS_ACCESS_KEY_ID: own.accessKeyId, AWS_SECRET_ACCESS_KEY: own.secretAccessKey, FAIL_STEP: "testSecret" });
+    const receiver = await startReceiver({
+      WEBHOOK_SECRET: secret,
+      AWS_ACCESS_KEY_ID: own.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: own.secretAccessKey,
+      FAIL_STEP: "none",
+    });
+    const failing = await startReceiver({
+      WEBHOOK_SECRET: secret,
+      AWS_ACCESS_KEY_ID: own.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: own.secretAccessKey,
+      FAIL_STEP: "testSecret",
+    });
     try {
       const token = randomUUID();
       const hook = rotator(`${receiver.url}/rotate`, Buffer.from(secret));
@@ -131,7 +159,10 @@ describe("webhook rotator", () => {
 
       const failed = await rotator(`${failing.url}/rotate`, Buffer.from(secret))
         .invoke(stepEvent("testSecret", arn, token), contextFor(server.url, unusedCredentials))
-        .then(() => assert.fail("testSecret should fail"), (e: unknown) => e);
+        .then(
+          () => assert.fail("testSecret should fail"),
+          (e: unknown) => e,
+        );
       assert.ok(failed instanceof RotationStepError);
       assert.equal(
         failed.message,
@@ -140,11 +171,18 @@ describe("webhook rotator", () => {
 
       const forged = await rotator(`${receiver.url}/rotate`, randomBytes(32))
         .invoke(stepEvent("finishSecret", arn, token), contextFor(server.url, unusedCredentials))
-        .then(() => assert.fail("a wrong key is refused"), (e: Error) => e);
-      assert.match(forged.message, /finishSecret failed at webhook .*: it answered 401 Unauthorized: bad signature$/);
+        .then(
+          () => assert.fail("a wrong key is refused"),
+          (e: Error) => e,
+        );
+      assert.match(
+        forged.message,
+        /finishSecret failed at webhook .*: it answered 401 Unauthorized: bad signature$/,
+      );
       assert.equal(await currentValue(admin, arn), canary, "nothing moved by the refused call");
 
-      for (const step of steps.slice(1)) await hook.invoke(stepEvent(step, arn, token), contextFor(server.url, unusedCredentials));
+      for (const step of steps.slice(1))
+        await hook.invoke(stepEvent(step, arn, token), contextFor(server.url, unusedCredentials));
       const stages = await stagesOf(admin, arn);
       assert.deepEqual(stages[token], ["AWSCURRENT"]);
       assert.deepEqual(stages[firstVersion as string], ["AWSPREVIOUS"]);
@@ -162,12 +200,21 @@ describe("webhook rotator", () => {
     try {
       const error = await rotator(hook.url, randomBytes(32))
         .invoke(stepEvent("setSecret", "arn:x", randomUUID()), contextFor(server.url, unusedCredentials))
-        .then(() => assert.fail(), (e: Error) => e);
-      assert.match(error.message, /^setSecret failed at webhook http:\/\/127\.0\.0\.1:\d+\/rotate: it answered 503 Service Unavailable: busy x+…$/);
+        .then(
+          () => assert.fail(),
+          (e: Error) => e,
+        );
+      assert.match(
+        error.message,
+        /^setSecret failed at webhook http:\/\/127\.0\.0\.1:\d+\/rotate: it answered 503 Service Unavailable: busy x+…$/,
+      );
       assert.ok(error.message.length < 450, "the body is trimmed");
       assert.ok(!error.message.includes("CANARY-query"), "the URL's query is not quoted");
       await assert.rejects(
-        rotator(redirect.url, randomBytes(32)).invoke(stepEvent("setSecret", "arn:x", randomUUID()), contextFor(server.url, unusedCredentials)),
+        rotator(redirect.url, randomBytes(32)).invoke(
+          stepEvent("setSecret", "arn:x", randomUUID()),
+          contextFor(server.url, unusedCredentials),
+        ),
         /it answered 302 Found$/,
       );
     } finally {
@@ -180,8 +227,13 @@ describe("webhook rotator", () => {
     const hook = await listener(() => "hang");
     try {
       await assert.rejects(
-        rotator(hook.url, randomBytes(32), 1_000).invoke(stepEvent("testSecret", "arn:x", randomUUID()), contextFor(server.url, unusedCredentials)),
-        (error: Error) => error instanceof RotationStepError && /testSecret failed at webhook .*: no reply within 1 s$/.test(error.message),
+        rotator(hook.url, randomBytes(32), 1_000).invoke(
+          stepEvent("testSecret", "arn:x", randomUUID()),
+          contextFor(server.url, unusedCredentials),
+        ),
+        (error: Error) =>
+          error instanceof RotationStepError &&
+          /testSecret failed at webhook .*: no reply within 1 s$/.test(error.message),
       );
       const controller = new AbortController();
       const running = rotator(hook.url, randomBytes(32)).invoke(
@@ -194,7 +246,10 @@ describe("webhook rotator", () => {
       await hook.close();
     }
     await assert.rejects(
-      rotator(hook.url, randomBytes(32)).invoke(stepEvent("testSecret", "arn:x", randomUUID()), contextFor(server.url, unusedCredentials)),
+      rotator(hook.url, randomBytes(32)).invoke(
+        stepEvent("testSecret", "arn:x", randomUUID()),
+        contextFor(server.url, unusedCredentials),
+      ),
       /could not reach it \(ECONNREFUSED\)$/,
     );
   });
@@ -203,7 +258,13 @@ describe("webhook rotator", () => {
 /** The Python receiver, with the AWS environment pointed at the server; resolves once it listens. */
 async function startReceiver(env: Record<string, string>) {
   const child: ChildProcess = spawn(py.python, [join(fixturesDir, "webhook_receiver.py")], {
-    env: { ...server.clientEnv, PATH: process.env.PATH ?? "", AWS_ENDPOINT_URL_SECRETS_MANAGER: server.url, AWS_REGION: testRegion, ...env },
+    env: {
+      ...server.clientEnv,
+      PATH: process.env.PATH ?? "",
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: server.url,
+      AWS_REGION: testRegion,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -1,7 +1,7 @@
 import {
   type RotationContext,
-  type RotationStepEvent,
   RotationStepError,
+  type RotationStepEvent,
   type Rotator,
 } from "../domain/rotation/rotator.js";
 import { trimQuoted } from "./trim.js";
@@ -37,7 +37,8 @@ export class WebhookRotator implements Rotator {
 
   async invoke(event: RotationStepEvent, context: RotationContext): Promise<void> {
     const step = event.Step;
-    const fail = (why: string) => new RotationStepError(step, `${step} failed at ${this.description}: ${why}`);
+    const fail = (why: string) =>
+      new RotationStepError(step, `${step} failed at ${this.description}: ${why}`);
     const body = JSON.stringify({
       Step: event.Step,
       SecretId: event.SecretId,

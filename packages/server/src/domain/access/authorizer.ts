@@ -1,4 +1,5 @@
 import { AccessDeniedException } from "../../errors/catalog.js";
+import type { EphemeralPrincipals } from "../identity/rotation-credentials.js";
 import {
   type AuthorizationResult,
   accessDeniedMessage,
@@ -7,7 +8,6 @@ import {
   parsePolicy,
   type RequestPrincipal,
 } from "../policy/index.js";
-import type { EphemeralPrincipals } from "../identity/rotation-credentials.js";
 import type { IdentityStore } from "../ports/identity-store.js";
 import type { Tag } from "../secrets/records.js";
 

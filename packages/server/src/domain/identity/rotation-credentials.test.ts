@@ -3,12 +3,12 @@ import { describe, test } from "node:test";
 import { AccessKeyRegistry } from "../../auth/access-keys.js";
 import type { Envelope } from "../../crypto/envelope.js";
 import type { IdentityStore } from "../ports/identity-store.js";
+import { hashSessionToken } from "./access-key-material.js";
 import {
   type RotationCredentialAuditRecord,
   RotationCredentialVault,
   rotationPolicy,
 } from "./rotation-credentials.js";
-import { hashSessionToken } from "./access-key-material.js";
 
 const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
 
@@ -38,8 +38,13 @@ describe("RotationCredentialVault", () => {
     assert.equal(key?.secret, credentials.secretAccessKey);
     assert.equal(key?.sessionTokenHash, hashSessionToken(credentials.sessionToken as string));
     assert.equal(key?.expiresAt, 1_060_000);
-    assert.deepEqual(v.policiesOf(key?.principal as string), [{ policyName: "rotation", document: rotationPolicy(secretArn) }]);
-    assert.deepEqual(records.map((r) => [r.action, r.accessKeyId, r.secretArn]), [["issue", credentials.accessKeyId, secretArn]]);
+    assert.deepEqual(v.policiesOf(key?.principal as string), [
+      { policyName: "rotation", document: rotationPolicy(secretArn) },
+    ]);
+    assert.deepEqual(
+      records.map((r) => [r.action, r.accessKeyId, r.secretArn]),
+      [["issue", credentials.accessKeyId, secretArn]],
+    );
     assert.ok(!JSON.stringify(records).includes(credentials.secretAccessKey));
     now += 10;
     assert.ok(v.findKey(credentials.accessKeyId), "still held (authentication judges the expiry)");
@@ -60,7 +65,10 @@ describe("RotationCredentialVault", () => {
     assert.equal(v.findKey(credentials.accessKeyId), undefined);
     assert.equal(v.policiesOf(principal), undefined);
     assert.deepEqual(forgotten, [principal]);
-    assert.deepEqual(records.map((r) => r.action), ["issue", "revoke"]);
+    assert.deepEqual(
+      records.map((r) => r.action),
+      ["issue", "revoke"],
+    );
   });
 
   test("expired sessions are swept a minute after expiry", async () => {
@@ -77,7 +85,10 @@ describe("RotationCredentialVault", () => {
     const { v } = vault({ maxLive: 1 });
     await assert.rejects(v.issue({ secretArn, region: "us-east-1", ttlMs: 0 }), RangeError);
     await assert.rejects(v.issue({ secretArn, region: "us-east-1", ttlMs: 13 * 3_600_000 }), RangeError);
-    await assert.rejects(v.issue({ secretArn: "arn:aws:secretsmanager:*", region: "us-east-1", ttlMs: 1_000 }), RangeError);
+    await assert.rejects(
+      v.issue({ secretArn: "arn:aws:secretsmanager:*", region: "us-east-1", ttlMs: 1_000 }),
+      RangeError,
+    );
     await v.issue({ secretArn, region: "us-east-1", ttlMs: 1_000 });
     await assert.rejects(v.issue({ secretArn, region: "us-east-1", ttlMs: 1_000 }), /too many/);
   });
@@ -97,6 +108,10 @@ describe("RotationCredentialVault", () => {
     registry.recordUse(credentials.accessKeyId, "127.0.0.1");
     now = 9_000;
     await v.revoke(credentials);
-    assert.equal(registry.recent(credentials.accessKeyId), "unknown", "after revoke, storage would be asked (and has no such key)");
+    assert.equal(
+      registry.recent(credentials.accessKeyId),
+      "unknown",
+      "after revoke, storage would be asked (and has no such key)",
+    );
   });
 });

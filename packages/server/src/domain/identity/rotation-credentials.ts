@@ -1,8 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type {
-  RotationCredentialIssuer,
-  RotationCredentials,
-} from "../rotation/rotator.js";
+import type { RotationCredentialIssuer, RotationCredentials } from "../rotation/rotator.js";
 import { generateAccessKey, hashSessionToken } from "./access-key-material.js";
 
 /** The role every rotation session assumes: `arn:aws:sts::<account>:assumed-role/CofferRotation/<session>`. */
@@ -85,9 +82,7 @@ const ttlBounds = { minMs: 1_000, maxMs: 12 * 60 * 60 * 1000 };
  * authorize only {@link rotationPolicy}. Issue and revoke are audited; an issue whose audit event
  * cannot be written fails and leaves no credentials.
  */
-export class RotationCredentialVault
-  implements RotationCredentialIssuer, EphemeralKeys, EphemeralPrincipals
-{
+export class RotationCredentialVault implements RotationCredentialIssuer, EphemeralKeys, EphemeralPrincipals {
   private readonly byKey = new Map<string, LiveSession>();
   private readonly byPrincipal = new Map<string, LiveSession>();
 
