@@ -1,4 +1,6 @@
+import { LambdaClient } from "@aws-sdk/client-lambda";
 import type { Rotator, RotatorResolver } from "../domain/rotation/rotator.js";
+import { AwsLambdaRotator } from "./aws-lambda-rotator.js";
 import { LocalLambdaRotator } from "./local-lambda-rotator.js";
 import { type RotatorSpec, readRotatorsFile, rotatorsFileOf } from "./rotator-config.js";
 import { WebhookRotator } from "./webhook-rotator.js";
@@ -19,7 +21,7 @@ export type OutputListener = (info: {
 export class ConfiguredRotatorResolver implements RotatorResolver {
   private readonly rotators = new Map<string, Rotator>();
 
-  constructor(specs: readonly RotatorSpec[], options: { path?: string; onOutput?: OutputListener } = {}) {
+  constructor(specs: readonly RotatorSpec[], options: ResolverOptions = {}) {
     for (const spec of specs) this.rotators.set(spec.functionArn, rotatorOf(spec, options));
   }
 
@@ -36,7 +38,25 @@ export class ConfiguredRotatorResolver implements RotatorResolver {
   }
 }
 
-function rotatorOf(spec: RotatorSpec, options: { path?: string; onOutput?: OutputListener }): Rotator {
+export interface ResolverOptions {
+  /** `PATH` for local handlers' interpreters. */
+  path?: string;
+  onOutput?: OutputListener;
+  /** AWS credentials for `awsLambda` rotators; the AWS SDK's default chain when undefined. */
+  awsCredentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+function rotatorOf(spec: RotatorSpec, options: ResolverOptions): Rotator {
+  if (spec.kind === "awsLambda") {
+    const client = new LambdaClient({
+      region: spec.region,
+      // One attempt: the rotation engine decides about retrying a step, not the SDK.
+      maxAttempts: 1,
+      ...(spec.endpoint !== undefined ? { endpoint: spec.endpoint } : {}),
+      ...(options.awsCredentials ? { credentials: options.awsCredentials } : {}),
+    });
+    return new AwsLambdaRotator({ functionArn: spec.functionArn, client, timeoutMs: spec.timeoutMs });
+  }
   if (spec.kind === "webhook") {
     return new WebhookRotator({
       url: spec.url,
@@ -70,9 +90,17 @@ export function loadRotatorResolver(options: {
 }): ConfiguredRotatorResolver {
   const { path, required } = rotatorsFileOf(options.home, options.env);
   const specs = readRotatorsFile({ path, required, env: options.env });
+  const {
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_SESSION_TOKEN: sessionToken,
+  } = options.env;
   return new ConfiguredRotatorResolver(specs, {
     ...(options.env.PATH !== undefined ? { path: options.env.PATH } : {}),
     ...(options.onOutput ? { onOutput: options.onOutput } : {}),
+    ...(accessKeyId && secretAccessKey
+      ? { awsCredentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } }
+      : {}),
   });
 }
 

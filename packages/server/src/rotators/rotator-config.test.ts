@@ -104,7 +104,7 @@ describe("rotators.json", () => {
     for (const expected of [
       '"my-rotator": not a Lambda function ARN',
       `"${arn("missing")}".handler: ${join(dir, "nope.py")} does not exist or is not a file`,
-      `"${arn("both")}": give exactly one of "handler" (a local file) or "webhook" (a URL)`,
+      `"${arn("both")}": give exactly one of "handler" (a local file), "webhook" (a URL) or "awsLambda"`,
       `"${arn("ext")}".handler: ./rotate.sh: a .py, .js, .mjs or .cjs file`,
       `"${arn("env")}".environment.AWS_REGION: reserved: Coffer sets it for the function`,
       `"${arn("env")}".environment.bad-name: not a valid variable name`,

@@ -18,7 +18,15 @@ export type RotatorSpec =
       timeoutMs: number;
       environment: Record<string, string>;
     }
-  | { kind: "webhook"; functionArn: string; url: URL; secret: Buffer; timeoutMs: number };
+  | { kind: "webhook"; functionArn: string; url: URL; secret: Buffer; timeoutMs: number }
+  | {
+      kind: "awsLambda";
+      functionArn: string;
+      region: string;
+      /** Another Lambda endpoint (a stand-in, a VPC endpoint); AWS's own when undefined. */
+      endpoint: string | undefined;
+      timeoutMs: number;
+    };
 
 /** A rotators file that cannot be used: the server refuses to start and says where and why. */
 export class RotatorConfigError extends Error {
@@ -99,23 +107,31 @@ export function parseRotators(
       continue;
     }
     const e = entry as Record<string, unknown>;
-    const kinds = ["handler", "webhook"].filter((k) => k in e);
+    const kinds = ["handler", "webhook", "awsLambda"].filter((k) => k in e);
     if (kinds.length !== 1) {
-      problem(undefined, 'give exactly one of "handler" (a local file) or "webhook" (a URL)');
+      problem(
+        undefined,
+        'give exactly one of "handler" (a local file), "webhook" (a URL) or "awsLambda" (invoke the function in AWS)',
+      );
       continue;
     }
     const allowed =
       kinds[0] === "handler"
         ? ["handler", "function", "runtime", "interpreter", "timeoutSeconds", "environment"]
-        : ["webhook", "secretEnv", "secretFile", "timeoutSeconds"];
+        : kinds[0] === "webhook"
+          ? ["webhook", "secretEnv", "secretFile", "timeoutSeconds"]
+          : ["awsLambda", "timeoutSeconds"];
     for (const key of Object.keys(e))
       if (!allowed.includes(key)) problem(key, `unknown field (allowed: ${allowed.join(", ")})`);
     const timeoutMs = timeoutOf(e.timeoutSeconds, (text) => problem("timeoutSeconds", text));
     if (kinds[0] === "handler") {
       const spec = handlerSpec(arn, e, timeoutMs, context, problem);
       if (spec) specs.push(spec);
-    } else {
+    } else if (kinds[0] === "webhook") {
       const spec = webhookSpec(arn, e, timeoutMs, context, problem);
+      if (spec) specs.push(spec);
+    } else {
+      const spec = awsLambdaSpec(arn, e.awsLambda, timeoutMs, problem);
       if (spec) specs.push(spec);
     }
   }
@@ -288,4 +304,46 @@ function webhookSpec(
     return undefined;
   }
   return { kind: "webhook", functionArn: arn, url, secret: Buffer.from(secret, "utf8"), timeoutMs };
+}
+
+/** `"awsLambda": true`, or `{"region": ..., "endpoint": ...}`; the region defaults to the ARN's. */
+function awsLambdaSpec(
+  arn: string,
+  value: unknown,
+  timeoutMs: number,
+  problem: (field: string | undefined, text: string) => void,
+): RotatorSpec | undefined {
+  const arnRegion = arn.split(":")[3] as string;
+  if (value === true)
+    return { kind: "awsLambda", functionArn: arn, region: arnRegion, endpoint: undefined, timeoutMs };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    problem("awsLambda", 'true, or an object with optional "region" and "endpoint"');
+    return undefined;
+  }
+  const { region, endpoint, ...rest } = value as Record<string, unknown>;
+  for (const key of Object.keys(rest))
+    problem(`awsLambda.${key}`, "unknown field (allowed: region, endpoint)");
+  if (region !== undefined && (typeof region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) {
+    problem("awsLambda.region", "an AWS region, e.g. us-east-1");
+    return undefined;
+  }
+  let url: URL | undefined;
+  if (endpoint !== undefined) {
+    try {
+      url = typeof endpoint === "string" ? new URL(endpoint) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+      problem("awsLambda.endpoint", "an http:// or https:// URL");
+      return undefined;
+    }
+  }
+  return {
+    kind: "awsLambda",
+    functionArn: arn,
+    region: (region as string | undefined) ?? arnRegion,
+    endpoint: url?.toString().replace(/\/$/, ""),
+    timeoutMs,
+  };
 }
