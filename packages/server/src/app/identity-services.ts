@@ -3,6 +3,7 @@ import type { Envelope } from "../crypto/envelope.js";
 import { Authorizer } from "../domain/access/authorizer.js";
 import { IdentityService } from "../domain/identity/identity-service.js";
 import { administeringActions, type PolicyDocument } from "../domain/identity/lockout-guard.js";
+import type { RotationCredentialVault } from "../domain/identity/rotation-credentials.js";
 import { assertKnownActions, parsePolicy } from "../domain/policy/index.js";
 import type { IdentityStore } from "../domain/ports/identity-store.js";
 
@@ -12,10 +13,12 @@ export function createIdentityServices(deps: {
   envelope: Envelope;
   accountId: string;
   now: () => number;
+  /** Rotation credentials, held in memory only; authenticated and authorized before storage is asked. */
+  rotationCredentials?: RotationCredentialVault | undefined;
 }) {
-  const { store, envelope, accountId, now } = deps;
-  const accessKeys = new AccessKeyRegistry(store, envelope, now);
-  const authorizer = new Authorizer({ identity: store, accountId, now });
+  const { store, envelope, accountId, now, rotationCredentials } = deps;
+  const accessKeys = new AccessKeyRegistry(store, envelope, now, rotationCredentials);
+  const authorizer = new Authorizer({ identity: store, accountId, now, ephemeral: rotationCredentials });
   const identity = new IdentityService({
     store,
     accessKeys,

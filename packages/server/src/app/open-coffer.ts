@@ -8,6 +8,7 @@ import { type Keyring, openKeyring } from "../crypto/keyring.js";
 import type { Authorizer } from "../domain/access/authorizer.js";
 import { type AccessKey, generateAccessKey } from "../domain/identity/access-key-material.js";
 import type { IdentityService } from "../domain/identity/identity-service.js";
+import { RotationCredentialVault } from "../domain/identity/rotation-credentials.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import { ChangeEventBus } from "../domain/secrets/change-events.js";
 import type { SecretDomainDeps } from "../domain/secrets/deps.js";
@@ -26,6 +27,7 @@ import { auditOutageEvent } from "./audit-outage-event.js";
 import { createIdentityServices } from "./identity-services.js";
 import { watchOutsideChanges } from "./outside-changes.js";
 import { createRequestAudit } from "./request-audit-log.js";
+import { rotationCredentialEvent } from "./rotation-credential-audit.js";
 
 export interface Coffer {
   store: SqliteStore;
@@ -34,6 +36,8 @@ export interface Coffer {
   accessKeys: AccessKeyRegistry;
   identity: IdentityService;
   authorizer: Authorizer;
+  /** Issues the short-lived, in-memory credentials a rotator calls back with (the rotation engine's RotationCredentialIssuer). */
+  rotationCredentials: RotationCredentialVault;
   audit: RequestAudit;
   auditLog: AuditLog;
   reader: SecretReader;
@@ -82,11 +86,23 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     );
   }
   await resealLegacySecrets({ store, envelope }); // ADR 0006: rows from before it, once
+  // Issues only once the server runs, after the audit trail below is open.
+  let auditLogForRotation: AuditLog | undefined;
+  const rotationCredentials = new RotationCredentialVault({
+    accountId,
+    now,
+    audit: async (record) => {
+      if (!auditLogForRotation) throw new Error("the audit trail is not open");
+      await auditLogForRotation.append(rotationCredentialEvent(record, accountId));
+    },
+    principalChanged: (arn) => authorizer.forget(arn),
+  });
   const { accessKeys, authorizer, identity } = createIdentityServices({
     store: store.identity,
     envelope,
     accountId,
     now,
+    rotationCredentials,
   });
   const admin = await identity.ensureAdmin();
   if (config.admin) await accessKeys.save({ ...config.admin, principal: admin.arn });
@@ -126,6 +142,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     await store.close();
     throw error;
   }
+  auditLogForRotation = auditLog;
   let generatedAdminKey: AccessKey | undefined;
   if (!config.admin && (await store.identity.countAccessKeys()) === 0) {
     generatedAdminKey = generateAccessKey(admin.arn);
@@ -165,6 +182,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     accessKeys,
     identity,
     authorizer,
+    rotationCredentials,
     audit: createRequestAudit(auditLog, accountId, config.defaultRegion),
     auditLog,
     reader: new SecretReader(deps),

@@ -5,6 +5,7 @@ import {
   type AccessKeyKeeper,
   hashSessionToken,
 } from "../domain/identity/access-key-material.js";
+import type { EphemeralKeys } from "../domain/identity/rotation-credentials.js";
 import type { AccessKeyRecord, IdentityStore } from "../domain/ports/identity-store.js";
 
 /** What SigV4 and the session-token check need about one access key. */
@@ -47,6 +48,8 @@ export class AccessKeyRegistry implements AccessKeyKeeper {
     private readonly store: IdentityStore,
     private readonly envelope: Envelope,
     private readonly now: () => number = Date.now,
+    /** Keys held only in memory (rotation credentials), asked before storage and never cached. */
+    private readonly ephemeral?: EphemeralKeys | undefined,
   ) {}
 
   /**
@@ -54,11 +57,15 @@ export class AccessKeyRegistry implements AccessKeyKeeper {
    * be asked (then call {@link lookup}). Lets the hot path authenticate without an await.
    */
   recent(accessKeyId: string): ActiveKey | undefined | "unknown" {
+    const ephemeral = this.ephemeral?.findKey(accessKeyId);
+    if (ephemeral) return ephemeral;
     const cached = this.cache.get(accessKeyId);
     return cached && this.now() - cached.checkedAt < recheckAfterMs ? cached.key : "unknown";
   }
 
   async lookup(accessKeyId: string): Promise<ActiveKey | undefined> {
+    const ephemeral = this.ephemeral?.findKey(accessKeyId);
+    if (ephemeral) return ephemeral;
     const now = this.now();
     const cached = this.cache.get(accessKeyId);
     if (cached && now - cached.checkedAt < recheckAfterMs) return cached.key;
@@ -105,6 +112,7 @@ export class AccessKeyRegistry implements AccessKeyKeeper {
 
   /** Records last use at most once a minute per key; never fails a request. */
   recordUse(accessKeyId: string, sourceIp: string): void {
+    if (this.ephemeral?.findKey(accessKeyId)) return; // not in storage: nothing to record there
     const now = this.now();
     if (now - (this.useRecordedAt.get(accessKeyId) ?? 0) < recordUseEveryMs) return;
     if (this.useRecordedAt.size > 10_000) this.useRecordedAt.clear();

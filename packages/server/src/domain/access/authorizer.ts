@@ -1,4 +1,5 @@
 import { AccessDeniedException } from "../../errors/catalog.js";
+import type { EphemeralPrincipals } from "../identity/rotation-credentials.js";
 import {
   type AuthorizationResult,
   accessDeniedMessage,
@@ -45,7 +46,15 @@ export class Authorizer {
   private readonly resourcePolicies = new Map<string, Policy>();
   private clock = { at: Number.NaN, iso: "", epoch: "" };
 
-  constructor(private readonly deps: { identity: IdentityStore; accountId: string; now: () => number }) {}
+  constructor(
+    private readonly deps: {
+      identity: IdentityStore;
+      accountId: string;
+      now: () => number;
+      /** Principals held only in memory (rotation sessions), asked before storage. */
+      ephemeral?: EphemeralPrincipals | undefined;
+    },
+  ) {}
 
   async check(
     caller: Caller,
@@ -152,6 +161,17 @@ export class Authorizer {
   private principalView(arn: string): PrincipalView | Promise<PrincipalView> {
     const cached = this.principals.get(arn);
     if (cached && this.deps.now() - cached.checkedAt < recheckAfterMs) return cached;
+    const ephemeral = this.deps.ephemeral?.policiesOf(arn);
+    if (ephemeral) {
+      const view: PrincipalView = {
+        principal: { arn, accountId: this.deps.accountId, tags: {} },
+        policies: parsedPolicies(ephemeral),
+        checkedAt: this.deps.now(),
+      };
+      if (this.principals.size > 10_000) this.principals.clear();
+      this.principals.set(arn, view);
+      return view;
+    }
     return this.loadPrincipalView(arn);
   }
 
