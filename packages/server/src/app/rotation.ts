@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import type { CofferConfig } from "../config/config.js";
 import { BuiltinRotators } from "../domain/rotation/builtin-rotators.js";
-import { firstResolver, noCredentialIssuer } from "../domain/rotation/resolvers.js";
+import { firstResolver } from "../domain/rotation/resolvers.js";
 import { RotationService } from "../domain/rotation/rotation-service.js";
 import type { RotationCredentialIssuer, RotatorResolver } from "../domain/rotation/rotator.js";
 import { RotationScheduler } from "../domain/rotation/scheduler.js";
@@ -56,7 +56,8 @@ export function createRotation(
   const service = new RotationService({
     secrets: deps,
     resolver: firstResolver(builtins, wiring?.resolver),
-    issuer: wiring?.issuer ?? noCredentialIssuer,
+    // The server's own issuer (app/open-coffer.ts) unless the caller brings one.
+    issuer: wiring?.issuer ?? coffer.rotationCredentials,
     audit: { record: (entry) => coffer.auditLog.append(rotationAuditEvent(entry, coffer.accountId)) },
     endpoint: options.endpoint,
     stepTimeoutMs: config.rotationStepTimeoutMs,

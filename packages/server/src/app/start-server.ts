@@ -7,6 +7,7 @@ import { createChangeFeed } from "../http/change-feed/change-feed.js";
 import { createRequestHandler } from "../http/request-handler.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
+import { loadRotatorResolver } from "../rotators/configured-resolver.js";
 import { canReadWithAccessControl } from "./change-feed-access.js";
 import { composePipeline } from "./compose-pipeline.js";
 import { listen } from "./listen.js";
@@ -46,6 +47,16 @@ export async function startServer(
     rotation?: RotationWiringOption;
   } = {},
 ): Promise<RunningServer> {
+  // A rotators file with mistakes refuses the start before anything is created (docs/rotation.md).
+  const configuredRotators =
+    options.rotation === undefined
+      ? loadRotatorResolver({
+          home: config.home,
+          env: config.rotatorsEnvironment,
+          // Sizes only: what a rotation function prints may hold secret values.
+          onOutput: (info) => logger.debug("rotation step output", info),
+        })
+      : undefined;
   // The port first: a start that cannot serve must not create the data folder, the master key or
   // an admin key whose one-time secret would then never be shown (docs/adr/0003).
   let dispatch: RequestListener | undefined;
@@ -98,10 +109,13 @@ export async function startServer(
   const port = (server.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
+  // Rotation functions call this process back on the loopback address when it listens on all of them.
+  const rotationHost = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "[::1]" : hostForUrl;
+  const rotationEndpoint = `http://${rotationHost}:${port}`;
   const rotation: Rotation = createRotation(coffer, config, {
-    endpoint: () => url,
+    endpoint: () => rotationEndpoint,
     logger,
-    wiring: options.rotation,
+    wiring: options.rotation ?? { resolver: configuredRotators, issuer: coffer.rotationCredentials },
   });
   const pipeline = composePipeline(coffer, logger, {
     auditReader,

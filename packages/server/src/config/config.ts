@@ -38,6 +38,12 @@ export interface CofferConfig {
    * `coffer serve --acknowledge-audit-gap`); the start records an AuditTrailGapAcknowledged event.
    */
   acknowledgeAuditGap: boolean;
+  /**
+   * What the rotators' configuration reads (docs/rotation.md): COFFER_ROTATORS, the variables its
+   * webhook entries name for their secrets, AWS credentials for `awsLambda` entries, PATH for local
+   * handlers' interpreters. A frozen copy of the environment, taken here like every other setting.
+   */
+  rotatorsEnvironment: Readonly<Record<string, string | undefined>>;
   /** Start-up warnings (one line each) about settings that work but are risky. */
   warnings: string[];
 }
@@ -127,6 +133,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     readCacheBytes: parseNonNegativeInt(env.COFFER_READ_CACHE_MB, "COFFER_READ_CACHE_MB", 64) * 1024 * 1024,
     defaultRegion: env.COFFER_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     acknowledgeAuditGap,
+    rotatorsEnvironment: Object.freeze({ ...env }),
     warnings,
   });
 }

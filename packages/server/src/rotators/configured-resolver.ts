@@ -103,16 +103,3 @@ export function loadRotatorResolver(options: {
       : {}),
   });
 }
-
-/** The first resolver that knows the ARN wins: e.g. the built-in rotators, then the configured ones. */
-export function chainResolvers(...resolvers: RotatorResolver[]): RotatorResolver {
-  return {
-    resolve: (arn) => {
-      for (const resolver of resolvers) {
-        const found = resolver.resolve(arn);
-        if (found) return found;
-      }
-      return undefined;
-    },
-  };
-}

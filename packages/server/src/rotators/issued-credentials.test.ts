@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -40,13 +40,11 @@ import {
  * The issuer inside a running server (in this process, so the test can ask it; every call still
  * goes over HTTP through the whole pipeline): what the credentials may and may not do, that revoking
  * ends them at once, that issue and revoke are in the audit trail without the secret half or the
- * token, and a whole rotation by a Python function with them — AWS's published template included —
+ * token, and a whole rotation by a Python function with them,
  * leaving no secret value in the server's log, the trail or an error.
  */
 
 const py = requireTool("boto3");
-const templateFile =
-  process.env.COFFER_AWS_ROTATION_TEMPLATE ?? join(fixturesDir, "aws-template", "lambda_function.py");
 let server: RunningServer;
 let home: string;
 let admin: SecretsManagerClient;
@@ -244,35 +242,5 @@ describe("rotation credentials issued by the server", () => {
       assert.ok(!stepErrors.join("").includes(value), "no value in a step's error");
     }
     assert.ok(logLines.length > 0, "the log was captured");
-  });
-
-  test("AWS's published rotation template runs unchanged with them", {
-    skip: py.skip || (!existsSync(templateFile) && "AWS's template is not present (see docs/rotation.md)"),
-  }, async () => {
-    const arn = await createSecret(admin, `issued/template-${randomUUID().slice(0, 6)}`, "template");
-    const credentials = await server.coffer.rotationCredentials.issue({
-      secretArn: arn,
-      region: testRegion,
-      ttlMs: 60_000,
-    });
-    const context = {
-      endpoint: server.url,
-      region: testRegion,
-      credentials,
-      signal: new AbortController().signal,
-    };
-    // Until RotateSecret enables rotation, the template's own first check refuses, after reaching
-    // Coffer through SECRETS_MANAGER_ENDPOINT with the issued credentials (DescribeSecret).
-    const error = await pythonRotator(templateFile)
-      .invoke(stepEvent("createSecret", arn, randomUUID()), context)
-      .then(
-        () => assert.fail("the template refuses a secret without rotation enabled"),
-        (e: Error) => e,
-      );
-    assert.equal(
-      error.message,
-      `createSecret failed in local lambda lambda_function.py (python): ValueError: Secret ${arn} is not enabled for rotation`,
-    );
-    await server.coffer.rotationCredentials.revoke(credentials);
   });
 });

@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { firstResolver } from "../domain/rotation/resolvers.js";
 import type { Rotator } from "../domain/rotation/rotator.js";
-import { ConfiguredRotatorResolver, chainResolvers, loadRotatorResolver } from "./configured-resolver.js";
+import { ConfiguredRotatorResolver, loadRotatorResolver } from "./configured-resolver.js";
 import { LocalLambdaRotator } from "./local-lambda-rotator.js";
 import { RotatorConfigError, readRotatorsFile, rotatorsFileOf } from "./rotator-config.js";
 import { WebhookRotator } from "./webhook-rotator.js";
@@ -156,7 +157,7 @@ describe("rotators.json", () => {
     assert.deepEqual(resolver.functionArns, [arn("py"), arn("hook")]);
 
     const builtin: Rotator = { description: "builtin", invoke: async () => undefined };
-    const chain = chainResolvers({ resolve: (a) => (a === arn("py") ? builtin : undefined) }, resolver);
+    const chain = firstResolver({ resolve: (a) => (a === arn("py") ? builtin : undefined) }, resolver);
     assert.equal(chain.resolve(arn("py")), builtin);
     assert.ok(chain.resolve(arn("hook")) instanceof WebhookRotator);
     assert.equal(new ConfiguredRotatorResolver([]).resolve(arn("py")), undefined);
