@@ -12,7 +12,8 @@ import pg from "pg";
 export function requirePostgres(): { skip: string | false } {
   const probe = psqlAsPostgres("SELECT 1");
   if (probe.ok && probe.stdout.trim() === "1") return { skip: false };
-  const reason = `PostgreSQL is not available (${probe.error}); start it with: pg_ctlcluster 15 main start`;
+  const why = probe.error.replace(/\s+/g, " ").trim();
+  const reason = `PostgreSQL is not available (${why}); start it with: pg_ctlcluster 15 main start`;
   if (process.env.CI === "true") throw new Error(`${reason}, and CI=true forbids skipping these tests`);
   console.log(`# skipping: ${reason}`);
   return { skip: reason };
