@@ -7,6 +7,7 @@ import { RotationService } from "../domain/rotation/rotation-service.js";
 import type { RotationCredentialIssuer, RotatorResolver } from "../domain/rotation/rotator.js";
 import { RotationScheduler } from "../domain/rotation/scheduler.js";
 import type { Logger } from "../log/logger.js";
+import { PgPostgresPort } from "../rotators/postgres/pg-port.js";
 import type { Coffer } from "./open-coffer.js";
 import { rotationAuditEvent } from "./rotation-audit-event.js";
 
@@ -50,6 +51,7 @@ export function createRotation(
     reader: coffer.reader,
     writer: coffer.writer,
     metadataOf: async (arn) => (await deps.store.findRecordByArn(arn))?.rotation?.externalMetadata ?? [],
+    postgres: new PgPostgresPort(),
   });
   const nodeId = `${hostname()}/${process.pid}/${randomUUID()}`;
   const leaseMs = 4 * config.rotationStepTimeoutMs + leaseMarginMs;

@@ -1,9 +1,11 @@
 import { InvalidParameterException, ResourceNotFoundException } from "../../errors/catalog.js";
 import { generateRandomPassword, type RandomPasswordParameters } from "../password.js";
-import { parseSecretId } from "../secrets/arn.js";
 import type { SecretReader } from "../secrets/secret-reader.js";
 import type { SecretWriter } from "../secrets/secret-writer.js";
 import { CURRENT } from "../secrets/stages.js";
+import { builtinScopeOf, moveCurrentTo, parseObject } from "./builtin-steps.js";
+import type { PostgresPort } from "./postgres-port.js";
+import { postgresRotator } from "./postgres-rotators.js";
 import { RotationStepError, type RotationStepEvent, type Rotator, type RotatorResolver } from "./rotator.js";
 
 /**
@@ -17,6 +19,13 @@ import { RotationStepError, type RotationStepEvent, type Rotator, type RotatorRe
  */
 export const builtinArnPrefix = "arn:coffer:rotation:::builtin/";
 export const randomPasswordRotatorArn = `${builtinArnPrefix}random-password`;
+export const postgresSingleUserRotatorArn = `${builtinArnPrefix}postgresql-single-user`;
+export const postgresAlternatingUsersRotatorArn = `${builtinArnPrefix}postgresql-alternating-users`;
+const builtinArns = [
+  randomPasswordRotatorArn,
+  postgresSingleUserRotatorArn,
+  postgresAlternatingUsersRotatorArn,
+];
 
 const PENDING = "AWSPENDING";
 
@@ -49,12 +58,39 @@ export function isBuiltinRotatorArn(arn: string): boolean {
 export function randomPasswordConfig(
   metadata: ReadonlyArray<{ Key: string; Value: string }>,
 ): RandomPasswordConfig {
+  return passwordConfig(metadata, randomPasswordRotatorArn, knownKeys);
+}
+
+/**
+ * The PostgreSQL built-ins take GetRandomPassword's parameters (no PasswordKey: the RDS secret
+ * structure keeps the password in `password`). Without ExcludeCharacters they exclude what AWS's
+ * RDS rotation templates exclude by default: / @ " ' \ (characters a connection string or a
+ * shell would need to escape).
+ */
+export const postgresDefaultExcludeCharacters = "/@\"'\\";
+const postgresKeys = new Set<string>(["PasswordLength", "ExcludeCharacters", ...booleanKeys]);
+
+export function postgresPasswordParameters(
+  arn: string,
+  metadata: ReadonlyArray<{ Key: string; Value: string }>,
+): RandomPasswordParameters {
+  const withDefault = metadata.some((m) => m.Key === "ExcludeCharacters")
+    ? metadata
+    : [...metadata, { Key: "ExcludeCharacters", Value: postgresDefaultExcludeCharacters }];
+  return passwordConfig(withDefault, arn, postgresKeys).password;
+}
+
+function passwordConfig(
+  metadata: ReadonlyArray<{ Key: string; Value: string }>,
+  arn: string,
+  keys: ReadonlySet<string>,
+): RandomPasswordConfig {
   const password: RandomPasswordParameters = {};
   let passwordKey = "password";
   for (const { Key, Value } of metadata) {
-    if (!knownKeys.has(Key)) {
+    if (!keys.has(Key)) {
       throw new InvalidParameterException(
-        `ExternalSecretRotationMetadata key ${Key} isn't a parameter of ${randomPasswordRotatorArn}. Use ${[...knownKeys].join(", ")}.`,
+        `ExternalSecretRotationMetadata key ${Key} isn't a parameter of ${arn}. Use ${[...keys].join(", ")}.`,
       );
     }
     if (Key === "PasswordLength") {
@@ -88,8 +124,12 @@ export function assertBuiltinConfig(
     randomPasswordConfig(metadata);
     return;
   }
+  if (arn === postgresSingleUserRotatorArn || arn === postgresAlternatingUsersRotatorArn) {
+    postgresPasswordParameters(arn, metadata);
+    return;
+  }
   throw new ResourceNotFoundException(
-    `Coffer has no built-in rotator ${arn}. The built-in rotators are: ${randomPasswordRotatorArn}.`,
+    `Coffer has no built-in rotator ${arn}. The built-in rotators are: ${builtinArns.join(", ")}.`,
   );
 }
 
@@ -99,17 +139,42 @@ export interface BuiltinRotatorDeps {
   writer: SecretWriter;
   /** The secret's stored ExternalSecretRotationMetadata (sealed with the row). */
   metadataOf(secretArn: string): Promise<ReadonlyArray<{ Key: string; Value: string }>>;
+  /** The database driver of the PostgreSQL built-ins; without it they are not offered. */
+  postgres?: PostgresPort | undefined;
 }
 
 export class BuiltinRotators implements RotatorResolver {
-  private readonly randomPassword: Rotator;
+  private readonly rotators = new Map<string, Rotator>();
 
   constructor(deps: BuiltinRotatorDeps) {
-    this.randomPassword = randomPasswordRotator(deps);
+    this.rotators.set(randomPasswordRotatorArn, randomPasswordRotator(deps));
+    if (deps.postgres) {
+      const pg = { ...deps, postgres: deps.postgres };
+      const passwordFor = (arn: string) => async (secretArn: string) =>
+        postgresPasswordParameters(arn, await deps.metadataOf(secretArn));
+      this.rotators.set(
+        postgresSingleUserRotatorArn,
+        postgresRotator(
+          pg,
+          "single-user",
+          postgresSingleUserRotatorArn,
+          passwordFor(postgresSingleUserRotatorArn),
+        ),
+      );
+      this.rotators.set(
+        postgresAlternatingUsersRotatorArn,
+        postgresRotator(
+          pg,
+          "alternating-users",
+          postgresAlternatingUsersRotatorArn,
+          passwordFor(postgresAlternatingUsersRotatorArn),
+        ),
+      );
+    }
   }
 
   resolve(rotationLambdaArn: string): Rotator | undefined {
-    return rotationLambdaArn === randomPasswordRotatorArn ? this.randomPassword : undefined;
+    return this.rotators.get(rotationLambdaArn);
   }
 }
 
@@ -120,10 +185,7 @@ export class BuiltinRotators implements RotatorResolver {
  * finishSecret moves AWSCURRENT to it (AWSPREVIOUS follows).
  */
 function randomPasswordRotator(deps: BuiltinRotatorDeps): Rotator {
-  const scopeOf = (event: RotationStepEvent) => {
-    const id = parseSecretId(event.SecretId);
-    return { region: id.kind === "arn" ? id.region : "" };
-  };
+  const scopeOf = builtinScopeOf;
   const steps = {
     async createSecret(event: RotationStepEvent) {
       const scope = scopeOf(event);
@@ -176,16 +238,7 @@ function randomPasswordRotator(deps: BuiltinRotatorDeps): Rotator {
       }
     },
     async finishSecret(event: RotationStepEvent) {
-      const scope = scopeOf(event);
-      const state = await deps.reader.describe(scope, event.SecretId);
-      const current = state.versions.find((v) => v.stages.includes(CURRENT))?.versionId;
-      if (current === event.ClientRequestToken) return;
-      await deps.writer.updateVersionStage(scope, {
-        secretId: event.SecretId,
-        stage: CURRENT,
-        moveToVersionId: event.ClientRequestToken,
-        ...(current !== undefined ? { removeFromVersionId: current } : {}),
-      });
+      await moveCurrentTo(deps, event);
     },
   };
   return {
@@ -199,15 +252,4 @@ function randomPasswordRotator(deps: BuiltinRotatorDeps): Rotator {
       }
     },
   };
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -7,6 +7,7 @@ import type { SecretDomainDeps } from "../secrets/deps.js";
 import { SecretReader } from "../secrets/secret-reader.js";
 import { SecretWriter } from "../secrets/secret-writer.js";
 import { BuiltinRotators } from "./builtin-rotators.js";
+import type { PostgresPort } from "./postgres-port.js";
 import { firstResolver, noCredentialIssuer } from "./resolvers.js";
 import type { RotationAuditEntry } from "./rotation-audit.js";
 import { RotationService } from "./rotation-service.js";
@@ -26,7 +27,9 @@ export const flakyArn = "arn:aws:lambda:us-east-1:123456789012:function:flaky";
  * The rotation domain over an in-memory store with a clock the test moves: the built-in
  * random-password rotator, plus `flakyArn`, which delegates to it but fails the steps in `failing`.
  */
-export function rotationDomain(options: { start?: number; store?: SqliteStore; masterKey?: string } = {}) {
+export function rotationDomain(
+  options: { start?: number; store?: SqliteStore; masterKey?: string; postgres?: PostgresPort } = {},
+) {
   let now = options.start ?? Date.UTC(2026, 0, 1, 12);
   const store = options.store ?? new SqliteStore(":memory:");
   const keyring = openKeyring({
@@ -47,6 +50,7 @@ export function rotationDomain(options: { start?: number; store?: SqliteStore; m
     reader,
     writer,
     metadataOf: async (arn) => (await store.findRecordByArn(arn))?.rotation?.externalMetadata ?? [],
+    postgres: options.postgres,
   });
   const failing = new Set<RotationStep>();
   const hooks: { onStep?: ((step: RotationStep) => Promise<unknown>) | undefined } = {};
