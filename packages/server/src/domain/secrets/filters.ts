@@ -55,7 +55,10 @@ function valueMatches(secret: SecretRecord, key: FilterKey, value: string, prima
     case "tag-value":
       return secret.tags.some((tag) => tag.Value.startsWith(value));
     case "primary-region":
-      return primaryRegion.startsWith(value);
+      // Each secret's own primary region: a replica's primary's, else the region it lives in.
+      return (
+        secret.replication?.role === "replica" ? secret.replication.primaryRegion : primaryRegion
+      ).startsWith(value);
     case "owning-service":
       return false;
     case "description":
@@ -153,7 +156,8 @@ function sameForAll(key: FilterKey, value: string, primaryRegion: string): boole
     case "tag-value":
       return undefined;
     case "primary-region":
-      return primaryRegion.startsWith(value);
+      // A replica in this region may have any primary region: decided per secret (no index).
+      return undefined;
     case "owning-service":
       return false;
   }
