@@ -92,7 +92,7 @@ function searchableTexts(secret: SecretRecord): string[] {
  * so a filter with a negated value that is not decided here gives no match: its secrets are found
  * by walking the sort order and checking each row, as an unfiltered page is.
  */
-export function indexedMatches(filters: SecretFilter[], primaryRegion: string): ListMatch[] | undefined {
+export function indexedMatches(filters: SecretFilter[], _scopeRegion: string): ListMatch[] | undefined {
   const matches: ListMatch[] = [];
   for (const filter of filters) {
     // Each value's outcome for every secret: true, false, or undefined (it depends on the secret).
@@ -102,7 +102,7 @@ export function indexedMatches(filters: SecretFilter[], primaryRegion: string): 
     for (const raw of filter.Values) {
       const negated = raw.startsWith("!");
       const value = negated ? raw.slice(1) : raw;
-      const same = sameForAll(filter.Key, value, primaryRegion);
+      const same = sameForAll(filter.Key, value);
       if (same === undefined) {
         if (negated) negatedOpen = true;
         else open.push(value);
@@ -145,7 +145,7 @@ export function indexedMatches(filters: SecretFilter[], primaryRegion: string): 
 }
 
 /** Whether one value (without its `!`) matches every secret (true), none (false), or depends on the secret. */
-function sameForAll(key: FilterKey, value: string, primaryRegion: string): boolean | undefined {
+function sameForAll(key: FilterKey, value: string): boolean | undefined {
   switch (key) {
     case "name":
       return value === "" ? true : undefined;

@@ -15,7 +15,7 @@ import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { assertValidSecretName } from "./names.js";
 import type { ReplicaStatus, SecretRecord, SecretState, VersionMeta, VersionRecord } from "./records.js";
-import { assertNotReplica, liveReplicas, replicaArnOf, replicaChanges, syncChange } from "./replication.js";
+import { assertNotReplica, liveReplicas, replicaArnOf, replicaChanges } from "./replication.js";
 import { assertNotScheduledForDeletion, authorizeOn, findSecret, requireSecret } from "./resolve.js";
 import { assertValueSize, openValue, type SecretValue, sameValue, sealValue } from "./secret-value.js";
 import { attachStages, CURRENT, detachStage, type Restage, versionsToPrune } from "./stages.js";
