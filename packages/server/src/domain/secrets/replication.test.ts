@@ -5,9 +5,10 @@ import fc from "fast-check";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
 import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { commitEdit } from "../rotation/rotation-commit.js";
 import { randomArnSuffix } from "./arn.js";
 import type { SecretDomainDeps } from "./deps.js";
-import { replicaWriteMessage } from "./replication.js";
+import { replicatingStore, replicaWriteMessage } from "./replication.js";
 import { SecretReader } from "./secret-reader.js";
 import { SecretWriter } from "./secret-writer.js";
 
@@ -30,6 +31,7 @@ function domain() {
   const reader = new SecretReader(deps);
   return {
     store,
+    deps,
     reader,
     writer: new SecretWriter(deps),
     advance: (ms: number) => {
@@ -326,4 +328,21 @@ test("property: after any sequence of primary writes, each replica equals the pr
     }),
     { numRuns: 40 },
   );
+});
+
+test("a commit outside the writer (the rotation engine's) reaches the replicas, and is refused on a replica", async () => {
+  const d = domain();
+  const store = replicatingStore(d.store, d.deps.envelope);
+  const deps = { ...d.deps, store };
+  await d.writer.create(east, { name: "s", value: text("v1"), addReplicaRegions: [{ region: "us-west-2" }] });
+  const primary = await d.store.findByName("us-east-1", "s");
+  assert.ok(primary);
+  await commitEdit(deps, primary, { secret: { ...primary.secret, description: "by rotation" }, restage: [] });
+  assert.equal((await d.reader.describe(west, "s")).secret.description, "by rotation");
+  const replica = await d.store.findByName("us-west-2", "s");
+  assert.ok(replica);
+  await assert.rejects(commitEdit(deps, replica, { secret: { ...replica.secret, description: "x" } }), {
+    name: "InvalidParameterException",
+    message: replicaWriteMessage,
+  });
 });

@@ -1,5 +1,5 @@
 import { InvalidParameterException } from "../../errors/catalog.js";
-import type { SecretChange } from "../ports/secret-store.js";
+import type { SecretChange, SecretStore } from "../ports/secret-store.js";
 import { sealSecret } from "./binding.js";
 import type { SecretDomainDeps } from "./deps.js";
 import type { ReplicaStatus, SecretRecord, SecretState, VersionRecord } from "./records.js";
@@ -59,7 +59,7 @@ export function replicaRecordOf(
  * (a value's AAD binds its ARN, ADR 0006), missing ones are copied, surplus ones removed, labels set.
  */
 export async function replicaChanges(
-  deps: SecretDomainDeps,
+  deps: Pick<SecretDomainDeps, "store" | "envelope">,
   change: SecretChange,
   versionsAfter: ReadonlyArray<{ versionId: string; stages: string[] }>,
 ): Promise<SecretChange[]> {
@@ -75,7 +75,7 @@ export async function replicaChanges(
 
 /** One replica's change (a create when `existing` is undefined). */
 export async function syncChange(
-  deps: SecretDomainDeps,
+  deps: Pick<SecretDomainDeps, "store" | "envelope">,
   primary: SecretRecord,
   added: readonly VersionRecord[],
   versionsAfter: ReadonlyArray<{ versionId: string; stages: string[] }>,
@@ -128,4 +128,49 @@ export function replicationView(secret: SecretRecord): {
   if (r.role === "replica") return { primaryRegion: r.primaryRegion };
   if (r.replicas.length === 0) return {};
   return { primaryRegion: secret.region, replicationStatus: r.replicas };
+}
+
+/**
+ * The store as the domain uses it (open-coffer.ts): a single-secret `commit` that does not come
+ * through the writer's replication-aware path (the rotation engine's commits) still reaches the
+ * replicas in the same transaction, and one aimed at a replica is refused as AWS refuses it.
+ */
+export function replicatingStore(store: SecretStore, envelope: SecretDomainDeps["envelope"]): SecretStore {
+  const deps = { store, envelope };
+  return {
+    findByName: (region, name) => store.findByName(region, name),
+    findByArn: (arn) => store.findByArn(arn),
+    findRecordByName: (region, name) => store.findRecordByName(region, name),
+    findRecordByArn: (arn) => store.findRecordByArn(arn),
+    readVersion: (arn, selector) => store.readVersion(arn, selector),
+    readSnapshot: (arn, selector) => store.readSnapshot(arn, selector),
+    listSecrets: (query) => store.listSecrets(query),
+    stageMaps: (arns) => store.stageMaps(arns),
+    commitMany: (changes, purges) => store.commitMany(changes, purges),
+    touchAccessed: (arn, versionId, day) => store.touchAccessed(arn, versionId, day),
+    listDueForPurge: (now, limit) => store.listDueForPurge(now, limit),
+    purge: (arn) => store.purge(arn),
+    listSealedValues: (afterKey, limit) => store.listSealedValues(afterKey, limit),
+    replaceWrappedKey: (row, replacement) => store.replaceWrappedKey(row, replacement),
+    listSeals: (afterArn, limit) => store.listSeals(afterArn, limit),
+    reseal: (change) => store.reseal(change),
+    referencedKekIds: () => store.referencedKekIds(),
+    close: () => store.close(),
+    commit: async (change) => {
+      if (change.kind === "update" && change.secret.replication?.role === "replica") {
+        throw new InvalidParameterException(replicaWriteMessage);
+      }
+      if (liveReplicas(change.secret).length === 0) return store.commit(change);
+      const before = await store.findByArn(change.secret.arn);
+      const labels = new Map((before?.versions ?? []).map((v) => [v.versionId, v.stages]));
+      for (const versionId of change.removeVersions) labels.delete(versionId);
+      for (const version of change.addVersions) labels.set(version.versionId, version.stages);
+      for (const { versionId, stages } of change.restage) {
+        if (labels.has(versionId)) labels.set(versionId, stages);
+      }
+      const after = [...labels].map(([versionId, stages]) => ({ versionId, stages }));
+      // The primary's revision check makes `before` the state the change was decided on.
+      return store.commitMany([change, ...(await replicaChanges(deps, change, after))]);
+    },
+  };
 }
