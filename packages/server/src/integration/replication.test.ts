@@ -96,7 +96,8 @@ print(json.dumps({
   "primaryStatus": described["ReplicationStatus"], "primaryRegion": described.get("PrimaryRegion"),
   "replicaArn": replica_described["ARN"], "replicaPrimary": replica_described.get("PrimaryRegion"),
   "replicaTags": replica_described.get("Tags"), "replicaHasStatus": "ReplicationStatus" in replica_described,
-  "listed": [s["Name"] for s in listed], "refused": refused, "deleteRefused": delete_refused,
+  "listed": [s["Name"] for s in listed], "listedKeys": sorted(k for k in listed[0] if k in ("PrimaryRegion", "ReplicationStatus")),
+  "primaryListed": [sorted(k for k in s if k in ("PrimaryRegion", "ReplicationStatus")) for s in primary.list_secrets()["SecretList"]], "refused": refused, "deleteRefused": delete_refused,
 }))
 `);
     assert.deepEqual(out.status, [{ Region: replicaRegion, Status: "InSync" }]);
@@ -107,6 +108,8 @@ print(json.dumps({
     assert.deepEqual(out.replicaTags, [{ Key: "team", Value: "a" }]);
     assert.equal(out.replicaHasStatus, false);
     assert.deepEqual(out.listed, ["repl/db"]);
+    assert.deepEqual(out.listedKeys, ["PrimaryRegion"]);
+    assert.deepEqual(out.primaryListed, [["PrimaryRegion"]]);
     assert.deepEqual(out.refused, {
       code: "InvalidParameterException",
       message: "Operation not permitted on a replica secret. Call must be made in primary secret's region.",
