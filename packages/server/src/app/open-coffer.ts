@@ -15,6 +15,7 @@ import type { SecretDomainDeps } from "../domain/secrets/deps.js";
 import { invalidatingStore } from "../domain/secrets/invalidating-store.js";
 import { LocalSecretInvalidations } from "../domain/secrets/invalidations.js";
 import { SecretReadModel } from "../domain/secrets/read-model.js";
+import { replicatingStore } from "../domain/secrets/replication.js";
 import { resealLegacySecrets } from "../domain/secrets/reseal.js";
 import { SecretReader } from "../domain/secrets/secret-reader.js";
 import { SecretWriter } from "../domain/secrets/secret-writer.js";
@@ -165,7 +166,8 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     sink: invalidations,
   });
   const deps: SecretDomainDeps = {
-    store: invalidatingStore(store, invalidations),
+    // Outermost: replication turns one secret's commit into its replicas' too (docs/replication.md).
+    store: replicatingStore(invalidatingStore(store, invalidations), envelope),
     envelope,
     accountId,
     now,

@@ -1,14 +1,8 @@
-import { NotImplementedYetException } from "../errors/catalog.js";
-import { compact, valueFromWire } from "./wire.js";
+import { compact, replicationStatusToWire, valueFromWire } from "./wire.js";
 import { typedOperation, type WireInput } from "./wire-types.js";
 
 export const createSecret = typedOperation<WireInput<"CreateSecret">>(
   async (input, { scope }, { writer }) => {
-    if (input.AddReplicaRegions !== undefined && input.AddReplicaRegions.length > 0) {
-      throw new NotImplementedYetException(
-        "Coffer does not replicate secrets to other regions yet; omit AddReplicaRegions.",
-      );
-    }
     const created = await writer.create(scope, {
       name: input.Name,
       clientRequestToken: input.ClientRequestToken,
@@ -17,8 +11,20 @@ export const createSecret = typedOperation<WireInput<"CreateSecret">>(
       value: valueFromWire(input),
       tags: input.Tags,
       type: input.Type,
+      addReplicaRegions: input.AddReplicaRegions?.map((r) => ({
+        region: r.Region ?? "",
+        kmsKeyId: r.KmsKeyId,
+      })),
+      forceOverwriteReplicaSecret: input.ForceOverwriteReplicaSecret,
     });
-    // No ReplicationStatus: AWS sends it only when the call asked for replica regions.
-    return compact({ ARN: created.arn, Name: created.name, VersionId: created.versionId });
+    // ReplicationStatus only when the call asked for replica regions, as AWS sends it.
+    return compact({
+      ARN: created.arn,
+      Name: created.name,
+      VersionId: created.versionId,
+      ReplicationStatus: created.replicationStatus
+        ? replicationStatusToWire(created.replicationStatus)
+        : undefined,
+    });
   },
 );

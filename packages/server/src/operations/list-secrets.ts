@@ -21,8 +21,10 @@ export const listSecrets = typedOperation<WireInput<"ListSecrets">>(async (input
         else stages.push(stage);
       }
       const versions = [...byVersion].map(([versionId, stages]) => ({ versionId, stages }));
+      // SecretListEntry has PrimaryRegion but no ReplicationStatus (the service model).
       return compact({
         ...secretMetadataToWire(secret),
+        ReplicationStatus: undefined,
         SecretVersionsToStages: versionsToStagesWire(versions),
       });
     }),

@@ -7,9 +7,13 @@ import { getRandomPassword } from "./get-random-password.js";
 import { getSecretValue } from "./get-secret-value.js";
 import { listSecretVersionIds } from "./list-secret-version-ids.js";
 import { listSecrets } from "./list-secrets.js";
-import { notBuiltYet } from "./not-built-yet.js";
 import type { Operation } from "./operation.js";
 import { putSecretValue } from "./put-secret-value.js";
+import {
+  removeRegionsFromReplication,
+  replicateSecretToRegions,
+  stopReplicationToReplica,
+} from "./replication.js";
 import {
   deleteResourcePolicy,
   getResourcePolicy,
@@ -21,8 +25,6 @@ import { rotateSecret } from "./rotate-secret.js";
 import { tagResource, untagResource } from "./tag-resource.js";
 import { updateSecret } from "./update-secret.js";
 import { updateSecretVersionStage } from "./update-secret-version-stage.js";
-
-const replication = "replication";
 
 /** Every operation of the service model, by its `X-Amz-Target` name. */
 export const operations: Readonly<Record<string, Operation>> = {
@@ -39,11 +41,11 @@ export const operations: Readonly<Record<string, Operation>> = {
   ListSecrets: listSecrets,
   PutResourcePolicy: putResourcePolicy,
   PutSecretValue: putSecretValue,
-  RemoveRegionsFromReplication: notBuiltYet("RemoveRegionsFromReplication", replication),
-  ReplicateSecretToRegions: notBuiltYet("ReplicateSecretToRegions", replication),
+  RemoveRegionsFromReplication: removeRegionsFromReplication,
+  ReplicateSecretToRegions: replicateSecretToRegions,
   RestoreSecret: restoreSecret,
   RotateSecret: rotateSecret,
-  StopReplicationToReplica: notBuiltYet("StopReplicationToReplica", replication),
+  StopReplicationToReplica: stopReplicationToReplica,
   TagResource: tagResource,
   UntagResource: untagResource,
   UpdateSecret: updateSecret,

@@ -45,8 +45,11 @@ interface SecretsManagerTypes {
   ListSecretsRequest: SecretsManager.ListSecretsRequest;
   PutResourcePolicyRequest: SecretsManager.PutResourcePolicyRequest;
   PutSecretValueRequest: SecretsManager.PutSecretValueRequest;
+  RemoveRegionsFromReplicationRequest: SecretsManager.RemoveRegionsFromReplicationRequest;
+  ReplicateSecretToRegionsRequest: SecretsManager.ReplicateSecretToRegionsRequest;
   RestoreSecretRequest: SecretsManager.RestoreSecretRequest;
   RotateSecretRequest: SecretsManager.RotateSecretRequest;
+  StopReplicationToReplicaRequest: SecretsManager.StopReplicationToReplicaRequest;
   TagResourceRequest: SecretsManager.TagResourceRequest;
   UntagResourceRequest: SecretsManager.UntagResourceRequest;
   UpdateSecretRequest: SecretsManager.UpdateSecretRequest;

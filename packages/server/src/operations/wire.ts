@@ -1,5 +1,6 @@
 import type { SecretFilter } from "../domain/secrets/filters.js";
-import type { SecretRecord } from "../domain/secrets/records.js";
+import type { ReplicaStatus, SecretRecord } from "../domain/secrets/records.js";
+import { replicationView } from "../domain/secrets/replication.js";
 import type { ReadValue } from "../domain/secrets/secret-reader.js";
 import type { SecretValue } from "../domain/secrets/secret-value.js";
 import { InvalidParameterException } from "../errors/catalog.js";
@@ -77,7 +78,24 @@ export function secretMetadataToWire(secret: SecretRecord) {
     DeletedDate: optionalEpochSeconds(secret.deletedAt),
     Tags: secret.tags.length > 0 ? secret.tags : undefined,
     CreatedDate: epochSeconds(secret.createdAt),
+    ...replicationToWire(secret),
   };
+}
+
+/** `PrimaryRegion` (a replicated primary and its replicas) and the primary's `ReplicationStatus`. */
+function replicationToWire(secret: SecretRecord) {
+  const view = replicationView(secret);
+  return {
+    PrimaryRegion: view.primaryRegion,
+    ReplicationStatus: view.replicationStatus ? replicationStatusToWire(view.replicationStatus) : undefined,
+  };
+}
+
+/** ReplicationStatusType entries; unset members left out. */
+export function replicationStatusToWire(replicas: readonly ReplicaStatus[]) {
+  return replicas.map((r) =>
+    compact({ Region: r.region, KmsKeyId: r.kmsKeyId, Status: r.status, StatusMessage: r.statusMessage }),
+  );
 }
 
 /** A version map (`VersionIdsToStages`, `SecretVersionsToStages`), or `undefined` when it would be empty. */

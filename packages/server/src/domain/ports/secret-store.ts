@@ -36,6 +36,11 @@ export interface SecretStore {
   /** The stage maps of these secrets (ListSecrets' SecretVersionsToStages); a secret with no label has none. */
   stageMaps(arns: readonly string[]): Promise<Map<string, StageMap>>;
   commit(change: SecretChange): Promise<void>;
+  /**
+   * Several changes (and purges, applied first) as ONE transaction: all land or none does. A
+   * replicated secret's write and its replicas' (docs/replication.md) commit this way.
+   */
+  commitMany(changes: readonly SecretChange[], purges?: readonly string[]): Promise<void>;
   /** Records a read; engines may skip the write when the stored day is already today. */
   touchAccessed(arn: string, versionId: string, day: number): Promise<void>;
   /** Secrets whose deletion date has passed. */

@@ -35,6 +35,8 @@ function bindingMessage(secret: SecretRecord, stages: StageMap): Buffer {
   const later: Array<[string, unknown]> = [];
   if (secret.type !== undefined) later.push(["type", secret.type]);
   if (secret.rotation !== undefined) later.push(["rotation", rotationForSeal(secret.rotation)]);
+  // Schema v9: which secret this one replicates (or which replicas it has) decides where writes go.
+  if (secret.replication !== undefined) later.push(["replication", replicationForSeal(secret.replication)]);
   return Buffer.from(
     JSON.stringify([
       BINDING_LABEL,
@@ -80,6 +82,12 @@ function rotationForSeal(r: NonNullable<SecretRecord["rotation"]>) {
         ]
       : null,
   ];
+}
+
+function replicationForSeal(r: NonNullable<SecretRecord["replication"]>) {
+  return r.role === "replica"
+    ? ["replica", r.primaryRegion]
+    : ["primary", r.replicas.map((x) => [x.region, x.kmsKeyId ?? null, x.status, x.statusMessage ?? null])];
 }
 
 /** The record with a fresh seal over it and the stage map its versions will have after the commit. */

@@ -26,7 +26,11 @@ export type ChangeOperation =
   | "Purge"
   /** Rotation configured, a rotation's label moved, or rotation turned off (domain/rotation). */
   | "RotateSecret"
-  | "CancelRotateSecret";
+  | "CancelRotateSecret"
+  /** Replication (docs/replication.md): replicas added, removed, or one promoted. */
+  | "ReplicateSecretToRegions"
+  | "RemoveRegionsFromReplication"
+  | "StopReplicationToReplica";
 
 /** What the writer reports. */
 export interface ChangeNotice {

@@ -31,7 +31,9 @@ function plainHolds(secret: SecretRecord, key: SecretFilter["Key"], value: strin
   if (key === "name") return prefixOf(secret.name);
   if (key === "tag-key") return secret.tags.some((t) => prefixOf(t.Key));
   if (key === "tag-value") return secret.tags.some((t) => prefixOf(t.Value));
-  if (key === "primary-region") return prefixOf(region);
+  if (key === "primary-region") {
+    return prefixOf(secret.replication?.role === "replica" ? secret.replication.primaryRegion : region);
+  }
   if (key === "owning-service") return false;
   const texts =
     key === "description"

@@ -55,7 +55,10 @@ function valueMatches(secret: SecretRecord, key: FilterKey, value: string, prima
     case "tag-value":
       return secret.tags.some((tag) => tag.Value.startsWith(value));
     case "primary-region":
-      return primaryRegion.startsWith(value);
+      // Each secret's own primary region: a replica's primary's, else the region it lives in.
+      return (
+        secret.replication?.role === "replica" ? secret.replication.primaryRegion : primaryRegion
+      ).startsWith(value);
     case "owning-service":
       return false;
     case "description":
@@ -89,7 +92,7 @@ function searchableTexts(secret: SecretRecord): string[] {
  * so a filter with a negated value that is not decided here gives no match: its secrets are found
  * by walking the sort order and checking each row, as an unfiltered page is.
  */
-export function indexedMatches(filters: SecretFilter[], primaryRegion: string): ListMatch[] | undefined {
+export function indexedMatches(filters: SecretFilter[], _scopeRegion: string): ListMatch[] | undefined {
   const matches: ListMatch[] = [];
   for (const filter of filters) {
     // Each value's outcome for every secret: true, false, or undefined (it depends on the secret).
@@ -99,7 +102,7 @@ export function indexedMatches(filters: SecretFilter[], primaryRegion: string): 
     for (const raw of filter.Values) {
       const negated = raw.startsWith("!");
       const value = negated ? raw.slice(1) : raw;
-      const same = sameForAll(filter.Key, value, primaryRegion);
+      const same = sameForAll(filter.Key, value);
       if (same === undefined) {
         if (negated) negatedOpen = true;
         else open.push(value);
@@ -142,7 +145,7 @@ export function indexedMatches(filters: SecretFilter[], primaryRegion: string): 
 }
 
 /** Whether one value (without its `!`) matches every secret (true), none (false), or depends on the secret. */
-function sameForAll(key: FilterKey, value: string, primaryRegion: string): boolean | undefined {
+function sameForAll(key: FilterKey, value: string): boolean | undefined {
   switch (key) {
     case "name":
       return value === "" ? true : undefined;
@@ -153,7 +156,8 @@ function sameForAll(key: FilterKey, value: string, primaryRegion: string): boole
     case "tag-value":
       return undefined;
     case "primary-region":
-      return primaryRegion.startsWith(value);
+      // A replica in this region may have any primary region: decided per secret (no index).
+      return undefined;
     case "owning-service":
       return false;
   }

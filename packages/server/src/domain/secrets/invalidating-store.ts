@@ -34,6 +34,22 @@ export function invalidatingStore(store: SecretStore, sink: InvalidationSink): S
     stageMaps: (arns) => store.stageMaps(arns),
     commit: (change) =>
       after(change.secret.arn, change.secret.name, change.secret.region, store.commit(change)),
+    commitMany: async (changes, purges = []) => {
+      try {
+        return await store.commitMany(changes, purges);
+      } finally {
+        for (const arn of purges)
+          sink.invalidate({ kind: "secret", arn, name: undefined, region: undefined });
+        for (const c of changes) {
+          sink.invalidate({
+            kind: "secret",
+            arn: c.secret.arn,
+            name: c.secret.name,
+            region: c.secret.region,
+          });
+        }
+      }
+    },
     touchAccessed: (arn, versionId, day) => store.touchAccessed(arn, versionId, day),
     listDueForPurge: (now, limit) => store.listDueForPurge(now, limit),
     purge: (arn) => after(arn, undefined, undefined, store.purge(arn)),

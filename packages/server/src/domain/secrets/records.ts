@@ -37,7 +37,24 @@ export interface SecretRecord {
   seal: MetadataSeal | undefined;
   /** Rotation configuration and the rotation in flight (domain/rotation); absent: never configured. */
   rotation?: SecretRotation | undefined;
+  /**
+   * Replication (schema v9; docs/replication.md): a primary lists its replicas, a replica names its
+   * primary's region. Absent on a secret that was never replicated. Sealed with the row.
+   */
+  replication?: SecretReplication | undefined;
 }
+
+/** One replica of a primary, as ReplicationStatus reports it. */
+export interface ReplicaStatus {
+  region: string;
+  kmsKeyId?: string | undefined;
+  status: "InSync" | "Failed" | "InProgress";
+  statusMessage?: string | undefined;
+}
+
+export type SecretReplication =
+  | { role: "primary"; replicas: ReplicaStatus[] }
+  | { role: "replica"; primaryRegion: string };
 
 /** RotationRules as RotateSecret takes them (validated by domain/rotation/schedule.ts). */
 export interface RotationRules {

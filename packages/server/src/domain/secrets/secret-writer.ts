@@ -14,7 +14,8 @@ import { withOptimisticRetry } from "./commit.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { assertValidSecretName } from "./names.js";
-import type { SecretRecord, SecretState, VersionMeta, VersionRecord } from "./records.js";
+import type { ReplicaStatus, SecretRecord, SecretState, VersionMeta, VersionRecord } from "./records.js";
+import { assertNotReplica, liveReplicas, replicaArnOf, replicaChanges } from "./replication.js";
 import { assertNotScheduledForDeletion, authorizeOn, findSecret, requireSecret } from "./resolve.js";
 import { assertValueSize, openValue, type SecretValue, sameValue, sealValue } from "./secret-value.js";
 import { attachStages, CURRENT, detachStage, type Restage, versionsToPrune } from "./stages.js";
@@ -29,6 +30,9 @@ export interface CreateSecretInput {
   tags?: readonly RequestedTag[] | undefined;
   /** `Type`: stored and returned as given. */
   type?: string | undefined;
+  /** `AddReplicaRegions`: replicas created in the same commit (docs/replication.md). */
+  addReplicaRegions?: ReadonlyArray<{ region: string; kmsKeyId?: string | undefined }> | undefined;
+  forceOverwriteReplicaSecret?: boolean | undefined;
 }
 
 export interface PutValueInput {
@@ -67,7 +71,10 @@ export class SecretWriter {
     return this.lock.run(`${scope.region}\n${secretId}`, () => withOptimisticRetry(attempt));
   }
 
-  async create(scope: RequestScope, input: CreateSecretInput): Promise<SecretRef & { versionId?: string }> {
+  async create(
+    scope: RequestScope,
+    input: CreateSecretInput,
+  ): Promise<SecretRef & { versionId?: string; replicationStatus?: ReplicaStatus[] }> {
     assertValidSecretName(input.name);
     if (input.value) assertValueSize(input.value);
     const now = this.deps.now();
@@ -96,15 +103,30 @@ export class SecretWriter {
     const versionId = input.value ? (input.clientRequestToken ?? this.deps.newVersionId()) : undefined;
     const addVersions =
       input.value && versionId ? [this.newVersion(secret, versionId, input.value, [CURRENT])] : [];
-    try {
-      await this.commit([], {
-        kind: "create",
+    let purges: string[] = [];
+    if (input.addReplicaRegions !== undefined && input.addReplicaRegions.length > 0) {
+      const planned = await this.planReplicas(
         secret,
-        expectedRevision: 0,
-        addVersions,
-        restage: [],
-        removeVersions: [],
-      });
+        [],
+        input.addReplicaRegions,
+        input.forceOverwriteReplicaSecret,
+      );
+      secret.replication = { role: "primary", replicas: planned.replicas };
+      purges = planned.purges;
+    }
+    try {
+      await this.commit(
+        [],
+        {
+          kind: "create",
+          secret,
+          expectedRevision: 0,
+          addVersions,
+          restage: [],
+          removeVersions: [],
+        },
+        purges,
+      );
     } catch (error) {
       if (error instanceof StoreConflictError && error.reason === "name-taken") {
         throw new ResourceExistsException(
@@ -114,7 +136,14 @@ export class SecretWriter {
       throw error;
     }
     this.emit(secret, "CreateSecret", addVersions);
-    return versionId ? { arn, name: input.name, versionId } : { arn, name: input.name };
+    const replicationStatus =
+      secret.replication?.role === "primary" ? secret.replication.replicas : undefined;
+    return {
+      arn,
+      name: input.name,
+      ...(versionId ? { versionId } : {}),
+      ...(replicationStatus ? { replicationStatus } : {}),
+    };
   }
 
   /** A retried CreateSecret (same token, same value) succeeds without change; anything else is a clash. */
@@ -143,6 +172,7 @@ export class SecretWriter {
     assertValueSize(input.value);
     return this.change(scope, input.secretId, async () => {
       const state = await requireSecret(this.deps, scope, input.secretId, "PutSecretValue");
+      assertNotReplica(state.secret);
       assertNotScheduledForDeletion(state);
       const versionId = input.clientRequestToken ?? this.deps.newVersionId();
       const stages = [...(input.stages ?? [CURRENT])];
@@ -170,6 +200,7 @@ export class SecretWriter {
     const value = input.value;
     return this.change(scope, input.secretId, async () => {
       const state = await requireSecret(this.deps, scope, input.secretId, "UpdateSecret");
+      assertNotReplica(state.secret);
       assertNotScheduledForDeletion(state);
       const secret: SecretRecord = {
         ...state.secret,
@@ -200,6 +231,7 @@ export class SecretWriter {
   ): Promise<SecretRef> {
     return this.change(scope, input.secretId, async () => {
       const state = await requireSecret(this.deps, scope, input.secretId, "UpdateSecretVersionStage");
+      assertNotReplica(state.secret);
       assertNotScheduledForDeletion(state);
       const holder = state.versions.find((v) => v.stages.includes(input.stage))?.versionId;
       const { removeFromVersionId, moveToVersionId } = input;
@@ -259,6 +291,17 @@ export class SecretWriter {
     }
     return this.change(scope, input.secretId, async () => {
       const state = await requireSecret(this.deps, scope, input.secretId, "DeleteSecret");
+      assertNotReplica(state.secret);
+      const replicaRegions =
+        state.secret.replication?.role === "primary"
+          ? state.secret.replication.replicas.map((r) => r.region)
+          : [];
+      if (replicaRegions.length > 0) {
+        // moto's rendering of AWS's answer (InvalidParameterException, regions comma-joined).
+        throw new InvalidParameterException(
+          `You can't delete secret ${state.secret.arn} that still has replica regions [${replicaRegions.join(",")}]`,
+        );
+      }
       const ref = { arn: state.secret.arn, name: state.secret.name };
       const now = this.deps.now();
       if (input.forceDeleteWithoutRecovery) {
@@ -280,6 +323,7 @@ export class SecretWriter {
   async restore(scope: RequestScope, secretId: string): Promise<SecretRef> {
     return this.change(scope, secretId, async () => {
       const state = await requireSecret(this.deps, scope, secretId, "RestoreSecret");
+      assertNotReplica(state.secret);
       if (state.secret.deletedAt !== undefined) {
         await this.commitUpdate(
           state,
@@ -295,6 +339,7 @@ export class SecretWriter {
   async tag(scope: RequestScope, secretId: string, tags: readonly RequestedTag[]): Promise<void> {
     await this.change(scope, secretId, async () => {
       const state = await requireSecret(this.deps, scope, secretId, "TagResource");
+      assertNotReplica(state.secret);
       assertNotScheduledForDeletion(state);
       const secret = {
         ...state.secret,
@@ -308,6 +353,7 @@ export class SecretWriter {
   async untag(scope: RequestScope, secretId: string, keys: string[]): Promise<void> {
     await this.change(scope, secretId, async () => {
       const state = await requireSecret(this.deps, scope, secretId, "UntagResource");
+      assertNotReplica(state.secret);
       assertNotScheduledForDeletion(state);
       const secret = {
         ...state.secret,
@@ -333,6 +379,7 @@ export class SecretWriter {
     }
     return this.change(scope, secretId, async () => {
       const state = await requireSecret(this.deps, scope, secretId, "PutResourcePolicy");
+      assertNotReplica(state.secret);
       assertNotScheduledForDeletion(state);
       await this.commitUpdate(
         state,
@@ -347,6 +394,7 @@ export class SecretWriter {
   async deleteResourcePolicy(scope: RequestScope, secretId: string): Promise<SecretRef> {
     return this.change(scope, secretId, async () => {
       const state = await requireSecret(this.deps, scope, secretId, "DeleteResourcePolicy");
+      assertNotReplica(state.secret);
       if (state.secret.resourcePolicy !== undefined) {
         await this.commitUpdate(
           state,
@@ -378,12 +426,20 @@ export class SecretWriter {
    * with a value; a failing feed must not turn a committed write into an error.
    */
   private emit(
-    secret: Pick<SecretRecord, "arn" | "name" | "region">,
+    secret: Pick<SecretRecord, "arn" | "name" | "region"> & Pick<Partial<SecretRecord>, "replication">,
     operation: ChangeOperation,
     versionsAfter: ReadonlyArray<Pick<VersionMeta, "versionId" | "stages">> = [],
   ): void {
     const changes = this.deps.changes;
     if (!changes) return;
+    // Each replica changed in the same commit: its region's subscribers hear of it too.
+    for (const replica of secret.replication ? liveReplicas(secret as SecretRecord) : []) {
+      this.emit(
+        { arn: replicaArnOf(secret.arn, replica.region), name: secret.name, region: replica.region },
+        operation,
+        versionsAfter,
+      );
+    }
     const gone = operation === "DeleteSecret" || operation === "Purge";
     const versionId = gone ? undefined : versionsAfter.find((v) => v.stages.includes(CURRENT))?.versionId;
     try {
@@ -454,14 +510,210 @@ export class SecretWriter {
   }
 
   /** Every write goes through here: the secret is sealed over the stage map the change leaves. */
-  private async commit(versionsBefore: VersionMeta[], change: SecretChange): Promise<void> {
+  private async commit(
+    versionsBefore: VersionMeta[],
+    change: SecretChange,
+    purges: readonly string[] = [],
+  ): Promise<void> {
     const labels = new Map(versionsBefore.map((v) => [v.versionId, v.stages]));
     for (const versionId of change.removeVersions) labels.delete(versionId);
     for (const version of change.addVersions) labels.set(version.versionId, version.stages);
     for (const { versionId, stages } of change.restage)
       if (labels.has(versionId)) labels.set(versionId, stages);
     const after = [...labels].map(([versionId, stages]) => ({ versionId, stages }));
-    await this.deps.store.commit({ ...change, secret: sealSecret(this.deps.envelope, change.secret, after) });
+    const sealed = { ...change, secret: sealSecret(this.deps.envelope, change.secret, after) };
+    if (liveReplicas(change.secret).length === 0 && purges.length === 0) {
+      await this.deps.store.commit(sealed);
+      return;
+    }
+    // A replicated secret: its replicas take the same change in the same transaction.
+    const replicas = await replicaChanges(this.deps, sealed, after);
+    await this.deps.store.commitMany([sealed, ...replicas], purges);
+  }
+
+  /**
+   * Where each requested replica goes: a region already replicated keeps its entry; a name taken in
+   * the target region by another secret fails that region (AWS's ReplicationStatus `Failed`) unless
+   * ForceOverwriteReplicaSecret, which deletes that secret in the same commit.
+   */
+  private async planReplicas(
+    primary: SecretRecord,
+    current: readonly ReplicaStatus[],
+    requested: ReadonlyArray<{ region: string; kmsKeyId?: string | undefined }>,
+    forceOverwrite: boolean | undefined,
+  ): Promise<{ replicas: ReplicaStatus[]; purges: string[] }> {
+    const replicas = [...current];
+    const purges: string[] = [];
+    for (const { region, kmsKeyId } of requested) {
+      if (region === primary.region) throw new InvalidParameterException("Invalid replica region.");
+      if (replicas.some((r) => r.region === region)) {
+        if (requested.filter((r) => r.region === region).length > 1) {
+          throw new InvalidParameterException("Invalid replica region.");
+        }
+        continue;
+      }
+      const taken = await this.deps.store.findRecordByName(region, primary.name);
+      const status: ReplicaStatus = {
+        region,
+        ...(kmsKeyId !== undefined ? { kmsKeyId } : {}),
+        status: "InSync",
+      };
+      if (taken && taken.arn !== replicaArnOf(primary.arn, region)) {
+        if (!forceOverwrite) {
+          status.status = "Failed";
+          status.statusMessage = `Replication failed: Secret name ${primary.name} already exists in region ${region}.`;
+        } else {
+          purges.push(taken.arn);
+        }
+      }
+      replicas.push(status);
+    }
+    return { replicas, purges };
+  }
+
+  /** ReplicateSecretToRegions: new replicas of a primary (or of a standalone secret, which becomes one). */
+  async replicate(
+    scope: RequestScope,
+    input: {
+      secretId: string;
+      addReplicaRegions: ReadonlyArray<{ region: string; kmsKeyId?: string | undefined }>;
+      forceOverwriteReplicaSecret?: boolean | undefined;
+    },
+  ): Promise<{ arn: string; replicationStatus: ReplicaStatus[] }> {
+    return this.change(scope, input.secretId, async () => {
+      const state = await requireSecret(this.deps, scope, input.secretId, "ReplicateSecretToRegions", {
+        "secretsmanager:ForceOverwriteReplicaSecret":
+          input.forceOverwriteReplicaSecret === undefined
+            ? undefined
+            : String(input.forceOverwriteReplicaSecret),
+      });
+      assertNotReplica(state.secret);
+      assertNotScheduledForDeletion(state);
+      const current = state.secret.replication?.role === "primary" ? state.secret.replication.replicas : [];
+      const planned = await this.planReplicas(
+        state.secret,
+        current,
+        input.addReplicaRegions,
+        input.forceOverwriteReplicaSecret,
+      );
+      const secret: SecretRecord = {
+        ...state.secret,
+        replication: { role: "primary", replicas: planned.replicas },
+        revision: state.secret.revision + 1,
+      };
+      await this.commit(
+        state.versions,
+        {
+          kind: "update",
+          secret,
+          expectedRevision: state.secret.revision,
+          addVersions: [],
+          restage: [],
+          removeVersions: [],
+        },
+        planned.purges,
+      );
+      this.emit(secret, "ReplicateSecretToRegions", state.versions);
+      return { arn: secret.arn, replicationStatus: planned.replicas };
+    });
+  }
+
+  /** RemoveRegionsFromReplication: deletes those replicas; regions not replicated are ignored. */
+  async removeRegions(
+    scope: RequestScope,
+    input: { secretId: string; regions: readonly string[] },
+  ): Promise<{ arn: string; replicationStatus: ReplicaStatus[] }> {
+    return this.change(scope, input.secretId, async () => {
+      const state = await requireSecret(this.deps, scope, input.secretId, "RemoveRegionsFromReplication");
+      assertNotReplica(state.secret);
+      const current = state.secret.replication?.role === "primary" ? state.secret.replication.replicas : [];
+      const removed = current.filter((r) => input.regions.includes(r.region));
+      const kept = current.filter((r) => !input.regions.includes(r.region));
+      const purges: string[] = [];
+      for (const r of removed) {
+        const arn = replicaArnOf(state.secret.arn, r.region);
+        const replica = await this.deps.store.findRecordByArn(arn);
+        if (replica?.replication?.role === "replica") purges.push(arn);
+      }
+      const { replication: _old, ...rest } = state.secret;
+      const secret: SecretRecord = {
+        ...rest,
+        ...(kept.length > 0 ? { replication: { role: "primary" as const, replicas: kept } } : {}),
+        revision: state.secret.revision + 1,
+      };
+      if (removed.length > 0) {
+        // Replicas not removed take the (unchanged) state too: one commit, revision-checked.
+        await this.commit(
+          state.versions,
+          {
+            kind: "update",
+            secret,
+            expectedRevision: state.secret.revision,
+            addVersions: [],
+            restage: [],
+            removeVersions: [],
+          },
+          purges,
+        );
+        this.emit(secret, "RemoveRegionsFromReplication", state.versions);
+        for (const arn of purges) {
+          this.emit({ arn, name: secret.name, region: parseRegion(arn) }, "DeleteSecret");
+        }
+      }
+      return { arn: secret.arn, replicationStatus: kept };
+    });
+  }
+
+  /** StopReplicationToReplica, called in the replica's region: the replica becomes a standalone secret. */
+  async promote(scope: RequestScope, secretId: string): Promise<{ arn: string }> {
+    return this.change(scope, secretId, async () => {
+      const state = await requireSecret(this.deps, scope, secretId, "StopReplicationToReplica");
+      const replication = state.secret.replication;
+      if (replication?.role !== "replica") {
+        throw new InvalidParameterException(
+          "StopReplicationToReplica must be called on a replica secret, in the replica's region.",
+        );
+      }
+      const { replication: _r, ...rest } = state.secret;
+      const standalone: SecretRecord = {
+        ...rest,
+        revision: state.secret.revision + 1,
+        lastChangedAt: this.deps.now(),
+      };
+      const changes: SecretChange[] = [
+        {
+          kind: "update",
+          secret: sealSecret(this.deps.envelope, standalone, state.versions),
+          expectedRevision: state.secret.revision,
+          addVersions: [],
+          restage: [],
+          removeVersions: [],
+        },
+      ];
+      const primary = await this.deps.store.findByArn(
+        replicaArnOf(state.secret.arn, replication.primaryRegion),
+      );
+      if (primary?.secret.replication?.role === "primary") {
+        const kept = primary.secret.replication.replicas.filter((r) => r.region !== state.secret.region);
+        const { replication: _p, ...prest } = primary.secret;
+        const after: SecretRecord = {
+          ...prest,
+          ...(kept.length > 0 ? { replication: { role: "primary" as const, replicas: kept } } : {}),
+          revision: primary.secret.revision + 1,
+        };
+        changes.push({
+          kind: "update",
+          secret: sealSecret(this.deps.envelope, after, primary.versions),
+          expectedRevision: primary.secret.revision,
+          addVersions: [],
+          restage: [],
+          removeVersions: [],
+        });
+      }
+      await this.deps.store.commitMany(changes);
+      this.emit(standalone, "StopReplicationToReplica", state.versions);
+      return { arn: standalone.arn };
+    });
   }
 
   private newVersion(
@@ -498,4 +750,8 @@ export class SecretWriter {
       );
     }
   }
+}
+
+function parseRegion(arn: string): string {
+  return arn.split(":")[3] ?? "";
 }

@@ -288,6 +288,16 @@ const migrations: ReadonlyArray<Migration> = [
         }
     },
   },
+  {
+    // Replication (issue 10, docs/replication.md): a primary's replicas or a replica's primary
+    // region as one JSON column, sealed with the row (binding.ts appends it only when set, so rows
+    // sealed before v9 still verify); the replica's primary region beside it for ListSecrets.
+    version: 9,
+    sql: `
+      ALTER TABLE secrets ADD COLUMN replication TEXT;
+      ALTER TABLE secrets ADD COLUMN primary_region TEXT;
+    `,
+  },
 ];
 
 /** Brings the schema to `upTo` (the newest by default; tests build older data folders with it). */

@@ -1,5 +1,6 @@
 import type {
   SecretRecord,
+  SecretReplication,
   SecretRotation,
   Tag,
   ValueKind,
@@ -32,6 +33,10 @@ export interface SecretRow {
   rotation: string | null;
   /** `rotation.nextRotationAt` while rotation is enabled: what the scheduler's index reads. */
   next_rotation_at: number | null;
+  /** JSON of {@link SecretReplication}; NULL when never replicated (schema v9). */
+  replication: string | null;
+  /** The primary's region on a replica (the `primary-region` filter); NULL otherwise (schema v9). */
+  primary_region: string | null;
 }
 
 export interface VersionMetaRow {
@@ -74,6 +79,9 @@ export function toSecretRecord(row: SecretRow): SecretRecord {
         : undefined,
     ...(row.rotation !== null && row.rotation !== undefined
       ? { rotation: JSON.parse(row.rotation) as SecretRotation }
+      : {}),
+    ...(row.replication !== null && row.replication !== undefined
+      ? { replication: JSON.parse(row.replication) as SecretReplication }
       : {}),
   };
 }
@@ -120,5 +128,7 @@ export function secretParams(secret: SecretRecord) {
     type: secret.type ?? null,
     rotation: secret.rotation === undefined ? null : JSON.stringify(secret.rotation),
     next_rotation_at: secret.rotation?.enabled ? (secret.rotation.nextRotationAt ?? null) : null,
+    replication: secret.replication === undefined ? null : JSON.stringify(secret.replication),
+    primary_region: secret.replication?.role === "replica" ? secret.replication.primaryRegion : null,
   };
 }

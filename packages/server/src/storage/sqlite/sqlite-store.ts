@@ -157,17 +157,18 @@ export class SqliteStore implements SecretStore, SettingsStore {
       insertSecret: db.prepare(
         `INSERT INTO secrets (arn, region, name, description, kms_key_id, tags, created_at, last_changed_at,
            last_accessed_at, deleted_at, deletion_date, revision, resource_policy, seal_kek_id, seal_mac, type,
-           rotation, next_rotation_at)
+           rotation, next_rotation_at, replication, primary_region)
          VALUES (@arn, @region, @name, @description, @kms_key_id, @tags, @created_at, @last_changed_at,
            @last_accessed_at, @deleted_at, @deletion_date, @revision, @resource_policy, @seal_kek_id, @seal_mac,
-           @type, @rotation, @next_rotation_at)`,
+           @type, @rotation, @next_rotation_at, @replication, @primary_region)`,
       ),
       updateSecret: db.prepare(
         `UPDATE secrets SET description = @description, kms_key_id = @kms_key_id, tags = @tags,
            last_changed_at = @last_changed_at, last_accessed_at = @last_accessed_at, deleted_at = @deleted_at,
            deletion_date = @deletion_date, revision = @revision,
            resource_policy = @resource_policy, seal_kek_id = @seal_kek_id, seal_mac = @seal_mac, type = @type,
-           rotation = @rotation, next_rotation_at = @next_rotation_at
+           rotation = @rotation, next_rotation_at = @next_rotation_at, replication = @replication,
+           primary_region = @primary_region
          WHERE arn = @arn AND revision = @expected_revision`,
       ),
       insertVersion: db.prepare(
@@ -554,9 +555,21 @@ export class SqliteStore implements SecretStore, SettingsStore {
   }
 
   async commit(change: SecretChange): Promise<void> {
+    this.db.transaction(() => this.applyChange(change))();
+  }
+
+  async commitMany(changes: readonly SecretChange[], purges: readonly string[] = []): Promise<void> {
+    this.db.transaction(() => {
+      for (const arn of purges) this.purgeRows(arn);
+      for (const change of changes) this.applyChange(change);
+    })();
+  }
+
+  /** One change's writes; the caller runs it inside a transaction. */
+  private applyChange(change: SecretChange): void {
     const s = this.statements;
     const arn = change.secret.arn;
-    this.db.transaction(() => {
+    {
       if (change.kind === "create") {
         if (s.secretByName.get(change.secret.region, change.secret.name) || s.secretByArn.get(arn)) {
           throw new StoreConflictError("name-taken", "a secret with this name already exists");
@@ -600,7 +613,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
       for (const version of staged) {
         for (const stage of version.stages) s.insertStage.run(arn, stage, version.versionId);
       }
-    })();
+    }
   }
 
   /** Keeps `secret_terms` in step with a changed name, description or tags. */
@@ -656,8 +669,12 @@ export class SqliteStore implements SecretStore, SettingsStore {
   }
 
   async purge(arn: string): Promise<void> {
+    this.db.transaction(() => this.purgeRows(arn))();
+  }
+
+  private purgeRows(arn: string): void {
     const s = this.statements;
-    this.db.transaction(() => {
+    {
       const before = s.searchSourceByArn.get(arn);
       if (before) {
         const terms = searchTermsOf({
@@ -670,7 +687,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
       s.deleteStagesOfSecret.run(arn);
       s.deleteVersionsOfSecret.run(arn);
       s.deleteSecret.run(arn);
-    })();
+    }
   }
 
   async listSealedValues(afterKey: string | undefined, limit: number): Promise<SealedValueRow[]> {
