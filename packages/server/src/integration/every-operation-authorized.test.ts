@@ -2,8 +2,7 @@
  * No operation runs unauthorized (docs/adr/0007): for every operation of both APIs, a valid request
  * (sampled from the model, aimed at a secret and a user that exist) from a caller with no policy is
  * refused with AccessDeniedException naming the operation's own action, and changes nothing.
- * Exceptions are named: GetSessionToken needs no permission (it narrows the caller's own key), and
- * operations not built yet answer NotImplementedYetException without touching anything.
+ * The one exception is named: GetSessionToken needs no permission (it narrows the caller's own key).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -31,8 +30,6 @@ const somePolicy = {
     },
   ],
 };
-/** Operations answered NotImplementedYetException (none since replication, issue 10). */
-const notBuiltYet = new Set<string>([]);
 
 let server: ServerProcess;
 let admin: SignedCaller;
@@ -89,11 +86,6 @@ describe("every operation is authorized", () => {
         const action = `${api.name}:${operation}`;
         if (operation === "GetSessionToken") {
           if (response.status !== 200) problems.push(`${operation}: ${response.status} ${response.body}`);
-          continue;
-        }
-        if (notBuiltYet.has(operation)) {
-          if (!response.body.includes("not supported by this Coffer server yet"))
-            problems.push(`${operation}: ${response.status} ${response.body}`);
           continue;
         }
         if (response.type !== "AccessDeniedException" || !response.body.includes(action)) {

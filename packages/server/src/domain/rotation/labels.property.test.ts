@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
-import { flakyArn, rotationDomain, scope, text } from "./rotation-fixture.test-helper.js";
+import { flakyArn, rotationDomain, scope, text } from "../../storage/sqlite/rotation-fixture.test-helper.js";
 import type { RotationStep } from "./rotator.js";
 
 type Action =

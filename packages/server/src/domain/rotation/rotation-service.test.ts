@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import {
+  day,
+  flakyArn,
+  hour,
+  rotationDomain,
+  scope,
+  text,
+} from "../../storage/sqlite/rotation-fixture.test-helper.js";
 import { randomPasswordRotatorArn } from "./builtin-rotators.js";
-import { day, flakyArn, hour, rotationDomain, scope, text } from "./rotation-fixture.test-helper.js";
 import { RotationScheduler } from "./scheduler.js";
 
 test("RotateSecret with the built-in: four steps, AWSCURRENT moves, AWSPREVIOUS follows, AWSPENDING goes", async () => {

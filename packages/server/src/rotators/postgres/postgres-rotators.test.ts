@@ -7,7 +7,7 @@ import {
 } from "../../domain/rotation/builtin-rotators.js";
 import type { PostgresPort, PostgresTarget } from "../../domain/rotation/postgres-port.js";
 import { alternateUsername, masterTagKey, namesSecret } from "../../domain/rotation/postgres-rotators.js";
-import { rotationDomain, scope, text } from "../../domain/rotation/rotation-fixture.test-helper.js";
+import { rotationDomain, scope, text } from "../../storage/sqlite/rotation-fixture.test-helper.js";
 import { type PostgresKit, postgresKit, requirePostgres } from "../../testing/postgres.js";
 import { PgPostgresPort } from "./pg-port.js";
 

@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
 import { randomPasswordRotatorArn } from "../../domain/rotation/builtin-rotators.js";
-import { rotationDomain, scope, text } from "../../domain/rotation/rotation-fixture.test-helper.js";
 import { migrate } from "./migrations.js";
+import { rotationDomain, scope, text } from "./rotation-fixture.test-helper.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 /** A v6 data folder holding sealed rows the domain wrote: copied row by row from today's store. */
