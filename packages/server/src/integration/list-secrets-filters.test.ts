@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { requireTool } from "../testing/real-clients.js";
+import { runPythonJson } from "../testing/run-python.js";
 import { type ServerProcess, startServerProcess } from "../testing/server-process.js";
 
 /**
@@ -99,32 +99,7 @@ describe("ListSecrets filters through boto3", { skip }, () => {
   before(async () => {
     server = await startServerProcess();
     home = mkdtempSync(join(tmpdir(), "coffer-filters-home-"));
-    const env = {
-      ...server.clientEnv,
-      PATH: process.env.PATH ?? "",
-      HOME: home,
-      PYTHONDONTWRITEBYTECODE: "1",
-    };
-    out = await new Promise((resolve, reject) => {
-      const child = spawn(python, ["-c", script], { env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString("utf8");
-      });
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString("utf8");
-      });
-      child.on("error", reject);
-      child.on("close", (code) => {
-        if (code !== 0) return reject(new Error(`python exited with ${code}:\n${stderr}\n${stdout}`));
-        try {
-          resolve(JSON.parse(stdout.trim().split("\n").pop() ?? ""));
-        } catch {
-          reject(new Error(`python printed no JSON:\n${stdout}\n${stderr}`));
-        }
-      });
-    });
+    out = await runPythonJson(python, script, { ...server.clientEnv, HOME: home });
   });
   after(async () => {
     await server?.stop();

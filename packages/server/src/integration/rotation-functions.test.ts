@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +6,7 @@ import { after, before, describe, test } from "node:test";
 import { fixturesDir } from "../rotators/rotation-test-kit.test-helper.js";
 import { adminCall } from "../testing/admin-call.js";
 import { requireTool } from "../testing/real-clients.js";
+import { runPythonJson } from "../testing/run-python.js";
 import { type ServerProcess, startServerProcess, testAdmin } from "../testing/server-process.js";
 
 /**
@@ -49,32 +49,7 @@ after(async () => {
 
 // biome-ignore lint/suspicious/noExplicitAny: script output is asserted on field by field.
 function runPython(script: string): Promise<any> {
-  const env = {
-    ...server.clientEnv,
-    PATH: process.env.PATH ?? "",
-    HOME: pythonHome,
-    PYTHONDONTWRITEBYTECODE: "1",
-  };
-  return new Promise((resolve, reject) => {
-    const child = spawn(boto3.python, ["-c", script], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`python exited with ${code}:\n${stderr}\n${stdout}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split("\n").pop() ?? ""));
-      } catch {
-        reject(new Error(`python printed no JSON:\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+  return runPythonJson(boto3.python, script, { ...server.clientEnv, HOME: pythonHome });
 }
 
 /** Python that waits (polling DescribeSecret against a deadline) until `done(described)` holds. */

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type PostgresKit, postgresKit, requirePostgres } from "../testing/postgres.js";
 import { requireTool } from "../testing/real-clients.js";
+import { runPythonJson } from "../testing/run-python.js";
 import { type ServerProcess, startServerProcess } from "../testing/server-process.js";
 
 /**
@@ -51,33 +51,7 @@ describe("PostgreSQL rotation through boto3", { skip: boto3.skip || postgres.ski
 
   // biome-ignore lint/suspicious/noExplicitAny: script output is asserted on field by field.
   function runPython(script: string, env: Record<string, string>): Promise<any> {
-    const childEnv = {
-      ...server.clientEnv,
-      ...env,
-      PATH: process.env.PATH ?? "",
-      HOME: home,
-      PYTHONDONTWRITEBYTECODE: "1",
-    };
-    return new Promise((resolve, reject) => {
-      const child = spawn(boto3.python, ["-c", script], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk: Buffer) => {
-        stdout += chunk.toString("utf8");
-      });
-      child.stderr.on("data", (chunk: Buffer) => {
-        stderr += chunk.toString("utf8");
-      });
-      child.on("error", reject);
-      child.on("close", (code) => {
-        if (code !== 0) return reject(new Error(`python exited with ${code}:\n${stderr}\n${stdout}`));
-        try {
-          resolve(JSON.parse(stdout.trim().split("\n").pop() ?? ""));
-        } catch {
-          reject(new Error(`python printed no JSON:\n${stdout}\n${stderr}`));
-        }
-      });
-    });
+    return runPythonJson(boto3.python, script, { ...server.clientEnv, ...env, HOME: home });
   }
 
   const login = (user: string, pw: string) => ({

@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { adminCall } from "../testing/admin-call.js";
 import { requireTool } from "../testing/real-clients.js";
+import { runPythonJson } from "../testing/run-python.js";
 import { type ServerProcess, startServerProcess } from "../testing/server-process.js";
 import { type SignedCaller, secretsManagerTarget, signedCaller } from "../testing/signed-call.js";
 
@@ -38,27 +39,7 @@ after(async () => {
 
 // biome-ignore lint/suspicious/noExplicitAny: script output is asserted on field by field.
 function runPython(script: string): Promise<any> {
-  const env = { ...server.clientEnv, PATH: process.env.PATH ?? "", HOME: home, PYTHONDONTWRITEBYTECODE: "1" };
-  return new Promise((resolve, reject) => {
-    const child = spawn(boto3.python, ["-c", script], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`python exited with ${code}:\n${stderr}\n${stdout}`));
-      try {
-        resolve(JSON.parse(stdout.trim().split("\n").pop() ?? ""));
-      } catch {
-        reject(new Error(`python printed no JSON:\n${stdout}\n${stderr}`));
-      }
-    });
-  });
+  return runPythonJson(boto3.python, script, { ...server.clientEnv, HOME: home });
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: CLI output is asserted on field by field.
