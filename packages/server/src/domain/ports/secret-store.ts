@@ -61,6 +61,8 @@ export interface SecretStore {
   reseal(change: ResealChange): Promise<boolean>;
   /** Key ids still referenced by any sealed value or seal. */
   referencedKekIds(): Promise<string[]>;
+  /** Whether any secret version is stored (the audit trail's start-up check for a lost journal). */
+  holdsSecretVersions(): Promise<boolean>;
   close(): Promise<void>;
 }
 

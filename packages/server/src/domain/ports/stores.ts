@@ -1,0 +1,44 @@
+import type { InvalidationSink } from "../secrets/invalidations.js";
+import type { IdentityStore } from "./identity-store.js";
+import type { RotationSchedule } from "./rotation-schedule.js";
+import type { SecretStore, SettingsStore } from "./secret-store.js";
+
+/**
+ * Everything the server keeps in its database, behind the domain's own ports. Which engine holds
+ * it (SQLite in the data folder, or PostgreSQL shared by several nodes) is chosen once, by
+ * `openStores` (storage/open-stores.ts); nothing above it knows which one it got.
+ */
+export interface Stores {
+  /** For messages and `/ready`, never for branching on behaviour. */
+  readonly engine: "sqlite" | "postgres";
+  /** Where the data lives, for messages: a file path, or a URL without its password. */
+  readonly location: string;
+  readonly secrets: SecretStore;
+  readonly settings: SettingsStore;
+  readonly identity: IdentityStore;
+  readonly rotation: RotationSchedule;
+  readonly leases: LeaseStore;
+  /**
+   * Feeds `sink` every change committed by another process or node (another node's write,
+   * `coffer keys rotate` beside a running server): per secret where the engine knows which, `all`
+   * where it does not. If the feed may have missed something (a dropped connection, a failed
+   * check), it says `all`. Returns the way to stop.
+   */
+  watchOutsideChanges(sink: InvalidationSink, onError?: (error: unknown) => void): () => void;
+  /** Resolves when the database answers and its schema is current; rejects with why not (`/ready`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Named leases for background work that exactly one node may run at a time (the purge sweep, the
+ * rotation scheduler's pass). A lease is held until `expiresAt`; the holder renews it by claiming
+ * again before then; another holder gets it only once it has expired.
+ */
+export interface LeaseStore {
+  /** Takes or renews `name` for `holder` until now + ttlMs; false when another holder has it. */
+  claim(name: string, holder: string, now: number, ttlMs: number): Promise<boolean>;
+  release(name: string, holder: string): Promise<void>;
+  /** Who holds `name` now, if anyone. */
+  holder(name: string, now: number): Promise<string | undefined>;
+}
