@@ -32,6 +32,7 @@ export function invalidatingStore(store: SecretStore, sink: InvalidationSink): S
     readSnapshot: (arn, selector) => store.readSnapshot(arn, selector),
     listSecrets: (query) => store.listSecrets(query),
     stageMaps: (arns) => store.stageMaps(arns),
+    holdsSecretVersions: () => store.holdsSecretVersions(),
     commit: (change) =>
       after(change.secret.arn, change.secret.name, change.secret.region, store.commit(change)),
     commitMany: async (changes, purges = []) => {

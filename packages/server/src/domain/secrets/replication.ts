@@ -146,6 +146,7 @@ export function replicatingStore(store: SecretStore, envelope: SecretDomainDeps[
     readSnapshot: (arn, selector) => store.readSnapshot(arn, selector),
     listSecrets: (query) => store.listSecrets(query),
     stageMaps: (arns) => store.stageMaps(arns),
+    holdsSecretVersions: () => store.holdsSecretVersions(),
     commitMany: (changes, purges) => store.commitMany(changes, purges),
     touchAccessed: (arn, versionId, day) => store.touchAccessed(arn, versionId, day),
     listDueForPurge: (now, limit) => store.listDueForPurge(now, limit),
