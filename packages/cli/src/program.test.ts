@@ -193,6 +193,13 @@ describe("coffer (command line)", () => {
     ]);
   });
 
+  it("serve --store hands the server COFFER_STORE", async () => {
+    const h = harness();
+    const url = "postgres://coffer@127.0.0.1:5432/coffer";
+    assert.equal(await runCli(["serve", "--store", url], h.deps), ExitCode.Ok);
+    assert.deepEqual(h.serverCalls, [["serveFromEnvironment", { ...h.deps.env, COFFER_STORE: url }]]);
+  });
+
   it("reports a server failure on stderr", async () => {
     const h = harness();
     h.deps.loadServer = async () => async () => {

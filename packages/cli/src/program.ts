@@ -116,12 +116,17 @@ export function buildProgram(deps: CliDependencies, setExitCode: (code: number) 
       "--acknowledge-audit-gap",
       "start even though the audit trail was cut or lost, recording an AuditTrailGapAcknowledged event (same as COFFER_ACKNOWLEDGE_AUDIT_GAP=1)",
     )
-    .action((options: { acknowledgeAuditGap?: boolean }) =>
+    .option(
+      "--store <location>",
+      "where the data lives: sqlite (a file in COFFER_HOME, the default) or postgres://user:password@host:5432/database for several nodes (same as COFFER_STORE)",
+    )
+    .action((options: { acknowledgeAuditGap?: boolean; store?: string }) =>
       localCommand(() =>
-        runServe(
-          deps.loadServer,
-          options.acknowledgeAuditGap ? { ...deps.env, COFFER_ACKNOWLEDGE_AUDIT_GAP: "1" } : deps.env,
-        ),
+        runServe(deps.loadServer, {
+          ...deps.env,
+          ...(options.acknowledgeAuditGap ? { COFFER_ACKNOWLEDGE_AUDIT_GAP: "1" } : {}),
+          ...(options.store !== undefined ? { COFFER_STORE: options.store } : {}),
+        }),
       ),
     );
 

@@ -34,7 +34,7 @@ export function composePipeline(
       writer: coffer.writer,
       identity: coffer.identity,
       review: new AccessReview({
-        identity: coffer.store.identity,
+        identity: coffer.stores.identity,
         authorizer: coffer.authorizer,
         queryAudit: (query) => coffer.auditLog.query(query),
         now,

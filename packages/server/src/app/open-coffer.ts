@@ -1,5 +1,4 @@
 import { randomInt, randomUUID } from "node:crypto";
-import { join } from "node:path";
 import { AuditLog } from "../audit/audit-log.js";
 import type { AccessKeyRegistry } from "../auth/access-keys.js";
 import type { CofferConfig } from "../config/config.js";
@@ -9,6 +8,7 @@ import type { Authorizer } from "../domain/access/authorizer.js";
 import { type AccessKey, generateAccessKey } from "../domain/identity/access-key-material.js";
 import type { IdentityService } from "../domain/identity/identity-service.js";
 import { RotationCredentialVault } from "../domain/identity/rotation-credentials.js";
+import type { Stores } from "../domain/ports/stores.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import { ChangeEventBus } from "../domain/secrets/change-events.js";
 import type { SecretDomainDeps } from "../domain/secrets/deps.js";
@@ -21,8 +21,7 @@ import { SecretReader } from "../domain/secrets/secret-reader.js";
 import { SecretWriter } from "../domain/secrets/secret-writer.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
 import { JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
-import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
-import { withStorageFaults } from "../storage/sqlite/storage-faults.js";
+import { openStores } from "../storage/open-stores.js";
 import { auditGapAcknowledgedEvent } from "./audit-gap-acknowledgement.js";
 import { auditOutageEvent } from "./audit-outage-event.js";
 import { createIdentityServices } from "./identity-services.js";
@@ -31,7 +30,8 @@ import { createRequestAudit } from "./request-audit-log.js";
 import { rotationCredentialEvent } from "./rotation-credential-audit.js";
 
 export interface Coffer {
-  store: SqliteStore;
+  /** The database behind the domain's ports (SQLite or PostgreSQL: nothing here knows which). */
+  stores: Stores;
   keyring: Keyring;
   envelope: Envelope;
   accessKeys: AccessKeyRegistry;
@@ -58,13 +58,10 @@ export interface Coffer {
   close(): Promise<void>;
 }
 
-export const databaseFileName = "coffer.db";
-
 /** Builds the server's domain from configuration: the data folder, keys, store and services. */
 export async function openCoffer(config: CofferConfig, now: () => number = Date.now): Promise<Coffer> {
-  const databasePath = join(config.home, databaseFileName);
-  // A full disk or I/O fault in the store refuses the request with a retryable 503, not a 500.
-  const store = withStorageFaults(new SqliteStore(databasePath), ["identity", "rotation"]);
+  const stores = await openStores(config.store);
+  const store = stores.secrets;
   let keyring: Keyring;
   try {
     keyring = openKeyring({
@@ -72,21 +69,21 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
       ...(config.masterKeyBase64 !== undefined ? { masterKeyBase64: config.masterKeyBase64 } : {}),
       previousKeysBase64: config.previousMasterKeysBase64,
       // Data already sealed: no new key is made for it, and the key given must open it.
-      sealedUnder: { kekIds: await store.referencedKekIds(), location: databasePath },
+      sealedUnder: { kekIds: await store.referencedKekIds(), location: stores.location },
     });
   } catch (error) {
-    await store.close();
+    await stores.close();
     throw error;
   }
   const envelope = createEnvelope(keyring);
-  const accountId = await store.initSetting("account-id", config.accountId ?? randomAccountId());
+  const accountId = await stores.settings.initSetting("account-id", config.accountId ?? randomAccountId());
   if (config.accountId !== undefined && accountId !== config.accountId) {
-    await store.close();
+    await stores.close();
     throw new Error(
       `COFFER_ACCOUNT_ID is ${config.accountId} but the data folder ${config.home} belongs to account ${accountId}; ARNs would not match.`,
     );
   }
-  await resealLegacySecrets({ store, envelope }); // ADR 0006: rows from before it, once
+  await resealLegacySecrets({ store, settings: stores.settings, envelope }); // ADR 0006: rows from before it, once
   // Issues only once the server runs, after the audit trail below is open.
   let auditLogForRotation: AuditLog | undefined;
   const rotationCredentials = new RotationCredentialVault({
@@ -99,7 +96,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     principalChanged: (arn) => authorizer.forget(arn),
   });
   const { accessKeys, authorizer, identity } = createIdentityServices({
-    store: store.identity,
+    store: stores.identity,
     envelope,
     accountId,
     now,
@@ -140,12 +137,12 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
         });
     }
   } catch (error) {
-    await store.close();
+    await stores.close();
     throw error;
   }
   auditLogForRotation = auditLog;
   let generatedAdminKey: AccessKey | undefined;
-  if (!config.admin && (await store.identity.countAccessKeys()) === 0) {
+  if (!config.admin && (await stores.identity.countAccessKeys()) === 0) {
     generatedAdminKey = generateAccessKey(admin.arn);
     await accessKeys.save(generatedAdminKey);
   }
@@ -161,7 +158,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
   readModel.attach(invalidations);
   invalidations.follow(changes);
   const stopWatching = watchOutsideChanges({
-    dataVersion: () => store.dataVersion(),
+    stores,
     keyring,
     sink: invalidations,
   });
@@ -178,7 +175,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     readModel,
   };
   return {
-    store,
+    stores,
     keyring,
     envelope,
     accessKeys,
@@ -199,7 +196,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     close: async () => {
       stopWatching();
       await auditLog.close();
-      await store.close();
+      await stores.close();
     },
   };
 }

@@ -2,16 +2,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AuditLog } from "../audit/audit-log.js";
 import type { AuditEvent } from "../audit/event.js";
-import { ConfigError, loadConfig } from "../config/config.js";
+import { ConfigError, databaseFileName, loadConfig } from "../config/config.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { openKeyring } from "../crypto/keyring.js";
 import { keyringFilePath } from "../crypto/keyringFile.js";
 import { journalWriterRunning } from "../storage/file/journal-lock.js";
 import { auditJournalFileName, JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
-import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
+import { openStores } from "../storage/open-stores.js";
 import { canAdminister, createIdentityServices } from "./identity-services.js";
 import { localOperatorEvent } from "./local-operator.js";
-import { databaseFileName } from "./open-coffer.js";
 
 export const recoverEventName = "RecoverAdminAccess";
 
@@ -50,23 +49,25 @@ export async function recoverAdminAccess(
     ...(config.masterKeyBase64 !== undefined ? { masterKeyBase64: config.masterKeyBase64 } : {}),
     previousKeysBase64: config.previousMasterKeysBase64,
   });
-  const store = new SqliteStore(join(home, databaseFileName));
+  const stores = await openStores(config.store);
   let auditLog: AuditLog | undefined;
   try {
-    const unknownKeys = (await store.referencedKekIds()).filter((id) => keyring.get(id) === undefined);
+    const unknownKeys = (await stores.secrets.referencedKekIds()).filter(
+      (id) => keyring.get(id) === undefined,
+    );
     if (unknownKeys.length > 0) {
       throw new ConfigError(
         `The master key does not open this data folder (data is sealed under key ${unknownKeys[0]}): set COFFER_MASTER_KEY (and COFFER_MASTER_KEYS_PREVIOUS) as the server has them.`,
       );
     }
-    const accountId = await store.getSetting("account-id");
+    const accountId = await stores.settings.getSetting("account-id");
     if (accountId === undefined)
       throw new ConfigError(`${home} holds no Coffer account; nothing to recover.`);
     // Takes the trail's lock: a server starting meanwhile refuses until recovery is done.
     auditLog = new AuditLog(JournaledAuditStore.openForWriting(home, { fsyncIntervalMs: 0 }));
     const now = Date.now();
     const { identity, authorizer, accessKeys } = createIdentityServices({
-      store: store.identity,
+      store: stores.identity,
       envelope: createEnvelope(keyring),
       accountId,
       now: Date.now,
@@ -78,7 +79,7 @@ export async function recoverAdminAccess(
       );
     } catch (error) {
       // No event, no key: the trail must show every way in.
-      await store.identity.deleteAccessKey(restored.key.accessKeyId);
+      await stores.identity.deleteAccessKey(restored.key.accessKeyId);
       accessKeys.forget(restored.key.accessKeyId);
       throw error;
     }
@@ -98,7 +99,7 @@ export async function recoverAdminAccess(
     return { accessKeyId: restored.key.accessKeyId };
   } finally {
     await auditLog?.close();
-    await store.close();
+    await stores.close();
   }
 }
 

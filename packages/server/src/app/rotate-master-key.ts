@@ -1,13 +1,12 @@
-import { join } from "node:path";
 import { accessKeyContext } from "../auth/access-keys.js";
 import { ConfigError, loadConfig } from "../config/config.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { openKeyring, retireKeys, rotateKeyringFile } from "../crypto/keyring.js";
+import type { Stores } from "../domain/ports/stores.js";
 import { resealLegacySecrets, resealUnderActiveKey } from "../domain/secrets/reseal.js";
 import { rewrapValue } from "../domain/secrets/secret-value.js";
 import { DecryptionFailure } from "../errors/catalog.js";
-import { SqliteStore } from "../storage/sqlite/sqlite-store.js";
-import { databaseFileName } from "./open-coffer.js";
+import { openStores } from "../storage/open-stores.js";
 
 const pageSize = 200;
 const keyringSettleMs = 3_000;
@@ -35,12 +34,13 @@ export async function rotateMasterKey(
   await new Promise((resolve) => setTimeout(resolve, keyringSettleMs));
   const keyring = openKeyring({ home: config.home });
   const envelope = createEnvelope(keyring, { dataKeyCacheSize: 0 });
-  const store = new SqliteStore(join(config.home, databaseFileName));
+  const stores = await openStores(config.store);
+  const store = stores.secrets;
   let rewrapped = 0;
   let unreadable = 0;
   try {
     // A data folder not started since the upgrade to ADR 0006 still has unsealed rows.
-    await resealLegacySecrets({ store, envelope });
+    await resealLegacySecrets({ store, settings: stores.settings, envelope });
     let after: string | undefined;
     for (;;) {
       const page = await store.listSealedValues(after, pageSize);
@@ -60,9 +60,9 @@ export async function rotateMasterKey(
       if (page.length < pageSize) break;
       after = page.at(-1)?.key;
     }
-    rewrapped += await rewrapAccessKeys(store, envelope, newId);
+    rewrapped += await rewrapAccessKeys(stores.identity, envelope, newId);
     // The seals over secret metadata (ADR 0006) move to the new key too, each checked first.
-    const seals = await resealUnderActiveKey({ store, envelope }, newId);
+    const seals = await resealUnderActiveKey({ store, settings: stores.settings, envelope }, newId);
     unreadable += seals.unverifiable;
     const referenced = await store.referencedKekIds();
     const { removedIds } = retireKeys(config.home, [newId, ...referenced]);
@@ -75,20 +75,20 @@ export async function rotateMasterKey(
     }
     return { previousId, newId, rewrapped, retired: removedIds };
   } finally {
-    await store.close();
+    await stores.close();
   }
 }
 
 async function rewrapAccessKeys(
-  store: SqliteStore,
+  identity: Stores["identity"],
   envelope: ReturnType<typeof createEnvelope>,
   newId: string,
 ) {
   let count = 0;
-  for (const record of await store.identity.listAccessKeys()) {
+  for (const record of await identity.listAccessKeys()) {
     if (record.sealedSecret.kekId === newId) continue;
     const next = envelope.rewrap(record.sealedSecret, accessKeyContext(record.accessKeyId));
-    await store.identity.putAccessKey({
+    await identity.putAccessKey({
       ...record,
       sealedSecret: { kind: record.sealedSecret.kind, ...next },
     });

@@ -63,12 +63,12 @@ export function createRotation(
     audit: { record: (entry) => coffer.auditLog.append(rotationAuditEvent(entry, coffer.accountId)) },
     endpoint: options.endpoint,
     stepTimeoutMs: config.rotationStepTimeoutMs,
-    schedule: coffer.store.rotation,
+    schedule: coffer.stores.rotation,
     nodeId,
     leaseMs,
   });
   const scheduler = new RotationScheduler({
-    schedule: coffer.store.rotation,
+    schedule: coffer.stores.rotation,
     rotations: service,
     now: deps.now,
     nodeId,

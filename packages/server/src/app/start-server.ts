@@ -94,7 +94,7 @@ export async function startServer(
     canRead = canReadWithAccessControl({
       accessKeys: coffer.accessKeys,
       authorizer: coffer.authorizer,
-      store: coffer.store,
+      store: coffer.stores.secrets,
       now,
     }),
     ...feedLimits

@@ -95,3 +95,31 @@ describe("declared admin keys", () => {
     }
   });
 });
+
+describe("COFFER_STORE", () => {
+  test("defaults to the SQLite file in the data folder", () => {
+    for (const value of [undefined, "", "sqlite"]) {
+      const env: Record<string, string> = { COFFER_HOME: "/srv/coffer" };
+      if (value !== undefined) env.COFFER_STORE = value;
+      assert.deepEqual(loadConfig(env).store, { engine: "sqlite", path: "/srv/coffer/coffer.db" });
+    }
+  });
+
+  test("takes a PostgreSQL URL in either spelling", () => {
+    for (const url of ["postgres://coffer:pw@db:5432/coffer", "postgresql://db/coffer?sslmode=require"]) {
+      assert.deepEqual(loadConfig({ COFFER_STORE: url }).store, { engine: "postgres", url });
+    }
+  });
+
+  test("refuses anything else with a message that shows both forms, never echoing the value", () => {
+    for (const value of ["mysql://root:hunter2@db/x", "/var/lib/coffer.db", "postgres://[bad"]) {
+      assert.throws(
+        () => loadConfig({ COFFER_STORE: value }),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          /postgres:\/\/user:password@host/.test(error.message) &&
+          !error.message.includes("hunter2"),
+      );
+    }
+  });
+});

@@ -13,6 +13,11 @@ export type { LogLevel };
 /** Everything configurable, read once from the environment and frozen. No other module reads process.env. */
 export interface CofferConfig {
   home: string;
+  /**
+   * Where the data lives (COFFER_STORE, `coffer serve --store`): the embedded SQLite file in the
+   * data folder (default), or a PostgreSQL database shared by several nodes (`postgres://…`).
+   */
+  store: StoreLocation;
   host: string;
   port: number;
   accountId: string | undefined;
@@ -47,6 +52,11 @@ export interface CofferConfig {
   /** Start-up warnings (one line each) about settings that work but are risky. */
   warnings: string[];
 }
+
+export type StoreLocation = { engine: "sqlite"; path: string } | { engine: "postgres"; url: string };
+
+/** The SQLite file in the data folder. */
+export const databaseFileName = "coffer.db";
 
 const logLevels: LogLevel[] = ["debug", "info", "warn", "error"];
 
@@ -97,8 +107,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       "COFFER_ACKNOWLEDGE_AUDIT_GAP is on: a start that finds the audit trail cut or missing accepts the loss (and records it). Turn it off after this start, so no later loss is accepted unseen.",
     );
   }
+  const home = resolve(env.COFFER_HOME ?? join(homedir(), ".coffer"));
   return Object.freeze({
-    home: resolve(env.COFFER_HOME ?? join(homedir(), ".coffer")),
+    home,
+    store: parseStore(env.COFFER_STORE, home),
     host,
     port: parsePort(env.COFFER_PORT),
     accountId,
@@ -136,6 +148,25 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     rotatorsEnvironment: Object.freeze({ ...env }),
     warnings,
   });
+}
+
+function parseStore(value: string | undefined, home: string): StoreLocation {
+  if (value === undefined || value === "" || value === "sqlite") {
+    return { engine: "sqlite", path: join(home, databaseFileName) };
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    try {
+      new URL(value);
+    } catch {
+      throw new ConfigError(
+        "COFFER_STORE is not a valid URL: write postgres://user:password@host:5432/database.",
+      );
+    }
+    return { engine: "postgres", url: value };
+  }
+  throw new ConfigError(
+    "COFFER_STORE must be `sqlite` (the default: a file in the data folder) or a PostgreSQL URL (postgres://user:password@host:5432/database).",
+  );
 }
 
 function parsePort(value: string | undefined): number {

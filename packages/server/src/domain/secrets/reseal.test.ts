@@ -78,7 +78,10 @@ test("rows from before the binding are re-sealed once at start and read as befor
   // Unsealed rows are never served.
   await assert.rejects(read(reader, "old/a"), { name: "DecryptionFailure" });
 
-  assert.deepEqual(await resealLegacySecrets({ store, envelope }), { resealed: 2, refused: 0 });
+  assert.deepEqual(await resealLegacySecrets({ store, settings: store, envelope }), {
+    resealed: 2,
+    refused: 0,
+  });
   assert.equal(await store.getSetting(RESEAL_PENDING_SETTING), undefined);
   const current = (await reader.getValue(scope, { secretId: "old/a" })).versionId;
   assert.equal(await read(reader, "old/a"), `legacy ${current}`);
@@ -107,7 +110,10 @@ test("stripping the seal off a current row does not get edited metadata re-seale
       RESEAL_PENDING_SETTING,
     );
   })();
-  assert.deepEqual(await resealLegacySecrets({ store, envelope }), { resealed: 0, refused: 2 });
+  assert.deepEqual(await resealLegacySecrets({ store, settings: store, envelope }), {
+    resealed: 0,
+    refused: 2,
+  });
   await assert.rejects(read(reader, "alpha"), { name: "DecryptionFailure" });
   await assert.rejects(read(reader, "bravo"), { name: "DecryptionFailure" });
 
@@ -117,7 +123,10 @@ test("stripping the seal off a current row does not get edited metadata re-seale
   db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?, 'pending')").run(
     RESEAL_PENDING_SETTING,
   );
-  assert.deepEqual(await resealLegacySecrets({ store, envelope }), { resealed: 0, refused: 3 });
+  assert.deepEqual(await resealLegacySecrets({ store, settings: store, envelope }), {
+    resealed: 0,
+    refused: 3,
+  });
   await assert.rejects(read(reader, "charlie"), { name: "DecryptionFailure" });
 });
 
@@ -128,7 +137,10 @@ test("master-key rotation re-seals verified secrets under the new key and never 
   const { previousId, newId } = rotateKeyringFile(root);
   db.prepare("UPDATE secrets SET description = 'edited' WHERE arn = ?").run(edited.arn);
 
-  assert.deepEqual(await resealUnderActiveKey({ store, envelope }, newId), { resealed: 1, unverifiable: 1 });
+  assert.deepEqual(await resealUnderActiveKey({ store, settings: store, envelope }, newId), {
+    resealed: 1,
+    unverifiable: 1,
+  });
   const kekIds = db.prepare("SELECT name, seal_kek_id FROM secrets ORDER BY name").all();
   assert.deepEqual(kekIds, [
     { name: "edited", seal_kek_id: previousId },

@@ -12,7 +12,9 @@ export const RESEAL_PENDING_SETTING = "reseal-legacy-rows";
 const pageSize = 200;
 
 export interface ResealDeps {
-  store: SecretStore & SettingsStore;
+  store: SecretStore;
+  /** Where the one-time "re-seal pending" flag lives. */
+  settings: SettingsStore;
   envelope: Envelope;
 }
 
@@ -26,13 +28,13 @@ export interface ResealDeps {
  */
 export async function resealLegacySecrets(deps: ResealDeps): Promise<{ resealed: number; refused: number }> {
   const counts = { resealed: 0, refused: 0 };
-  if ((await deps.store.getSetting(RESEAL_PENDING_SETTING)) === undefined) return counts;
+  if ((await deps.settings.getSetting(RESEAL_PENDING_SETTING)) === undefined) return counts;
   for await (const { arn, seal } of allSeals(deps.store)) {
     if (seal !== undefined) continue;
     if (await resealOne(deps, arn)) counts.resealed++;
     else counts.refused++;
   }
-  await deps.store.deleteSetting(RESEAL_PENDING_SETTING);
+  await deps.settings.deleteSetting(RESEAL_PENDING_SETTING);
   return counts;
 }
 

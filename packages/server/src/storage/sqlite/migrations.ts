@@ -298,7 +298,21 @@ const migrations: ReadonlyArray<Migration> = [
       ALTER TABLE secrets ADD COLUMN primary_region TEXT;
     `,
   },
+  {
+    // Named leases for background work that one node runs at a time (domain/ports/stores.ts).
+    version: 10,
+    sql: `
+      CREATE TABLE leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
+
+/** The schema version this build writes (what `/ready` expects to find). */
+export const latestSchemaVersion: number = migrations.at(-1)?.version ?? 0;
 
 /** Brings the schema to `upTo` (the newest by default; tests build older data folders with it). */
 export function migrate(db: Database.Database, upTo = Number.POSITIVE_INFINITY): void {

@@ -15,6 +15,7 @@ import {
   StoreConflictError,
 } from "../../domain/ports/secret-store.js";
 import type { SecretRecord, SecretState, StageMap, VersionRecord } from "../../domain/secrets/records.js";
+import { SqliteLeaseStore } from "./lease-store.js";
 import { migrate } from "./migrations.js";
 import { SqliteRotationSchedule } from "./rotation-schedule.js";
 import {
@@ -94,6 +95,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
   readonly identity: SqliteIdentityStore;
   /** Due rotations and the leases that claim them (domain/ports/rotation-schedule.ts). */
   readonly rotation: SqliteRotationSchedule;
+  readonly leases: SqliteLeaseStore;
   private readonly statements;
 
   private readonly listPlan: ListPlanLimits;
@@ -119,6 +121,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
     this.statements = this.prepare();
     this.identity = new SqliteIdentityStore(this.db);
     this.rotation = new SqliteRotationSchedule(this.db);
+    this.leases = new SqliteLeaseStore(this.db);
   }
 
   private prepare() {
@@ -254,6 +257,11 @@ export class SqliteStore implements SecretStore, SettingsStore {
    * SQLite's `data_version`: changes when another connection (another process) commits to the
    * database, not on this connection's own commits. The server polls it to notice outside changes.
    */
+  /** The schema version the file holds (`/ready`). */
+  async schemaVersion(): Promise<number> {
+    return Number(this.db.prepare("SELECT max(version) FROM schema_migrations").pluck().get() ?? 0);
+  }
+
   dataVersion(): number {
     return this.db.pragma("data_version", { simple: true }) as number;
   }
