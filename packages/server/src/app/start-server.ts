@@ -12,6 +12,7 @@ import { canReadWithAccessControl } from "./change-feed-access.js";
 import { composePipeline } from "./compose-pipeline.js";
 import { listen } from "./listen.js";
 import { type Coffer, openCoffer } from "./open-coffer.js";
+import { createReadiness } from "./readiness.js";
 import { createRotation, type Rotation, type RotationWiringOption } from "./rotation.js";
 
 export interface RunningServer {
@@ -126,7 +127,10 @@ export async function startServer(
   const handler = createRequestHandler({
     pipeline,
     changeFeed,
-    auditHealth: () => coffer.auditLog.health(),
+    readiness: createReadiness({
+      ping: () => coffer.stores.ping(),
+      auditHealth: () => coffer.auditLog.health(),
+    }),
   });
   dispatch = handler;
   for (const [request, response] of early.splice(0)) handler(request, response);

@@ -1,8 +1,8 @@
 /**
  * Audit fail-closed under real faults: the journal made immutable (`chattr +i`) and the data
  * folder's disk filled (a small tmpfs). While the trail cannot be written: no value is served, no
- * change is made, every refusal is a retryable 503, the change feed is refused, and /health and
- * /ready say so. When the fault is removed the server recovers without a restart, its trail
+ * change is made, every refusal is a retryable 503, the change feed is refused, and /ready says so
+ * (/health, the process, stays 200). When the fault is removed the server recovers without a restart, its trail
  * verifies, records the outage, and every version that exists has its audit event.
  */
 import assert from "node:assert/strict";
@@ -46,17 +46,17 @@ function sdk(server: ServerProcess) {
   });
 }
 
-async function health(server: ServerProcess, path = "/health") {
+async function health(server: ServerProcess, path = "/ready") {
   const response = await fetch(`${server.url}${path}`);
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
-/** Waits for /health to answer `status` (the server notices recovery by itself, within ~1 s). */
+/** Waits for /ready to answer `status` (the server notices recovery by itself, within ~1 s). */
 async function healthBecomes(server: ServerProcess, status: number) {
   const deadline = Date.now() + 15_000;
   for (;;) {
     if ((await health(server)).status === status) return;
-    if (Date.now() > deadline) throw new Error(`/health never answered ${status}`);
+    if (Date.now() > deadline) throw new Error(`/ready never answered ${status}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -123,7 +123,8 @@ async function hammer(server: ServerProcess, client: SecretsManagerClient, secre
   const during = await health(server);
   assert.equal(during.status, 503);
   assert.equal((during.body.auditTrail as { status?: string } | undefined)?.status, "failing");
-  assert.equal((await health(server, "/ready")).status, 503);
+  // The process itself is alive: liveness stays 200 while readiness takes the node out of rotation.
+  assert.equal((await health(server, "/health")).status, 200);
   assert.equal(await changeFeedStatus(server), 503);
   assert.ok(!server.output().includes(canary), "no value in the server's output");
 }

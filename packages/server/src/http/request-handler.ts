@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AuditHealth } from "../audit/audit-log.js";
 import type { RequestPipeline } from "../pipeline/pipeline.js";
 import type { Reply, TransportCall } from "../pipeline/transport-call.js";
 import { type ChangeFeed, isChangeFeedTarget } from "./change-feed/change-feed.js";
@@ -10,23 +9,35 @@ export interface HttpHandlerDeps {
   pipeline: RequestPipeline;
   /** `GET /changes`; without it the path is unknown, like any other. */
   changeFeed?: ChangeFeed | undefined;
-  /** The audit trail's state, for `/health` and `/ready`; without it they answer ok. */
-  auditHealth?: (() => AuditHealth) | undefined;
+  /**
+   * `GET /ready`: may this node take traffic (its store reachable and migrated, its audit trail
+   * writable)? Without it, ready whenever the process answers.
+   */
+  readiness?: (() => Promise<ProbeReport>) | undefined;
 }
+
+/** A probe's answer: 200 `{"status":"ok"}`, or 503 `{"status":"unavailable", ...details}`. */
+export type ProbeReport = { ok: true } | { ok: false; details: Record<string, unknown> };
 
 /** A GET has no body to speak of; this only bounds what a misbehaving client can make us buffer. */
 const maxGetBodyBytes = 8 * 1024;
 
 /**
- * The node:http transport: `GET /health` and `/ready` (the audit trail's state), `GET /changes`
+ * The node:http transport: `GET /health` and `/ping` (the process answers), `GET /ready` (this
+ * node can serve: {@link HttpHandlerDeps.readiness}), `GET /changes`
  * (the change feed, a streaming call of the pipeline), and everything else handed to the request
  * pipeline (`pipeline/pipeline.ts`), whose reply is written here.
  */
 export function createRequestHandler(deps: HttpHandlerDeps) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     const url = request.url ?? "/";
-    if (request.method === "GET" && (url === "/health" || url === "/ready" || url === "/ping")) {
-      drain(request).then(() => send(response, healthReply(deps.auditHealth?.() ?? { ok: true })));
+    if (request.method === "GET" && (url === "/health" || url === "/ping")) {
+      drain(request).then(() => send(response, probeReply({ ok: true })));
+      return;
+    }
+    if (request.method === "GET" && url === "/ready") {
+      const report = deps.readiness?.() ?? Promise.resolve<ProbeReport>({ ok: true });
+      Promise.all([report, drain(request)]).then(([ready]) => send(response, probeReply(ready)));
       return;
     }
     const call = callOf(request);
@@ -80,19 +91,10 @@ class NodeCall implements TransportCall {
   }
 }
 
-function healthReply(health: AuditHealth): Reply {
+function probeReply(report: ProbeReport): Reply {
   const requestId = randomUUID();
-  if (health.ok) return { status: 200, requestId, body: '{"status":"ok"}' };
-  const body = {
-    status: "unavailable",
-    auditTrail: {
-      status: "failing",
-      since: new Date(health.since).toISOString(),
-      reason: health.reason,
-      refusedRequests: health.refusedEvents,
-    },
-  };
-  return { status: 503, requestId, body: JSON.stringify(body) };
+  if (report.ok) return { status: 200, requestId, body: '{"status":"ok"}' };
+  return { status: 503, requestId, body: JSON.stringify({ status: "unavailable", ...report.details }) };
 }
 
 function send(response: ServerResponse, reply: Reply) {
