@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { AuditLog } from "../audit/audit-log.js";
 import type { AccessKeyRegistry } from "../auth/access-keys.js";
 import type { CofferConfig } from "../config/config.js";
@@ -51,6 +52,8 @@ export interface Coffer {
   /** What the secrets domain runs on (the rotation engine commits through the same store and seal). */
   secretDeps: SecretDomainDeps;
   accountId: string;
+  /** This process among the nodes sharing the store: the holder of its leases. */
+  nodeId: string;
   /** What start-up found missing from the audit trail, when the operator acknowledged it; shown once. */
   acknowledgedAuditGap: string | undefined;
   /** Set on the first start without a configured admin: shown to the user once, never stored in plaintext. */
@@ -191,6 +194,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     readModel,
     secretDeps: deps,
     accountId,
+    nodeId: `${hostname()}/${process.pid}/${randomUUID()}`,
     generatedAdminKey,
     acknowledgedAuditGap,
     close: async () => {

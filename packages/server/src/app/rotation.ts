@@ -1,5 +1,3 @@
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
 import type { CofferConfig } from "../config/config.js";
 import { BuiltinRotators } from "../domain/rotation/builtin-rotators.js";
 import { firstResolver } from "../domain/rotation/resolvers.js";
@@ -42,7 +40,13 @@ const leaseMarginMs = 60_000;
 export function createRotation(
   coffer: Coffer,
   config: Pick<CofferConfig, "rotationCheckIntervalMs" | "rotationStepTimeoutMs">,
-  options: { endpoint: () => string; logger: Logger; wiring?: RotationWiringOption | undefined },
+  options: {
+    endpoint: () => string;
+    logger: Logger;
+    wiring?: RotationWiringOption | undefined;
+    /** Whether this node runs background work now (its lease, app/background-lease.ts); default yes. */
+    runsBackgroundWork?: (() => boolean) | undefined;
+  },
 ): Rotation {
   const deps = coffer.secretDeps;
   const wiring =
@@ -53,7 +57,7 @@ export function createRotation(
     metadataOf: async (arn) => (await deps.store.findRecordByArn(arn))?.rotation?.externalMetadata ?? [],
     postgres: new PgPostgresPort(),
   });
-  const nodeId = `${hostname()}/${process.pid}/${randomUUID()}`;
+  const nodeId = coffer.nodeId;
   const leaseMs = 4 * config.rotationStepTimeoutMs + leaseMarginMs;
   const service = new RotationService({
     secrets: deps,
@@ -77,6 +81,7 @@ export function createRotation(
   });
   let timer: NodeJS.Timeout | undefined;
   const tick = () => {
+    if (options.runsBackgroundWork && !options.runsBackgroundWork()) return;
     scheduler.tick().catch((error: unknown) => {
       options.logger.error("rotation check failed", {
         error: error instanceof Error ? error.name : String(error),

@@ -8,6 +8,7 @@ import { createRequestHandler } from "../http/request-handler.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
 import { loadRotatorResolver } from "../rotators/configured-resolver.js";
+import { BackgroundLease } from "./background-lease.js";
 import { canReadWithAccessControl } from "./change-feed-access.js";
 import { composePipeline } from "./compose-pipeline.js";
 import { listen } from "./listen.js";
@@ -113,7 +114,25 @@ export async function startServer(
   // Rotation functions call this process back on the loopback address when it listens on all of them.
   const rotationHost = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "[::1]" : hostForUrl;
   const rotationEndpoint = `http://${rotationHost}:${port}`;
+  // Purging and scheduled rotations run on one node at a time (the others take over within ~10 s).
+  const background = new BackgroundLease({
+    leases: coffer.stores.leases,
+    name: "background-work",
+    holder: coffer.nodeId,
+    onChange: (held) =>
+      logger.debug(
+        held ? "this node runs the background work" : "this node no longer runs the background work",
+        {
+          node: coffer.nodeId,
+        },
+      ),
+    onError: (error) =>
+      logger.warn("background lease check failed", {
+        error: error instanceof Error ? error.name : String(error),
+      }),
+  });
   const rotation: Rotation = createRotation(coffer, config, {
+    runsBackgroundWork: () => background.held(),
     endpoint: () => rotationEndpoint,
     logger,
     wiring: options.rotation ?? { resolver: configuredRotators, issuer: coffer.rotationCredentials },
@@ -136,6 +155,7 @@ export async function startServer(
   for (const [request, response] of early.splice(0)) handler(request, response);
 
   const purge = async () => {
+    if (!background.held()) return;
     try {
       const purged = await coffer.writer.purgeDue();
       if (purged > 0) logger.info("purged secrets whose recovery window ended", { count: purged });
@@ -143,6 +163,7 @@ export async function startServer(
       logger.error("purge failed", { error: error instanceof Error ? error.name : String(error) });
     }
   };
+  await background.start();
   await purge();
   const purgeTimer = setInterval(purge, config.purgeIntervalMs);
   purgeTimer.unref();
@@ -157,6 +178,7 @@ export async function startServer(
     close: async () => {
       clearInterval(purgeTimer);
       await rotation.stop();
+      await background.stop();
       stopWatchingAudit();
       // Change feed streams never end by themselves: end them, or close() would wait for them.
       changeFeed.close();
