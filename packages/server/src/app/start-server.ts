@@ -12,6 +12,7 @@ import { BackgroundLease } from "./background-lease.js";
 import { canReadWithAccessControl } from "./change-feed-access.js";
 import { composePipeline } from "./compose-pipeline.js";
 import { listen } from "./listen.js";
+import { startNodeHeartbeat } from "./node-heartbeat.js";
 import { type Coffer, openCoffer } from "./open-coffer.js";
 import { createReadiness } from "./readiness.js";
 import { createRotation, type Rotation, type RotationWiringOption } from "./rotation.js";
@@ -163,6 +164,15 @@ export async function startServer(
       logger.error("purge failed", { error: error instanceof Error ? error.name : String(error) });
     }
   };
+  // Which master key this node wraps under: `coffer keys rotate` waits on it (app/node-heartbeat.ts).
+  const heartbeat = startNodeHeartbeat({
+    nodes: coffer.stores.nodes,
+    nodeId: coffer.nodeId,
+    activeKekId: () => coffer.keyring.active().id,
+    onError: (error) =>
+      logger.warn("node heartbeat failed", { error: error instanceof Error ? error.name : String(error) }),
+  });
+  await heartbeat.beat();
   await background.start();
   await purge();
   const purgeTimer = setInterval(purge, config.purgeIntervalMs);
@@ -179,6 +189,7 @@ export async function startServer(
       clearInterval(purgeTimer);
       await rotation.stop();
       await background.stop();
+      await heartbeat.stop();
       stopWatchingAudit();
       // Change feed streams never end by themselves: end them, or close() would wait for them.
       changeFeed.close();

@@ -105,16 +105,29 @@ describe("COFFER_STORE", () => {
     }
   });
 
+  const key = Buffer.alloc(32, 7).toString("base64");
+
   test("takes a PostgreSQL URL in either spelling", () => {
     for (const url of ["postgres://coffer:pw@db:5432/coffer", "postgresql://db/coffer?sslmode=require"]) {
-      assert.deepEqual(loadConfig({ COFFER_STORE: url }).store, { engine: "postgres", url });
+      assert.deepEqual(loadConfig({ COFFER_STORE: url, COFFER_MASTER_KEY: key }).store, {
+        engine: "postgres",
+        url,
+      });
     }
+  });
+
+  test("PostgreSQL needs the master key every node shares, not a per-machine keyring file", () => {
+    assert.throws(
+      () => loadConfig({ COFFER_STORE: "postgres://db/coffer" }),
+      (error: unknown) =>
+        error instanceof ConfigError && /every node needs the same master key/.test(error.message),
+    );
   });
 
   test("refuses anything else with a message that shows both forms, never echoing the value", () => {
     for (const value of ["mysql://root:hunter2@db/x", "/var/lib/coffer.db", "postgres://[bad"]) {
       assert.throws(
-        () => loadConfig({ COFFER_STORE: value }),
+        () => loadConfig({ COFFER_STORE: value, COFFER_MASTER_KEY: key }),
         (error: unknown) =>
           error instanceof ConfigError &&
           /postgres:\/\/user:password@host/.test(error.message) &&

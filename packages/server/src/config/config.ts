@@ -108,9 +108,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     );
   }
   const home = resolve(env.COFFER_HOME ?? join(homedir(), ".coffer"));
+  const store = parseStore(env.COFFER_STORE, home);
+  if (store.engine === "postgres" && env.COFFER_MASTER_KEY === undefined) {
+    // A keyring file is per machine: two nodes would each make their own key for the same data.
+    throw new ConfigError(
+      "With COFFER_STORE on PostgreSQL every node needs the same master key: set COFFER_MASTER_KEY on each (base64 of 32 random bytes, e.g. `openssl rand -base64 32`); see docs/multi-node.md.",
+    );
+  }
   return Object.freeze({
     home,
-    store: parseStore(env.COFFER_STORE, home),
+    store,
     host,
     port: parsePort(env.COFFER_PORT),
     accountId,

@@ -210,6 +210,7 @@ describe("envelope with key rotation", () => {
         throw new Error("disk gone");
       },
       get: () => undefined,
+      ids: () => [],
       reload: () => {
         throw new Error("disk gone");
       },

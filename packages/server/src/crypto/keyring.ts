@@ -21,6 +21,8 @@ export interface Keyring {
   /** The key new data keys are wrapped under. For a file keyring, notices another process's rotation. */
   active(): KeyEncryptionKey;
   get(id: string): Buffer | undefined;
+  /** Every key id it holds, the active one first. */
+  ids(): string[];
   /** Re-reads the keyring file (no-op for an environment keyring). Throws if it is missing or invalid. */
   reload(): void;
   /**
@@ -136,6 +138,7 @@ function environmentKeyring(masterKeyBase64: string, previousKeysBase64: string[
     source: "environment",
     active: () => active,
     get: (id) => keys.get(id),
+    ids: () => [...keys.keys()],
     reload: () => {},
     onChange: () => () => {},
   };
@@ -204,6 +207,7 @@ function fileKeyring(home: string, fileCheckIntervalMs: number): Keyring {
       return state.active;
     },
     get: (id) => state.keys.get(id),
+    ids: () => [state.active.id, ...[...state.keys.keys()].filter((id) => id !== state.active.id)],
     reload,
     onChange: (listener) => {
       const entry = () => listener();

@@ -18,6 +18,7 @@ export interface Stores {
   readonly identity: IdentityStore;
   readonly rotation: RotationSchedule;
   readonly leases: LeaseStore;
+  readonly nodes: NodeRegistry;
   /**
    * Feeds `sink` every change committed by another process or node (another node's write,
    * `coffer keys rotate` beside a running server): per secret where the engine knows which, `all`
@@ -41,4 +42,26 @@ export interface LeaseStore {
   release(name: string, holder: string): Promise<void>;
   /** Who holds `name` now, if anyone. */
   holder(name: string, now: number): Promise<string | undefined>;
+}
+
+/** What a running node last reported of itself (its heartbeat). */
+export interface NodeReport {
+  nodeId: string;
+  /** The master key id it wraps new data keys under now. */
+  activeKekId: string;
+  startedAt: number;
+  seenAt: number;
+}
+
+/**
+ * The nodes serving from this store, as their heartbeats tell. `coffer keys rotate` waits on it
+ * until every live node wraps under the new master key before it re-wraps old data keys.
+ */
+export interface NodeRegistry {
+  /** Records (or refreshes) this node's report. */
+  report(node: NodeReport): Promise<void>;
+  /** Nodes seen at or after `since`. */
+  live(since: number): Promise<NodeReport[]>;
+  /** A node that stops cleanly removes itself. */
+  forget(nodeId: string): Promise<void>;
 }

@@ -299,13 +299,20 @@ const migrations: ReadonlyArray<Migration> = [
     `,
   },
   {
-    // Named leases for background work that one node runs at a time (domain/ports/stores.ts).
+    // Named leases for background work that one node runs at a time, and the nodes' heartbeats
+    // (domain/ports/stores.ts).
     version: 10,
     sql: `
       CREATE TABLE leases (
         name TEXT PRIMARY KEY,
         holder TEXT NOT NULL,
         expires_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE nodes (
+        node_id TEXT PRIMARY KEY,
+        active_kek_id TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        seen_at INTEGER NOT NULL
       ) WITHOUT ROWID;
     `,
   },

@@ -17,6 +17,7 @@ import {
 import type { SecretRecord, SecretState, StageMap, VersionRecord } from "../../domain/secrets/records.js";
 import { SqliteLeaseStore } from "./lease-store.js";
 import { migrate } from "./migrations.js";
+import { SqliteNodeRegistry } from "./node-registry.js";
 import { SqliteRotationSchedule } from "./rotation-schedule.js";
 import {
   type SecretRow,
@@ -96,6 +97,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
   /** Due rotations and the leases that claim them (domain/ports/rotation-schedule.ts). */
   readonly rotation: SqliteRotationSchedule;
   readonly leases: SqliteLeaseStore;
+  readonly nodes: SqliteNodeRegistry;
   private readonly statements;
 
   private readonly listPlan: ListPlanLimits;
@@ -122,6 +124,7 @@ export class SqliteStore implements SecretStore, SettingsStore {
     this.identity = new SqliteIdentityStore(this.db);
     this.rotation = new SqliteRotationSchedule(this.db);
     this.leases = new SqliteLeaseStore(this.db);
+    this.nodes = new SqliteNodeRegistry(this.db);
   }
 
   private prepare() {

@@ -17,7 +17,12 @@ export interface SqliteStoresOptions extends SqliteStoreOptions {
  * reported as a retryable 503 (storage-faults.ts), not an internal error.
  */
 export function openSqliteStores(path: string, options: SqliteStoresOptions = {}): Stores {
-  const store = withStorageFaults(new SqliteStore(path, options), ["identity", "rotation", "leases"]);
+  const store = withStorageFaults(new SqliteStore(path, options), [
+    "identity",
+    "rotation",
+    "leases",
+    "nodes",
+  ]);
   const intervalMs = options.outsideChangeIntervalMs ?? defaultOutsideChangeIntervalMs;
   return {
     engine: "sqlite",
@@ -27,6 +32,7 @@ export function openSqliteStores(path: string, options: SqliteStoresOptions = {}
     identity: store.identity,
     rotation: store.rotation,
     leases: store.leases,
+    nodes: store.nodes,
     watchOutsideChanges: (sink, onError) => watchDataVersion(store, sink, intervalMs, onError),
     async ping() {
       const version = await store.schemaVersion();
