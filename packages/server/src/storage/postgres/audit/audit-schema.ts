@@ -85,18 +85,24 @@ export async function migratePostgresAudit(client: pg.ClientBase): Promise<void>
 
 /** For a reader: the database holds an audit trail this code understands. Creates nothing. */
 export async function checkPostgresAuditSchema(client: pg.ClientBase): Promise<void> {
-  const found = await client.query("SELECT to_regclass('coffer_audit_schema_migrations') IS NOT NULL AS present");
+  const found = await client.query(
+    "SELECT to_regclass('coffer_audit_schema_migrations') IS NOT NULL AS present",
+  );
   if (found.rows[0]?.present !== true) {
     throw new Error("This database holds no Coffer audit trail (no audit schema).");
   }
   const applied = await appliedVersions(client);
   if (!applied.has(latestKnown)) {
-    throw new Error("The audit schema has not been upgraded yet; start a Coffer server on this database once.");
+    throw new Error(
+      "The audit schema has not been upgraded yet; start a Coffer server on this database once.",
+    );
   }
 }
 
 async function appliedVersions(client: pg.ClientBase): Promise<Set<number>> {
-  const result = await client.query<{ version: number }>("SELECT version FROM coffer_audit_schema_migrations");
+  const result = await client.query<{ version: number }>(
+    "SELECT version FROM coffer_audit_schema_migrations",
+  );
   const applied = new Set(result.rows.map((row) => Number(row.version)));
   const newest = Math.max(0, ...applied);
   if (newest > latestKnown) {

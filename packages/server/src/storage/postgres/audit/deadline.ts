@@ -12,7 +12,12 @@ export class AuditStoreTimeoutError extends Error {
  * e.g. by destroying its connection). A client-side bound: it holds even when the server or the
  * network is gone, where a server-side statement_timeout cannot fire.
  */
-export function withDeadline<T>(work: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
+export function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  what: string,
+  onTimeout: () => void,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -110,7 +110,8 @@ export class PostgresAuditStore implements AuditStore {
   /** Opens (and, for writing, creates or upgrades) the trail; several nodes may do so at once. */
   static async open(options: PostgresAuditStoreOptions): Promise<PostgresAuditStore> {
     const timeoutMs = options.timeoutMs ?? 5000;
-    if (!(Number.isInteger(timeoutMs) && timeoutMs > 0)) throw new RangeError("timeoutMs must be a positive integer");
+    if (!(Number.isInteger(timeoutMs) && timeoutMs > 0))
+      throw new RangeError("timeoutMs must be a positive integer");
     if ((options.url === undefined) === (options.pool === undefined)) {
       throw new TypeError("Give the audit store either a url or a pool.");
     }
@@ -342,7 +343,12 @@ export class PostgresAuditStore implements AuditStore {
   async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
     if (this.closed) throw new Error("The audit store is closed.");
     const anchor = options.anchor ?? this.lastCommittedHead();
-    const client = await withDeadline(this.pool.connect(), this.timeoutMs, "a connection for verify", () => {});
+    const client = await withDeadline(
+      this.pool.connect(),
+      this.timeoutMs,
+      "a connection for verify",
+      () => {},
+    );
     const lease = new Lease(client);
     try {
       await client.query(
@@ -358,7 +364,9 @@ export class PostgresAuditStore implements AuditStore {
           [after, VERIFY_PAGE],
         );
       const sameSeq = (seq: number) =>
-        client.query<VerifyRow>(`SELECT ${VERIFY_COLUMNS} FROM audit_events WHERE seq = $1 ORDER BY ctid`, [seq]);
+        client.query<VerifyRow>(`SELECT ${VERIFY_COLUMNS} FROM audit_events WHERE seq = $1 ORDER BY ctid`, [
+          seq,
+        ]);
       async function* rows(): AsyncGenerator<ChainRow> {
         let after = Number.MIN_SAFE_INTEGER;
         for (;;) {
