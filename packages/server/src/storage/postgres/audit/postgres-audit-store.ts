@@ -343,12 +343,14 @@ export class PostgresAuditStore implements AuditStore {
   async verify(options: VerifyOptions = {}): Promise<VerifyResult> {
     if (this.closed) throw new Error("The audit store is closed.");
     const anchor = options.anchor ?? this.lastCommittedHead();
-    const client = await withDeadline(
-      this.pool.connect(),
-      this.timeoutMs,
-      "a connection for verify",
-      () => {},
-    );
+    const connecting = this.pool.connect();
+    const client = await withDeadline(connecting, this.timeoutMs, "a connection for verify", () => {
+      // A connection that comes too late is not kept.
+      connecting.then(
+        (late) => late.release(new Error("abandoned after its deadline")),
+        () => {},
+      );
+    });
     const lease = new Lease(client);
     try {
       await client.query(
