@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { AuditLog } from "../../../audit/audit-log.js";
 import { createAuditLineBuilder } from "../../../audit/audit-line.js";
+import { AuditLog } from "../../../audit/audit-log.js";
 import type { AuditEventInput } from "../../../audit/build-event.js";
 import { REDACTED } from "../../../audit/event.js";
 import { loadServiceModel } from "../../../protocol/model.js";
@@ -21,13 +21,19 @@ const b64 = Buffer.from(CANARY).toString("base64");
 const needles = [CANARY, b64, Buffer.from(CANARY).toString("hex")];
 
 const calls: Array<Partial<AuditEventInput>> = [
-  { operation: "CreateSecret", request: { Name: "db", SecretString: CANARY, Tags: [{ Key: "k", Value: "v" }] } },
+  {
+    operation: "CreateSecret",
+    request: { Name: "db", SecretString: CANARY, Tags: [{ Key: "k", Value: "v" }] },
+  },
   { operation: "CreateSecret", request: { Name: "db", SecretBinary: b64 } },
   {
     operation: "PutSecretValue",
     request: { SecretId: "db", SecretString: CANARY, SecretBinary: b64, RotationToken: CANARY },
   },
-  { operation: "UpdateSecret", request: { SecretId: "db", SecretString: { nested: [CANARY, { deeper: CANARY }] } } },
+  {
+    operation: "UpdateSecret",
+    request: { SecretId: "db", SecretString: { nested: [CANARY, { deeper: CANARY }] } },
+  },
   { operation: "UpdateSecret", request: { SecretId: "db", Unmodelled: { SecretString: CANARY } } },
   { operation: "NotAnOperation", request: { SecretString: CANARY } },
   {

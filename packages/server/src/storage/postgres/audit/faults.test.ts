@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
+import pg from "pg";
 import { AuditLog } from "../../../audit/audit-log.js";
 import { prepareAuditRecord } from "../../../audit/audit-record.js";
 import { AuditWriteError } from "../../../audit/audit-write-error.js";
@@ -152,6 +153,23 @@ describe("the PostgreSQL audit trail when the database fails", { skip }, () => {
       assert.equal(range.lastSeq, 1);
     } finally {
       await store.close();
+      await database.drop();
+    }
+  });
+
+  it("shares a pool it is given, and leaves it open when closed", async () => {
+    const database = await databases.create();
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    try {
+      await assert.rejects(() => PostgresAuditStore.open({ pool, url: database.url }), TypeError);
+      const store = await PostgresAuditStore.open({ pool });
+      await store.appendBatch([prepareAuditRecord(sampleEvent(1))]);
+      await store.close();
+      await assert.rejects(() => store.appendBatch([prepareAuditRecord(sampleEvent(2))]), /closed/);
+      const rows = await pool.query("SELECT count(*)::int AS n FROM audit_events");
+      assert.equal(rows.rows[0]?.n, 1);
+    } finally {
+      await pool.end();
       await database.drop();
     }
   });
