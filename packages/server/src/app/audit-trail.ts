@@ -13,6 +13,7 @@ import {
 import { loadAdminModel } from "../protocol/model.js";
 import { createInputValidator } from "../protocol/validate.js";
 import { auditJournalFileName, JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
+import { openAuditStoreForReading } from "../storage/postgres/audit/open-for-reading.js";
 
 /**
  * The audit trail of a data folder, opened read-only beside a running server or without one. It is
@@ -20,7 +21,10 @@ import { auditJournalFileName, JournaledAuditStore } from "../storage/file/journ
  * server refuse requests. Refuses (ConfigError) a folder without a trail, and creates nothing.
  */
 export async function openAuditTrail(env: Record<string, string | undefined>): Promise<AuditLog> {
-  return openTrailIn(loadConfig(env).home);
+  const config = loadConfig(env);
+  if (config.store.engine === "postgres")
+    return new AuditLog(await openAuditStoreForReading(config.store.url));
+  return openTrailIn(config.home);
 }
 
 function openTrailIn(home: string): AuditLog {

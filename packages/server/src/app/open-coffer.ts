@@ -21,8 +21,7 @@ import { resealLegacySecrets } from "../domain/secrets/reseal.js";
 import { SecretReader } from "../domain/secrets/secret-reader.js";
 import { SecretWriter } from "../domain/secrets/secret-writer.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
-import { JournaledAuditStore } from "../storage/file/journaled-audit-store.js";
-import { openStores } from "../storage/open-stores.js";
+import { openAuditStoreForWriting, openStores } from "../storage/open-stores.js";
 import { auditGapAcknowledgedEvent } from "./audit-gap-acknowledgement.js";
 import { auditOutageEvent } from "./audit-outage-event.js";
 import { createIdentityServices } from "./identity-services.js";
@@ -112,12 +111,12 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
   let acknowledgedAuditGap: string | undefined;
   try {
     const holdsSecrets = await store.holdsSecretVersions();
-    const trail = JournaledAuditStore.openForWriting(config.home, {
+    const trail = await openAuditStoreForWriting(config.store, config.home, {
       fsyncIntervalMs: config.auditFsyncIntervalMs,
       holdsSecrets: () => holdsSecrets,
       acknowledgeGap: config.acknowledgeAuditGap,
     });
-    auditLog = new AuditLog(trail, {
+    auditLog = new AuditLog(trail.store, {
       outageEvent: (outage) => auditOutageEvent(outage, { accountId, region: config.defaultRegion }),
     });
     if (trail.acknowledgedGap !== undefined) {

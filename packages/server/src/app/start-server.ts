@@ -103,7 +103,8 @@ export async function startServer(
     ...feedLimits
   } = options.changeFeed ?? {};
   const changeFeed = createChangeFeed({ bus: coffer.changes, canRead, logger, ...feedLimits });
-  const auditReader = new AuditReader(coffer.auditLog);
+  // Other nodes' commits to a shared trail send this process no notice: a waiting tail also polls.
+  const auditReader = new AuditReader(coffer.auditLog, { pollIntervalMs: 1_000 });
   // No stream outlives the audit guarantee: while the trail fails, subscribers are cut off (and
   // their reconnections refused until it recovers).
   const stopWatchingAudit = coffer.auditLog.onHealthChange((health) => {

@@ -1,5 +1,8 @@
+import type { AuditStore } from "../audit/port.js";
 import type { StoreLocation } from "../config/config.js";
 import type { Stores } from "../domain/ports/stores.js";
+import { JournaledAuditStore, type OpenForWritingOptions } from "./file/journaled-audit-store.js";
+import { PostgresAuditStore } from "./postgres/audit/postgres-audit-store.js";
 import { openSqliteStores } from "./sqlite/sqlite-stores.js";
 
 /** The one place an engine is chosen; everything above gets the domain's ports. */
@@ -10,4 +13,19 @@ export async function openStores(location: StoreLocation): Promise<Stores> {
     case "postgres":
       throw new Error("the PostgreSQL store is not part of this build yet");
   }
+}
+
+/**
+ * The audit trail that goes with the store: beside SQLite, the journal in the data folder (one
+ * writer); on PostgreSQL, one hash chain in the same database that every node appends to
+ * (docs/adr/0010). A journal found cut is refused unless the operator acknowledged it.
+ */
+export async function openAuditStoreForWriting(
+  location: StoreLocation,
+  home: string,
+  options: OpenForWritingOptions,
+): Promise<{ store: AuditStore; acknowledgedGap?: JournaledAuditStore["acknowledgedGap"] }> {
+  if (location.engine === "postgres") return { store: await PostgresAuditStore.open({ url: location.url }) };
+  const store = JournaledAuditStore.openForWriting(home, options);
+  return { store, acknowledgedGap: store.acknowledgedGap };
 }
