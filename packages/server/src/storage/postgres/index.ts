@@ -1,0 +1,3 @@
+export { redactedUrl } from "./connection.js";
+export { isTransientPostgresFault } from "./faults.js";
+export { openPostgresStores, type PostgresStoreOptions } from "./open-postgres-stores.js";
