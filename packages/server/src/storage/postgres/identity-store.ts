@@ -129,6 +129,7 @@ export class PostgresIdentityStore implements IdentityStore {
     const result = await this.db.query(
       "DELETE FROM principal_policies WHERE principal_arn = $1 AND policy_name = $2",
       [principalArn, policyName],
+      false,
     );
     return result.rowCount === 1;
   }
@@ -200,7 +201,12 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async deleteAccessKey(accessKeyId: string) {
-    const result = await this.db.query("DELETE FROM access_keys WHERE access_key_id = $1", [accessKeyId]);
+    // Deletes are not repeated on a dead connection: a repeat of one that landed would answer false.
+    const result = await this.db.query(
+      "DELETE FROM access_keys WHERE access_key_id = $1",
+      [accessKeyId],
+      false,
+    );
     return result.rowCount === 1;
   }
 
