@@ -88,8 +88,11 @@ export class Database {
       max: options.poolSize ?? defaults.poolSize,
       idleTimeoutMillis: 30_000,
     });
-    // An idle connection whose backend goes away must not crash the process; the pool drops it.
+    // A connection whose backend goes away must not crash the process. The pool listens on its
+    // idle connections (and drops them), but not on those checked out, where node-postgres still
+    // emits 'error' beside failing the query: each connection gets its own listener.
     this.pool.on("error", () => {});
+    this.pool.on("connect", (client) => client.on("error", () => {}));
   }
 
   /** One statement on a pooled connection; `idempotent` ones are retried once on a dead connection. */

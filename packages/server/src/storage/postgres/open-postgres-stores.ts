@@ -49,6 +49,8 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
   const nodeId = options.nodeId ?? randomUUID();
   const secrets = new PostgresSecretStore(db, nodeId);
   const feeds = new Set<ChangeFeed>();
+  /** Feeds told to stop whose connection is still closing: `close` waits for them too. */
+  const stopping = new Set<Promise<void>>();
   const connectTimeoutMs = options.connectTimeoutMs ?? defaults.connectTimeoutMs;
   let closed: Promise<void> | undefined;
   return {
@@ -73,8 +75,9 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
       feeds.add(feed);
       feed.start();
       return () => {
-        feeds.delete(feed);
-        void feed.stop();
+        if (!feeds.delete(feed)) return;
+        const stopped = feed.stop().finally(() => stopping.delete(stopped));
+        stopping.add(stopped);
       };
     },
     async ping() {
@@ -114,7 +117,7 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     },
     close() {
       closed ??= (async () => {
-        await Promise.all([...feeds].map((feed) => feed.stop()));
+        await Promise.all([...[...feeds].map((feed) => feed.stop()), ...stopping]);
         feeds.clear();
         await secrets.close();
         await db.end();
