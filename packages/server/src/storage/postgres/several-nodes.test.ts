@@ -7,7 +7,7 @@ import type { SecretRecord } from "../../domain/secrets/records.js";
 import { requirePostgres } from "../../testing/postgres.js";
 import { latestSchemaVersion } from "./migrations.js";
 import { openPostgresStores } from "./open-postgres-stores.js";
-import { createTestDatabase, type TestDatabase } from "./test-database.test-helper.js";
+import { createTestDatabase, eventually, type TestDatabase } from "./test-database.test-helper.js";
 
 // Several stateless nodes (here: several Stores, each with its own pool) on one database.
 
@@ -116,6 +116,38 @@ describe("several nodes on one PostgreSQL database", { skip }, () => {
       for (const error of errors) assert.equal((error as StoreConflictError).reason, "revision-changed");
     }
     assert.equal((await a.secrets.findRecordByArn(base.arn))?.revision, 6);
+  });
+
+  test("commitMany is one transaction: a conflict in its last change leaves nothing of the others, and no notice", async () => {
+    const [a, b] = nodes;
+    assert.ok(a && b);
+    const heard: string[] = [];
+    const stop = b.watchOutsideChanges({
+      invalidate: (i) => void heard.push(i.kind === "secret" ? (i.name ?? "") : "all"),
+    });
+    try {
+      const taken = secret("taken");
+      await a.secrets.commit(change(taken, "create", 0));
+      const victim = secret("victim");
+      await a.secrets.commit(change(victim, "create", 0));
+      const fresh = secret("fresh");
+      await assert.rejects(
+        a.secrets.commitMany(
+          [change(fresh, "create", 0), change(secret("taken"), "create", 0)],
+          [victim.arn],
+        ),
+        { name: "StoreConflictError", reason: "name-taken" },
+      );
+      assert.equal(await b.secrets.findRecordByArn(fresh.arn), undefined);
+      assert.equal((await b.secrets.findRecordByArn(taken.arn))?.name, "taken");
+      assert.equal((await b.secrets.findRecordByArn(victim.arn))?.name, "victim");
+      // A later commit's notice arrives; none came for the rolled-back one.
+      await a.secrets.commit(change(secret("later"), "create", 0));
+      await eventually(() => heard.includes("later"), 5_000, "the notice of a later commit");
+      assert.ok(!heard.includes("fresh"));
+    } finally {
+      stop();
+    }
   });
 
   test("many concurrent claims of one lease: exactly one holder", async () => {
