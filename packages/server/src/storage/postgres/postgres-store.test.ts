@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import pg from "pg";
 import type { SecretChange, SecretListQuery, SecretStore, SortKey } from "../../domain/ports/secret-store.js";
 import type { Stores } from "../../domain/ports/stores.js";
 import type { SecretRecord, VersionRecord } from "../../domain/secrets/records.js";
@@ -307,5 +308,30 @@ describe("PostgresSecretStore against SqliteStore", { skip }, () => {
     await other.secrets.touchAccessed(arnOf("many"), "none", 86_400_000 * 7);
     await other.close();
     assert.equal((await stores.secrets.findRecordByArn(arnOf("many")))?.lastAccessedAt, 86_400_000 * 7);
+  });
+
+  test("a read-day flush skips a row another transaction holds instead of waiting for it", async () => {
+    const holder = new pg.Client({ connectionString: database.url });
+    holder.on("error", () => {});
+    await holder.connect();
+    try {
+      await holder.query("BEGIN");
+      await holder.query("SELECT 1 FROM secrets WHERE arn = $1 FOR UPDATE", [arnOf("zeta")]);
+      const day = 86_400_000 * 30;
+      await stores.secrets.touchAccessed(arnOf("zeta"), "v1-4", day);
+      await stores.secrets.touchAccessed(arnOf("prod/api"), "v1-3", day);
+      await new Promise((resolve) => setImmediate(resolve));
+      // Resolves while the lock is still held: the flush did not wait.
+      await (stores.secrets as unknown as { flushing: Promise<void> }).flushing;
+      assert.equal((await stores.secrets.findRecordByArn(arnOf("prod/api")))?.lastAccessedAt, day);
+      assert.notEqual((await stores.secrets.findRecordByArn(arnOf("zeta")))?.lastAccessedAt, day);
+      await holder.query("ROLLBACK");
+      await stores.secrets.touchAccessed(arnOf("zeta"), "v1-4", day);
+      await new Promise((resolve) => setImmediate(resolve));
+      await (stores.secrets as unknown as { flushing: Promise<void> }).flushing;
+      assert.equal((await stores.secrets.findRecordByArn(arnOf("zeta")))?.lastAccessedAt, day);
+    } finally {
+      await holder.end();
+    }
   });
 });

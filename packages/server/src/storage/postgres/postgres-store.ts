@@ -359,8 +359,8 @@ export class PostgresSecretStore implements SecretStore, SettingsStore {
   }
 
   /**
-   * Read days are gathered and written on the next `setImmediate`, all in ONE transaction (as
-   * SqliteStore does): bookkeeping, not a change a client made, so it is not announced to other
+   * Read days are gathered and written on the next `setImmediate`, two statements for the lot
+   * (SqliteStore batches the same way): bookkeeping, not a change a client made, so it is not announced to other
    * nodes, and a failure loses a day's date at most. `close` writes what is still pending.
    */
   async touchAccessed(arn: string, versionId: string, day: number): Promise<void> {
@@ -377,27 +377,30 @@ export class PostgresSecretStore implements SecretStore, SettingsStore {
     const touches = [...this.pendingTouches.values()];
     this.pendingTouches.clear();
     if (touches.length === 0) return;
-    // Rows in ARN order, so that two nodes flushing overlapping reads lock them in the same order.
     const secretDays = new Map<string, number>();
     for (const { arn, day } of touches) secretDays.set(arn, Math.max(day, secretDays.get(arn) ?? day));
-    const arns = [...secretDays.keys()].sort();
-    touches.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : a.versionId < b.versionId ? -1 : 1));
+    // Rows another transaction holds (a commit, another node's flush) are skipped, not waited for:
+    // a flush never blocks a write nor deadlocks with one. A skipped row keeps its older day, and
+    // the next read of it (the domain touches while the stored day is older) records it again.
     try {
-      await this.db.transaction(async (client) => {
-        await client.query(
-          `UPDATE secrets AS s SET last_accessed_at = t.day
-           FROM unnest($1::text[], $2::bigint[]) AS t(arn, day)
-           WHERE s.arn = t.arn AND (s.last_accessed_at IS NULL OR s.last_accessed_at < t.day)`,
-          [arns, arns.map((a) => secretDays.get(a))],
-        );
-        await client.query(
-          `UPDATE secret_versions AS v SET last_accessed_at = t.day
-           FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(arn, version_id, day), secrets AS s
-           WHERE s.arn = t.arn AND v.secret_id = s.id AND v.version_id = t.version_id
-             AND (v.last_accessed_at IS NULL OR v.last_accessed_at < t.day)`,
-          [touches.map((t) => t.arn), touches.map((t) => t.versionId), touches.map((t) => t.day)],
-        );
-      });
+      await this.db.query(
+        `WITH t AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS t(arn, day)),
+              due AS (SELECT s.id, t.day FROM secrets AS s JOIN t ON s.arn = t.arn
+                      WHERE s.last_accessed_at IS NULL OR s.last_accessed_at < t.day
+                      FOR UPDATE OF s SKIP LOCKED)
+         UPDATE secrets AS s SET last_accessed_at = due.day FROM due WHERE s.id = due.id`,
+        [[...secretDays.keys()], [...secretDays.values()]],
+      );
+      await this.db.query(
+        `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(arn, version_id, day)),
+              due AS (SELECT v.secret_id, v.version_id, t.day FROM secret_versions AS v
+                      JOIN secrets AS s ON s.id = v.secret_id JOIN t ON s.arn = t.arn AND v.version_id = t.version_id
+                      WHERE v.last_accessed_at IS NULL OR v.last_accessed_at < t.day
+                      FOR UPDATE OF v SKIP LOCKED)
+         UPDATE secret_versions AS v SET last_accessed_at = due.day FROM due
+         WHERE v.secret_id = due.secret_id AND v.version_id = due.version_id`,
+        [touches.map((t) => t.arn), touches.map((t) => t.versionId), touches.map((t) => t.day)],
+      );
     } catch {
       // Bookkeeping only (see touchAccessed): a store that cannot take it now takes the next day's.
     }
