@@ -7,7 +7,7 @@ import type { SecretRecord, VersionRecord } from "../../domain/secrets/records.j
 import { requirePostgres } from "../../testing/postgres.js";
 import { SqliteStore } from "../sqlite/sqlite-store.js";
 import { openPostgresStores } from "./open-postgres-stores.js";
-import { createTestDatabase, type TestDatabase } from "./test-database.test-helper.js";
+import { createTestDatabase, eventually, type TestDatabase } from "./test-database.test-helper.js";
 
 // Differential: the same calls into SqliteStore (in memory) and PostgresSecretStore, then every
 // read compared. SQLite's semantics are the reference.
@@ -272,6 +272,28 @@ async function observe(store: SecretStore & { getSetting(k: string): Promise<str
   return out;
 }
 
+/** Waits until the store has no read day pending, queued for a retry, or being written. */
+async function touchesWritten(store: SecretStore): Promise<void> {
+  const internals = store as unknown as {
+    pendingTouches: Map<string, unknown>;
+    touchFlush: unknown;
+    touchRetry: unknown;
+    flushing: Promise<void>;
+  };
+  await eventually(
+    async () => {
+      await internals.flushing;
+      return (
+        internals.pendingTouches.size === 0 &&
+        internals.touchFlush === undefined &&
+        internals.touchRetry === undefined
+      );
+    },
+    5_000,
+    "the read days to be written",
+  );
+}
+
 describe("PostgresSecretStore against SqliteStore", { skip }, () => {
   let database: TestDatabase;
   let stores: Stores;
@@ -289,9 +311,10 @@ describe("PostgresSecretStore against SqliteStore", { skip }, () => {
     try {
       await script(sqlite);
       await script(stores.secrets as SecretStore & { initSetting(k: string, v: string): Promise<string> });
-      // Both flush read days on the next turn; close() would too, but the stores stay open.
+      // Both flush read days on the next turn (PostgreSQL retries rows a commit held); close()
+      // would too, but the stores stay open.
       await new Promise((resolve) => setImmediate(resolve));
-      await (stores.secrets as unknown as { flushing: Promise<void> }).flushing;
+      await touchesWritten(stores.secrets);
       const expected = await observe(sqlite);
       const actual = await observe(stores.settings as unknown as Parameters<typeof observe>[0]);
       for (const key of Object.keys(expected)) assert.deepEqual(actual[key], expected[key], key);
@@ -326,9 +349,8 @@ describe("PostgresSecretStore against SqliteStore", { skip }, () => {
       assert.equal((await stores.secrets.findRecordByArn(arnOf("prod/api")))?.lastAccessedAt, day);
       assert.notEqual((await stores.secrets.findRecordByArn(arnOf("zeta")))?.lastAccessedAt, day);
       await holder.query("ROLLBACK");
-      await stores.secrets.touchAccessed(arnOf("zeta"), "v1-4", day);
-      await new Promise((resolve) => setImmediate(resolve));
-      await (stores.secrets as unknown as { flushing: Promise<void> }).flushing;
+      // Tried again once the lock is gone, without another read.
+      await touchesWritten(stores.secrets);
       assert.equal((await stores.secrets.findRecordByArn(arnOf("zeta")))?.lastAccessedAt, day);
     } finally {
       await holder.end();

@@ -48,6 +48,17 @@ const versionsOfRow = `(SELECT COALESCE(json_agg(json_build_object('version_id',
     ORDER BY v.created_at DESC, v.version_id), '[]'::json)
   FROM secret_versions AS v WHERE v.secret_id = s.id) AS versions`;
 
+interface Touch {
+  arn: string;
+  versionId: string;
+  day: number;
+  /** Flushes that found the row locked so far. */
+  attempts: number;
+}
+
+const maxTouchAttempts = 5;
+const touchRetryMs = 50;
+
 type SearchSource = { id: number; name: string; description: string | null; tags: string };
 
 /**
@@ -58,8 +69,10 @@ type SearchSource = { id: number; name: string; description: string | null; tags
  * (change-feed.ts) so the other nodes drop what they cached.
  */
 export class PostgresSecretStore implements SecretStore, SettingsStore {
-  private readonly pendingTouches = new Map<string, { arn: string; versionId: string; day: number }>();
+  private readonly pendingTouches = new Map<string, Touch>();
   private touchFlush: NodeJS.Immediate | undefined;
+  /** Touches of rows that were locked at the last flush, tried again after a moment. */
+  private touchRetry: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -360,12 +373,24 @@ export class PostgresSecretStore implements SecretStore, SettingsStore {
 
   /**
    * Read days are gathered and written on the next `setImmediate`, two statements for the lot
-   * (SqliteStore batches the same way): bookkeeping, not a change a client made, so it is not announced to other
-   * nodes, and a failure loses a day's date at most. `close` writes what is still pending.
+   * (SqliteStore batches the same way): bookkeeping, not a change a client made, so it is not
+   * announced to other nodes. A row another transaction holds (a commit, another node's flush) is
+   * skipped rather than waited for, so a flush never blocks or deadlocks a write; its touch is tried
+   * again a moment later (a few times). `close` writes what is still pending.
    */
   async touchAccessed(arn: string, versionId: string, day: number): Promise<void> {
     if (this.closed) return;
-    this.pendingTouches.set(`${arn}\n${versionId}`, { arn, versionId, day });
+    this.queueTouch({ arn, versionId, day, attempts: 0 });
+    this.scheduleFlush();
+  }
+
+  private queueTouch(touch: Touch): void {
+    const key = `${touch.arn}\n${touch.versionId}`;
+    const queued = this.pendingTouches.get(key);
+    if (!queued || queued.day < touch.day) this.pendingTouches.set(key, touch);
+  }
+
+  private scheduleFlush(): void {
     if (this.touchFlush !== undefined) return;
     this.touchFlush = setImmediate(() => {
       this.touchFlush = undefined;
@@ -379,30 +404,62 @@ export class PostgresSecretStore implements SecretStore, SettingsStore {
     if (touches.length === 0) return;
     const secretDays = new Map<string, number>();
     for (const { arn, day } of touches) secretDays.set(arn, Math.max(day, secretDays.get(arn) ?? day));
-    // Rows another transaction holds (a commit, another node's flush) are skipped, not waited for:
-    // a flush never blocks a write nor deadlocks with one. A skipped row keeps its older day, and
-    // the next read of it (the domain touches while the stored day is older) records it again.
+    // `wanted`: rows older than the day (statement snapshot); `due`: those of them locked for the
+    // update, skipping rows another transaction holds; the rest come back to be tried again.
+    const skippedSecrets = new Set<string>();
+    const skippedVersions = new Set<string>();
     try {
-      await this.db.query(
+      const secrets = await this.db.query<{ arn: string }>(
         `WITH t AS (SELECT * FROM unnest($1::text[], $2::bigint[]) AS t(arn, day)),
+              wanted AS (SELECT s.id, s.arn FROM secrets AS s JOIN t ON s.arn = t.arn
+                         WHERE s.last_accessed_at IS NULL OR s.last_accessed_at < t.day),
               due AS (SELECT s.id, t.day FROM secrets AS s JOIN t ON s.arn = t.arn
                       WHERE s.last_accessed_at IS NULL OR s.last_accessed_at < t.day
-                      FOR UPDATE OF s SKIP LOCKED)
-         UPDATE secrets AS s SET last_accessed_at = due.day FROM due WHERE s.id = due.id`,
+                      FOR UPDATE OF s SKIP LOCKED),
+              done AS (UPDATE secrets AS s SET last_accessed_at = due.day FROM due WHERE s.id = due.id RETURNING s.id)
+         SELECT arn FROM wanted WHERE id NOT IN (SELECT id FROM done)`,
         [[...secretDays.keys()], [...secretDays.values()]],
       );
-      await this.db.query(
+      for (const { arn } of secrets.rows) skippedSecrets.add(arn);
+      const versions = await this.db.query<{ arn: string; version_id: string }>(
         `WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]) AS t(arn, version_id, day)),
+              wanted AS (SELECT v.secret_id, v.version_id, t.arn FROM secret_versions AS v
+                         JOIN secrets AS s ON s.id = v.secret_id JOIN t ON s.arn = t.arn AND v.version_id = t.version_id
+                         WHERE v.last_accessed_at IS NULL OR v.last_accessed_at < t.day),
               due AS (SELECT v.secret_id, v.version_id, t.day FROM secret_versions AS v
                       JOIN secrets AS s ON s.id = v.secret_id JOIN t ON s.arn = t.arn AND v.version_id = t.version_id
                       WHERE v.last_accessed_at IS NULL OR v.last_accessed_at < t.day
-                      FOR UPDATE OF v SKIP LOCKED)
-         UPDATE secret_versions AS v SET last_accessed_at = due.day FROM due
-         WHERE v.secret_id = due.secret_id AND v.version_id = due.version_id`,
+                      FOR UPDATE OF v SKIP LOCKED),
+              done AS (UPDATE secret_versions AS v SET last_accessed_at = due.day FROM due
+                       WHERE v.secret_id = due.secret_id AND v.version_id = due.version_id
+                       RETURNING v.secret_id, v.version_id)
+         SELECT w.arn, w.version_id FROM wanted AS w
+         WHERE (w.secret_id, w.version_id) NOT IN (SELECT secret_id, version_id FROM done)`,
         [touches.map((t) => t.arn), touches.map((t) => t.versionId), touches.map((t) => t.day)],
       );
+      for (const row of versions.rows) skippedVersions.add(`${row.arn}\n${row.version_id}`);
     } catch {
       // Bookkeeping only (see touchAccessed): a store that cannot take it now takes the next day's.
+      return;
+    }
+    const retry = touches.filter(
+      (t) =>
+        t.attempts < maxTouchAttempts &&
+        (skippedSecrets.has(t.arn) || skippedVersions.has(`${t.arn}\n${t.versionId}`)),
+    );
+    if (retry.length === 0 || this.closed) return;
+    for (const touch of retry) this.queueTouch({ ...touch, attempts: touch.attempts + 1 });
+    // Doubling waits (50 ms to 800 ms, 1.5 s in all): a commit holds its rows for milliseconds.
+    const attempts = Math.min(...retry.map((t) => t.attempts));
+    if (this.touchRetry === undefined) {
+      this.touchRetry = setTimeout(
+        () => {
+          this.touchRetry = undefined;
+          this.scheduleFlush();
+        },
+        touchRetryMs * 2 ** attempts,
+      );
+      this.touchRetry.unref();
     }
   }
 
@@ -564,11 +621,14 @@ export class PostgresSecretStore implements SecretStore, SettingsStore {
   async close(): Promise<void> {
     if (this.closed) return this.flushing;
     this.closed = true;
+    clearTimeout(this.touchRetry);
+    this.touchRetry = undefined;
     if (this.touchFlush !== undefined) {
       clearImmediate(this.touchFlush);
       this.touchFlush = undefined;
-      this.flushing = this.flushing.then(() => this.flushTouches());
     }
+    // The last flush: what a row lock skips now is left (closed: no retry).
+    this.flushing = this.flushing.then(() => this.flushTouches());
     await this.flushing;
   }
 }
