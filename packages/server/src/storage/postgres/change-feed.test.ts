@@ -1,0 +1,256 @@
+import assert from "node:assert/strict";
+import { createServer } from "node:net";
+import { after, before, describe, test } from "node:test";
+import type { SecretChange } from "../../domain/ports/secret-store.js";
+import type { Stores } from "../../domain/ports/stores.js";
+import type { SecretInvalidation } from "../../domain/secrets/invalidations.js";
+import type { SecretRecord } from "../../domain/secrets/records.js";
+import { requirePostgres } from "../../testing/postgres.js";
+import { announceChanges } from "./change-feed.js";
+import { redactedUrl } from "./connection.js";
+import { isTransientPostgresFault } from "./faults.js";
+import { openPostgresStores } from "./open-postgres-stores.js";
+import { createTestDatabase, eventually, type TestDatabase } from "./test-database.test-helper.js";
+
+const { skip } = requirePostgres();
+const region = "us-east-1";
+
+function secret(name: string): SecretRecord {
+  return {
+    arn: `arn:aws:secretsmanager:${region}:123456789012:secret:${name}-AbCdEf`,
+    region,
+    name,
+    description: undefined,
+    kmsKeyId: undefined,
+    tags: [],
+    createdAt: 1,
+    lastChangedAt: 1,
+    lastAccessedAt: undefined,
+    deletedAt: undefined,
+    deletionDate: undefined,
+    resourcePolicy: undefined,
+    revision: 1,
+    seal: undefined,
+  };
+}
+
+const create = (s: SecretRecord): SecretChange => ({
+  secret: s,
+  kind: "create",
+  expectedRevision: 0,
+  addVersions: [],
+  restage: [],
+  removeVersions: [],
+});
+
+/** A sink that records what it is told. */
+function recorder() {
+  const seen: SecretInvalidation[] = [];
+  return {
+    seen,
+    invalidate: (invalidation: SecretInvalidation) => void seen.push(invalidation),
+    secretsSeen: () => seen.flatMap((i) => (i.kind === "secret" ? [i.name] : [])),
+    alls: () => seen.filter((i) => i.kind === "all").length,
+  };
+}
+
+describe("change notification across nodes", { skip }, () => {
+  let database: TestDatabase;
+  let a: Stores;
+  let b: Stores;
+  before(async () => {
+    database = await createTestDatabase();
+    const fast = { fallbackPollMs: 100, reconnectDelayMs: { min: 20, max: 200 } };
+    a = await openPostgresStores({ url: database.url, nodeId: "node-a", ...fast });
+    b = await openPostgresStores({ url: database.url, nodeId: "node-b", ...fast });
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await database?.drop();
+  });
+
+  test("a commit on node A reaches B's sink, and not A's own", async () => {
+    const atA = recorder();
+    const atB = recorder();
+    const stopA = a.watchOutsideChanges(atA);
+    const stopB = b.watchOutsideChanges(atB);
+    try {
+      // The feeds listen once their connection is up: a first commit may precede that, so wait
+      // for a notice to arrive rather than assume.
+      let i = 0;
+      await eventually(
+        async () => {
+          await a.secrets.commit(create(secret(`first-${i++}`)));
+          await new Promise((resolve) => setImmediate(resolve));
+          return atB.seen.length > 0;
+        },
+        5_000,
+        "B's feed to hear A's commit",
+      );
+      await a.secrets.commit(create(secret("hello")));
+      await eventually(() => atB.secretsSeen().includes("hello"), 5_000, "the notice of hello at B");
+      const notice = atB.seen.find((s) => s.kind === "secret" && s.name === "hello");
+      assert.deepEqual(notice, {
+        kind: "secret",
+        arn: secret("hello").arn,
+        name: "hello",
+        region,
+      });
+      // B's own write reaches A, and by then A's own notices would have too: none arrived.
+      await b.secrets.commit(create(secret("from-b")));
+      await eventually(() => atA.secretsSeen().includes("from-b"), 5_000, "the notice of from-b at A");
+      assert.deepEqual(atA.secretsSeen(), ["from-b"]);
+      assert.equal(atA.alls(), 0);
+      assert.ok(!atB.secretsSeen().includes("from-b"));
+    } finally {
+      stopA();
+      stopB();
+    }
+  });
+
+  test("a notice that would not fit NOTIFY's payload says `all`", async () => {
+    const atB = recorder();
+    const stopB = b.watchOutsideChanges(atB);
+    try {
+      await eventually(async () => {
+        await a.secrets.commit(create(secret(`probe-${Math.random()}`)));
+        await new Promise((resolve) => setImmediate(resolve));
+        return atB.seen.length > 0;
+      });
+      atB.seen.length = 0;
+      // Names that long cannot pass the domain; the announcement is written for any size.
+      const db = (a.secrets as unknown as { db: { transaction<T>(w: (c: never) => Promise<T>): Promise<T> } })
+        .db;
+      await db.transaction((client) =>
+        announceChanges(client, "node-a", [{ arn: "arn:x", name: "n".repeat(9_000), region }]),
+      );
+      await eventually(() => atB.alls() > 0, 5_000, "the `all` notice");
+      assert.ok(!atB.secretsSeen().some((n) => n?.startsWith("nnn")));
+    } finally {
+      stopB();
+    }
+  });
+
+  test("a change without a notice is caught by the counter within a few polls", async () => {
+    const atB = recorder();
+    const stopB = b.watchOutsideChanges(atB);
+    try {
+      await eventually(async () => {
+        await a.secrets.commit(create(secret(`probe2-${Math.random()}`)));
+        await new Promise((resolve) => setImmediate(resolve));
+        return atB.seen.length > 0;
+      });
+      atB.seen.length = 0;
+      await database.kit.sql("UPDATE change_log SET seq = seq + 1", [], database.name);
+      await eventually(() => atB.alls() > 0, 2_000, "the fallback's `all`");
+    } finally {
+      stopB();
+    }
+  });
+
+  test("after every backend is terminated, the feed says `all`, reconnects and hears notices again; the pool works", async () => {
+    const atB = recorder();
+    const errors: unknown[] = [];
+    const stopB = b.watchOutsideChanges(atB, (error) => errors.push(error));
+    try {
+      await eventually(async () => {
+        await a.secrets.commit(create(secret(`probe3-${Math.random()}`)));
+        await new Promise((resolve) => setImmediate(resolve));
+        return atB.seen.length > 0;
+      });
+      // Both pools hold idle connections now; terminate them all, and the feeds' too.
+      const killed = await database.kit.sql(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+        [database.name],
+      );
+      assert.ok(killed.length >= 3, `terminated ${killed.length} backends`);
+      await eventually(() => atB.alls() > 0 && errors.length > 0, 5_000, "the feed to notice the loss");
+      assert.ok(isTransientPostgresFault(errors[0]), String(errors[0]));
+      // The pools' next calls work (dead idle connections are replaced).
+      assert.equal(await a.secrets.findRecordByName(region, "nope"), undefined);
+      await b.ping();
+      await a.secrets.commit(create(secret("after-restart-0")));
+      // The feed reconnects: a later notice arrives.
+      let i = 1;
+      await eventually(
+        async () => {
+          await a.secrets.commit(create(secret(`after-restart-${i++}`)));
+          await new Promise((resolve) => setImmediate(resolve));
+          return atB.secretsSeen().some((n) => n?.startsWith("after-restart-"));
+        },
+        10_000,
+        "a notice after reconnecting",
+      );
+    } finally {
+      stopB();
+    }
+  });
+});
+
+test("ping fails fast against a port nothing listens on", { skip }, async () => {
+  // A port that was free a moment ago: connection refused.
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const address = probe.address();
+  const port = typeof address === "object" && address ? address.port : 1;
+  await new Promise((resolve) => probe.close(resolve));
+  const url = `postgres://nobody:secret-password@127.0.0.1:${port}/none?sslmode=disable`;
+  const started = Date.now();
+  await assert.rejects(openPostgresStores({ url, connectTimeoutMs: 500 }), (error: Error) => {
+    assert.match(error.message, /Cannot open the PostgreSQL database at postgres:\/\/nobody@127\.0\.0\.1/);
+    assert.ok(!error.message.includes("secret-password"));
+    assert.ok(isTransientPostgresFault(error));
+    return true;
+  });
+  assert.ok(Date.now() - started < 500 + 1_000, `took ${Date.now() - started} ms`);
+});
+
+test("ping fails fast against a server that accepts connections but never answers", async () => {
+  const sockets = new Set<import("node:net").Socket>();
+  const silent = createServer((socket) => sockets.add(socket));
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const address = silent.address();
+  const port = typeof address === "object" && address ? address.port : 1;
+  try {
+    const started = Date.now();
+    await assert.rejects(
+      openPostgresStores({
+        url: `postgres://u:p@127.0.0.1:${port}/db?sslmode=disable`,
+        connectTimeoutMs: 300,
+      }),
+      (error: Error) => isTransientPostgresFault(error),
+    );
+    assert.ok(Date.now() - started < 300 + 1_000, `took ${Date.now() - started} ms`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
+
+test("redactedUrl drops the password, in the user part or as a parameter", () => {
+  assert.equal(
+    redactedUrl("postgres://coffer:s3cret@db.example:5432/coffer?sslmode=require"),
+    "postgres://coffer@db.example:5432/coffer?sslmode=require",
+  );
+  assert.equal(
+    redactedUrl("postgres://db.example/coffer?password=s3cret&user=x"),
+    "postgres://db.example/coffer?user=x",
+  );
+  assert.ok(!redactedUrl("not a url s3cret").includes("s3cret"));
+});
+
+test("isTransientPostgresFault: connection and resource faults, not data errors", () => {
+  for (const code of ["57P01", "57P03", "08006", "08001", "53300", "57014", "40001", "40P01", "ECONNREFUSED"])
+    assert.equal(isTransientPostgresFault(Object.assign(new Error("x"), { code })), true, code);
+  assert.equal(isTransientPostgresFault(new Error("Connection terminated unexpectedly")), true);
+  assert.equal(
+    isTransientPostgresFault(
+      new Error("wrapped", { cause: Object.assign(new Error("x"), { code: "57P01" }) }),
+    ),
+    true,
+  );
+  for (const code of ["23505", "42P01", "22021", "28P01"])
+    assert.equal(isTransientPostgresFault(Object.assign(new Error("x"), { code })), false, code);
+  assert.equal(isTransientPostgresFault(undefined), false);
+});
