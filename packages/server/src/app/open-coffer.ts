@@ -62,7 +62,8 @@ export interface Coffer {
 
 /** Builds the server's domain from configuration: the data folder, keys, store and services. */
 export async function openCoffer(config: CofferConfig, now: () => number = Date.now): Promise<Coffer> {
-  const stores = await openStores(config.store);
+  const nodeId = `${hostname()}/${process.pid}/${randomUUID()}`;
+  const stores = await openStores(config.store, nodeId);
   const store = stores.secrets;
   let keyring: Keyring;
   try {
@@ -193,7 +194,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     readModel,
     secretDeps: deps,
     accountId,
-    nodeId: `${hostname()}/${process.pid}/${randomUUID()}`,
+    nodeId,
     generatedAdminKey,
     acknowledgedAuditGap,
     close: async () => {

@@ -53,7 +53,18 @@ export interface CofferConfig {
   warnings: string[];
 }
 
-export type StoreLocation = { engine: "sqlite"; path: string } | { engine: "postgres"; url: string };
+export type StoreLocation =
+  | { engine: "sqlite"; path: string }
+  | {
+      engine: "postgres";
+      url: string;
+      /** Connections per node (COFFER_STORE_POOL_SIZE, default 10). */
+      poolSize: number;
+      /** A statement running longer is cancelled (COFFER_STORE_STATEMENT_TIMEOUT_MS, default 5000). */
+      statementTimeoutMs: number;
+      /** Connecting longer fails the request (COFFER_STORE_CONNECT_TIMEOUT_MS, default 2000). */
+      connectTimeoutMs: number;
+    };
 
 /** The SQLite file in the data folder. */
 export const databaseFileName = "coffer.db";
@@ -108,7 +119,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     );
   }
   const home = resolve(env.COFFER_HOME ?? join(homedir(), ".coffer"));
-  const store = parseStore(env.COFFER_STORE, home);
+  const store = parseStore(env, home);
   if (store.engine === "postgres" && env.COFFER_MASTER_KEY === undefined) {
     // A keyring file is per machine: two nodes would each make their own key for the same data.
     throw new ConfigError(
@@ -157,7 +168,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   });
 }
 
-function parseStore(value: string | undefined, home: string): StoreLocation {
+function parseStore(env: Record<string, string | undefined>, home: string): StoreLocation {
+  const value = env.COFFER_STORE;
   if (value === undefined || value === "" || value === "sqlite") {
     return { engine: "sqlite", path: join(home, databaseFileName) };
   }
@@ -169,7 +181,21 @@ function parseStore(value: string | undefined, home: string): StoreLocation {
         "COFFER_STORE is not a valid URL: write postgres://user:password@host:5432/database.",
       );
     }
-    return { engine: "postgres", url: value };
+    return {
+      engine: "postgres",
+      url: value,
+      poolSize: parsePositiveInt(env.COFFER_STORE_POOL_SIZE, "COFFER_STORE_POOL_SIZE", 10),
+      statementTimeoutMs: parsePositiveInt(
+        env.COFFER_STORE_STATEMENT_TIMEOUT_MS,
+        "COFFER_STORE_STATEMENT_TIMEOUT_MS",
+        5_000,
+      ),
+      connectTimeoutMs: parsePositiveInt(
+        env.COFFER_STORE_CONNECT_TIMEOUT_MS,
+        "COFFER_STORE_CONNECT_TIMEOUT_MS",
+        2_000,
+      ),
+    };
   }
   throw new ConfigError(
     "COFFER_STORE must be `sqlite` (the default: a file in the data folder) or a PostgreSQL URL (postgres://user:password@host:5432/database).",

@@ -69,7 +69,16 @@ export class IdentityService {
   async ensureAdmin(): Promise<PrincipalRecord> {
     const existing = await this.deps.store.getPrincipalByName(adminUserName);
     if (existing) return existing;
-    const admin = await this.createUser(adminUserName, []);
+    let admin: PrincipalRecord;
+    try {
+      admin = await this.createUser(adminUserName, []);
+    } catch (error) {
+      // Another node sharing the store, starting at the same moment, made it first.
+      const made =
+        error instanceof ResourceExistsException && (await this.deps.store.getPrincipalByName(adminUserName));
+      if (made) return made;
+      throw error;
+    }
     await this.putUserPolicy(adminUserName, administratorPolicyName, administratorPolicy, { force: true });
     return admin;
   }

@@ -1,3 +1,4 @@
+import { InternalServiceError } from "../../errors/catalog.js";
 /**
  * PostgreSQL faults that mean the database cannot serve for now, not that the data or the request
  * is wrong: the server is down, restarting or refusing connections, the connection broke, the
@@ -67,4 +68,17 @@ export function isBrokenConnection(error: unknown): boolean {
     if (/^[0-9A-Z]{5}$/.test(code)) return false;
   }
   return typeof message === "string" && brokenConnection.test(message);
+}
+
+/**
+ * What a request meets when the database cannot be used for now (down, restarting, its connections
+ * terminated, a statement timed out): a retryable `InternalServiceError` (500, which the AWS SDKs
+ * retry), not a hang; the message says what, never the query or its values.
+ */
+export function translatePostgresFault(error: unknown): unknown {
+  if (!isTransientPostgresFault(error)) return error;
+  return new InternalServiceError(
+    "The server's database cannot be reached or did not answer in time. Retry the request.",
+    { cause: error },
+  );
 }

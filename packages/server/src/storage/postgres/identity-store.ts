@@ -83,9 +83,10 @@ export class PostgresIdentityStore implements IdentityStore {
         false,
       );
     } catch (error) {
-      // unique_violation on the name, also when another node created it a moment before.
+      // unique_violation on the name, or on the ARN the name makes, also when another node created
+      // it a moment before.
       const { code, constraint } = error as { code?: string; constraint?: string };
-      if (code === "23505" && constraint === "principals_by_name")
+      if (code === "23505" && (constraint === "principals_by_name" || constraint === "principals_pkey"))
         throw new PrincipalExistsError(principal.name);
       throw error;
     }

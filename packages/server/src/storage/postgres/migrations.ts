@@ -118,6 +118,13 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
         holder text NOT NULL,
         expires_at bigint NOT NULL
       );
+      -- The nodes' heartbeats (domain/ports/stores.ts NodeRegistry): which master key each wraps under.
+      CREATE TABLE nodes (
+        node_id text COLLATE "C" PRIMARY KEY,
+        active_kek_id text NOT NULL,
+        started_at bigint NOT NULL,
+        seen_at bigint NOT NULL
+      );
       -- Bumped by every transaction that changes secret rows, with its notices (change-feed.ts):
       -- the bounded fallback of LISTEN/NOTIFY compares it with the notices it received.
       CREATE TABLE change_log (

@@ -12,6 +12,7 @@ import {
 import { PostgresIdentityStore } from "./identity-store.js";
 import { PostgresLeaseStore, PostgresRotationSchedule } from "./leases.js";
 import { latestSchemaVersion, migrate, newerSchemaError, schemaVersion } from "./migrations.js";
+import { PostgresNodeRegistry } from "./node-registry.js";
 import { PostgresSecretStore } from "./postgres-store.js";
 
 export interface PostgresStoreOptions extends PostgresConnectionOptions {
@@ -61,6 +62,7 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     identity: new PostgresIdentityStore(db),
     rotation: new PostgresRotationSchedule(db),
     leases: new PostgresLeaseStore(db),
+    nodes: new PostgresNodeRegistry(db),
     watchOutsideChanges(sink: InvalidationSink, onError: (error: unknown) => void = () => {}) {
       const feed = new ChangeFeed(
         {

@@ -1,4 +1,5 @@
 import { ServiceUnavailableException } from "../../errors/catalog.js";
+import { translatingErrors } from "../translating-errors.js";
 
 /**
  * SQLite result codes that mean the storage cannot be used for now, not that the data or the
@@ -26,31 +27,5 @@ function translated(error: unknown): unknown {
  * {@link ServiceUnavailableException}. Nested stores named in `nested` are wrapped too.
  */
 export function withStorageFaults<T extends object>(store: T, nested: ReadonlyArray<keyof T> = []): T {
-  const wrapped = new Map<PropertyKey, unknown>();
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (wrapped.has(property)) return wrapped.get(property);
-      const value: unknown = Reflect.get(target, property, receiver);
-      let result: unknown = value;
-      if (nested.includes(property as keyof T) && typeof value === "object" && value !== null) {
-        result = withStorageFaults(value);
-      } else if (typeof value === "function") {
-        result = function (this: unknown, ...args: unknown[]) {
-          let returned: unknown;
-          try {
-            returned = (value as (...a: unknown[]) => unknown).apply(target, args);
-          } catch (error) {
-            throw translated(error);
-          }
-          if (returned instanceof Promise)
-            return returned.catch((error: unknown) => Promise.reject(translated(error)));
-          return returned;
-        };
-      } else {
-        return value;
-      }
-      wrapped.set(property, result);
-      return result;
-    },
-  });
+  return translatingErrors(store, translated, nested);
 }
