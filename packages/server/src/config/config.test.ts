@@ -112,6 +112,9 @@ describe("COFFER_STORE", () => {
       assert.deepEqual(loadConfig({ COFFER_STORE: url, COFFER_MASTER_KEY: key }).store, {
         engine: "postgres",
         url,
+        poolSize: 10,
+        statementTimeoutMs: 5_000,
+        connectTimeoutMs: 2_000,
       });
     }
   });
