@@ -26,6 +26,7 @@ import { auditGapAcknowledgedEvent } from "./audit-gap-acknowledgement.js";
 import { auditOutageEvent } from "./audit-outage-event.js";
 import { createIdentityServices } from "./identity-services.js";
 import { watchOutsideChanges } from "./outside-changes.js";
+import { replicationAuditOn } from "./replication-audit-event.js";
 import { createRequestAudit } from "./request-audit-log.js";
 import { rotationCredentialEvent } from "./rotation-credential-audit.js";
 
@@ -176,6 +177,8 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     changes,
     authorizer,
     readModel,
+    // Each change a replica takes gets its own event in the replica's region (docs/replication.md).
+    replicationAudit: replicationAuditOn(auditLog, accountId),
   };
   return {
     stores,

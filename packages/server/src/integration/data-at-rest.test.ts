@@ -85,6 +85,28 @@ test("a canary value written and read through every operation never appears in t
       client.send(new CreateSecretCommand({ Name: "bad name", SecretString: canary })),
       (error: Error) => !error.message.includes(canary),
     );
+    // Replication: the replica's copy, and the events in the replica's region (ReplicationSucceeded).
+    await client.send(
+      new CreateSecretCommand({
+        Name: "canary/replicated",
+        SecretString: `${canary}-primary`,
+        AddReplicaRegions: [{ Region: "eu-west-1" }],
+      }),
+    );
+    await client.send(
+      new PutSecretValueCommand({ SecretId: "canary/replicated", SecretString: `${canary}-replicated` }),
+    );
+    const replicaClient = new SecretsManagerClient({
+      endpoint: server.url,
+      region: "eu-west-1",
+      credentials: testAdmin,
+      maxAttempts: 1,
+    });
+    const replicaRead = await replicaClient.send(
+      new GetSecretValueCommand({ SecretId: "canary/replicated" }),
+    );
+    replicaClient.destroy();
+    assert.equal(replicaRead.SecretString, `${canary}-replicated`);
     const read = await client.send(new GetSecretValueCommand({ SecretId: "canary/create" }));
     assert.equal(read.SecretString, `${canary}-update`);
     const batch = await client.send(
@@ -92,6 +114,11 @@ test("a canary value written and read through every operation never appears in t
     );
     assert.equal(batch.SecretValues?.length, 3);
 
+    // The replica events are in the trail, so the scan below covers them.
+    assert.ok(
+      filesUnder(server.home).some((file) => readFileSync(file).includes("ReplicationSucceeded")),
+      "the audit trail holds the replica-region events",
+    );
     // While running (WAL not yet checkpointed) and after a clean stop.
     for (const file of filesUnder(server.home)) assertNoCanary(readFileSync(file), file);
     await server.stop();

@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import type { AuditEvent } from "../audit/event.js";
+import { adminCall } from "../testing/admin-call.js";
 import { requireTool } from "../testing/real-clients.js";
 import { type ServerProcess, startServerProcess, testRegion } from "../testing/server-process.js";
 
@@ -130,5 +132,66 @@ print(json.dumps({"arn": stopped["ARN"]}))
 `);
     assert.equal(after.arn, out.replicaArn);
     assert.equal(await cliValue(replicaRegion, "repl/db"), "three");
+  });
+  test("ReplicationStatus[].LastAccessedDate is the replica's last read in its region, omitted until then", async () => {
+    const out = await python(`
+import datetime
+primary = client("${testRegion}")
+replica = client("${replicaRegion}")
+primary.create_secret(Name="repl/read", SecretString="one", AddReplicaRegions=[{"Region": "${replicaRegion}"}])
+primary.get_secret_value(SecretId="repl/read")
+before = primary.describe_secret(SecretId="repl/read")["ReplicationStatus"]
+replica.get_secret_value(SecretId="repl/read")
+after = primary.describe_secret(SecretId="repl/read")
+added = primary.replicate_secret_to_regions(SecretId="repl/read", AddReplicaRegions=[{"Region": "us-west-2"}])
+removed = primary.remove_regions_from_replication(SecretId="repl/read", RemoveReplicaRegions=["us-west-2"])
+def dates(statuses):
+    return {s["Region"]: s["LastAccessedDate"].astimezone(datetime.timezone.utc).isoformat() if "LastAccessedDate" in s else None for s in statuses}
+print(json.dumps({
+  "before": dates(before), "after": dates(after["ReplicationStatus"]),
+  "replicaRead": replica.describe_secret(SecretId="repl/read")["LastAccessedDate"].astimezone(datetime.timezone.utc).isoformat(),
+  "added": dates(added["ReplicationStatus"]), "removed": dates(removed["ReplicationStatus"]),
+}))
+`);
+    const today = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000)
+      .toISOString()
+      .replace(".000Z", "+00:00");
+    // The primary's own read is not the replica's: nothing for eu-west-1 until it is read there.
+    assert.deepEqual(out.before, { [replicaRegion]: null });
+    assert.deepEqual(out.after, { [replicaRegion]: today });
+    assert.equal(out.replicaRead, today);
+    assert.deepEqual(out.added, { [replicaRegion]: today, "us-west-2": null });
+    assert.deepEqual(out.removed, { [replicaRegion]: today });
+  });
+  test("the audit trail has each replicated change in the replica's region, naming the replica ARN", async () => {
+    const out = await python(`
+primary = client("${testRegion}")
+created = primary.create_secret(Name="repl/audit", SecretString="one", AddReplicaRegions=[{"Region": "${replicaRegion}"}])
+primary.put_secret_value(SecretId="repl/audit", SecretString="two")
+print(json.dumps({"arn": created["ARN"]}))
+`);
+    const replicaArn = out.arn.replace(`:${testRegion}:`, `:${replicaRegion}:`);
+    const page = (await adminCall(server.url, "QueryAuditEvents", {
+      SecretId: replicaArn,
+      MaxResults: 100,
+    })) as {
+      Events: Array<{ Event: AuditEvent }>;
+    };
+    const replicaEvents = page.Events.map(({ Event }) => Event).filter(
+      (e) => e.eventType === "AwsServiceEvent",
+    );
+    assert.deepEqual(
+      replicaEvents
+        .map((e) => [e.eventName, e.awsRegion, e.resources?.[0]?.ARN, e.additionalEventData?.operation])
+        .sort((a, b) => String(a[3]).localeCompare(String(b[3]))),
+      [
+        ["ReplicationSucceeded", replicaRegion, replicaArn, "CreateSecret"],
+        ["ReplicationSucceeded", replicaRegion, replicaArn, "PutSecretValue"],
+      ],
+    );
+    for (const event of replicaEvents) {
+      assert.equal(event.additionalEventData?.primaryArn, out.arn);
+      assert.equal(JSON.stringify(event).includes("two"), false);
+    }
   });
 });

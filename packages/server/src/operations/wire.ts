@@ -1,6 +1,6 @@
 import type { SecretFilter } from "../domain/secrets/filters.js";
-import type { ReplicaStatus, SecretRecord } from "../domain/secrets/records.js";
-import { replicationView } from "../domain/secrets/replication.js";
+import type { SecretRecord } from "../domain/secrets/records.js";
+import { type ReplicaStatusReport, replicationView } from "../domain/secrets/replication.js";
 import type { ReadValue } from "../domain/secrets/secret-reader.js";
 import type { SecretValue } from "../domain/secrets/secret-value.js";
 import { InvalidParameterException } from "../errors/catalog.js";
@@ -65,7 +65,10 @@ export function compact<T extends object>(value: T): T {
  * that is not replicated has no `PrimaryRegion` or `ReplicationStatus`; one without tags (or whose
  * last tag was removed) no `Tags`; a secret without labelled versions no version map.
  */
-export function secretMetadataToWire(secret: SecretRecord) {
+export function secretMetadataToWire(
+  secret: SecretRecord,
+  replicationStatus?: readonly ReplicaStatusReport[],
+) {
   return {
     ARN: secret.arn,
     Name: secret.name,
@@ -78,23 +81,30 @@ export function secretMetadataToWire(secret: SecretRecord) {
     DeletedDate: optionalEpochSeconds(secret.deletedAt),
     Tags: secret.tags.length > 0 ? secret.tags : undefined,
     CreatedDate: epochSeconds(secret.createdAt),
-    ...replicationToWire(secret),
+    ...replicationToWire(secret, replicationStatus),
   };
 }
 
 /** `PrimaryRegion` (a replicated primary and its replicas) and the primary's `ReplicationStatus`. */
-function replicationToWire(secret: SecretRecord) {
+function replicationToWire(secret: SecretRecord, report: readonly ReplicaStatusReport[] | undefined) {
   const view = replicationView(secret);
+  const replicas = view.replicationStatus ? (report ?? view.replicationStatus) : undefined;
   return {
     PrimaryRegion: view.primaryRegion,
-    ReplicationStatus: view.replicationStatus ? replicationStatusToWire(view.replicationStatus) : undefined,
+    ReplicationStatus: replicas ? replicationStatusToWire(replicas) : undefined,
   };
 }
 
-/** ReplicationStatusType entries; unset members left out. */
-export function replicationStatusToWire(replicas: readonly ReplicaStatus[]) {
+/** ReplicationStatusType entries; unset members left out (`LastAccessedDate` for a replica never read). */
+export function replicationStatusToWire(replicas: readonly ReplicaStatusReport[]) {
   return replicas.map((r) =>
-    compact({ Region: r.region, KmsKeyId: r.kmsKeyId, Status: r.status, StatusMessage: r.statusMessage }),
+    compact({
+      Region: r.region,
+      KmsKeyId: r.kmsKeyId,
+      Status: r.status,
+      StatusMessage: r.statusMessage,
+      LastAccessedDate: optionalEpochSeconds(r.lastAccessedAt),
+    }),
   );
 }
 

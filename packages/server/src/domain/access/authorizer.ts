@@ -6,6 +6,7 @@ import {
   evaluate,
   type Policy,
   parsePolicy,
+  type RequestContextValues,
   type RequestPrincipal,
 } from "../policy/index.js";
 import type { IdentityStore } from "../ports/identity-store.js";
@@ -60,7 +61,7 @@ export class Authorizer {
     caller: Caller,
     action: string,
     target: AccessTarget | "*",
-    context: Record<string, string | undefined> = {},
+    context: RequestContextValues = {},
   ): Promise<AuthorizationResult> {
     const view = await this.principalView(caller.principal);
     const { request, result } = this.evaluateView(view, action, target, context, caller.sourceIp);
@@ -80,7 +81,7 @@ export class Authorizer {
     action: string,
     found: AccessTarget | undefined,
     named: { secretId: string; arnIfMissing: () => string },
-    context: Record<string, string | undefined> = {},
+    context: RequestContextValues = {},
   ): Promise<AuthorizationResult> {
     const view = await this.principalView(caller.principal);
     const evaluateOn = (target: AccessTarget) =>
@@ -99,7 +100,7 @@ export class Authorizer {
     principalArn: string,
     action: string,
     target: AccessTarget | "*",
-    context: Record<string, string | undefined> = {},
+    context: RequestContextValues = {},
   ) {
     return this.evaluateView(await this.principalView(principalArn), action, target, context);
   }
@@ -122,7 +123,7 @@ export class Authorizer {
     view: PrincipalView,
     action: string,
     target: AccessTarget | "*",
-    context: Record<string, string | undefined>,
+    context: RequestContextValues,
     sourceIp?: string,
   ) {
     const now = this.deps.now();
@@ -130,7 +131,7 @@ export class Authorizer {
       // One clock reading serves every request of the same millisecond.
       this.clock = { at: now, iso: new Date(now).toISOString(), epoch: String(Math.floor(now / 1000)) };
     }
-    const values: Record<string, string | undefined> = {
+    const values: Record<string, string | readonly string[] | undefined> = {
       "aws:CurrentTime": this.clock.iso,
       "aws:EpochTime": this.clock.epoch,
       "aws:SecureTransport": "false",

@@ -4,6 +4,8 @@ import type { ChangeOperation } from "../secrets/change-events.js";
 import { withOptimisticRetry } from "../secrets/commit.js";
 import type { SecretDomainDeps } from "../secrets/deps.js";
 import type { SecretRecord, SecretState, VersionRecord } from "../secrets/records.js";
+import { liveReplicas } from "../secrets/replication.js";
+import { replicationAuditEntries } from "../secrets/replication-audit.js";
 import { CURRENT, type Restage } from "../secrets/stages.js";
 
 /** A change the rotation makes to one secret: its record (rotation state) and its versions' labels. */
@@ -58,6 +60,11 @@ export async function commitEdit(
     removeVersions,
   };
   await deps.store.commit(change);
+  // The store took the change to the replicas too (replicatingStore): their regions' events.
+  const replicas = liveReplicas(secret);
+  if (edit.operation !== undefined && deps.replicationAudit && replicas.length > 0) {
+    await deps.replicationAudit.record(replicationAuditEntries(secret, edit.operation, replicas, deps.now()));
+  }
   if (edit.operation !== undefined && deps.changes) {
     const versionId = after.find((v) => v.stages.includes(CURRENT))?.versionId;
     try {

@@ -3,6 +3,7 @@ import type { Authorizer, Caller } from "../access/authorizer.js";
 import type { SecretStore } from "../ports/secret-store.js";
 import type { ChangePublisher } from "./change-events.js";
 import type { SecretReadModel } from "./read-model.js";
+import type { ReplicationAudit } from "./replication-audit.js";
 
 /** What the secrets domain needs from the outside world; tests pass their own. */
 export interface SecretDomainDeps {
@@ -23,6 +24,11 @@ export interface SecretDomainDeps {
    * change bus followed (open-coffer.ts does both).
    */
   readModel?: SecretReadModel | undefined;
+  /**
+   * Where a replicated change's events in each replica's region go (replication-audit.ts); absent,
+   * only the request's own event records it.
+   */
+  replicationAudit?: ReplicationAudit | undefined;
 }
 
 /** Which partition a request addresses: secrets are regional, as in AWS. */

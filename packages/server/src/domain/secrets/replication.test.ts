@@ -9,6 +9,7 @@ import { commitEdit } from "../rotation/rotation-commit.js";
 import { randomArnSuffix } from "./arn.js";
 import type { SecretDomainDeps } from "./deps.js";
 import { replicatingStore, replicaWriteMessage } from "./replication.js";
+import type { ReplicationAuditEntry } from "./replication-audit.js";
 import { SecretReader } from "./secret-reader.js";
 import { SecretWriter } from "./secret-writer.js";
 
@@ -339,10 +340,115 @@ test("a commit outside the writer (the rotation engine's) reaches the replicas, 
   assert.ok(primary);
   await commitEdit(deps, primary, { secret: { ...primary.secret, description: "by rotation" }, restage: [] });
   assert.equal((await d.reader.describe(west, "s")).secret.description, "by rotation");
+  // A change the rotation makes visible (a label move) gets its event in the replica's region;
+  // rotation bookkeeping (no operation) does not.
+  const events: ReplicationAuditEntry[] = [];
+  const audited = {
+    ...deps,
+    replicationAudit: { record: async (e: readonly ReplicationAuditEntry[]) => void events.push(...e) },
+  };
+  const again = await d.store.findByName("us-east-1", "s");
+  assert.ok(again);
+  await commitEdit(audited, again, { secret: again.secret, operation: "RotateSecret" });
+  const bookkept = await d.store.findByName("us-east-1", "s");
+  assert.ok(bookkept);
+  await commitEdit(audited, bookkept, { secret: bookkept.secret });
+  assert.deepEqual(
+    events.map((e) => [e.event, e.region, e.replicaArn, e.operation]),
+    [
+      [
+        "ReplicationSucceeded",
+        "us-west-2",
+        primary.secret.arn.replace(":us-east-1:", ":us-west-2:"),
+        "RotateSecret",
+      ],
+    ],
+  );
   const replica = await d.store.findByName("us-west-2", "s");
   assert.ok(replica);
   await assert.rejects(commitEdit(deps, replica, { secret: { ...replica.secret, description: "x" } }), {
     name: "InvalidParameterException",
     message: replicaWriteMessage,
   });
+});
+
+test("ReplicationStatus reports each replica's last read in its own region; none until it is read there", async () => {
+  const d = domain();
+  const today = Date.UTC(2026, 0, 1);
+  await d.writer.create(east, {
+    name: "db",
+    value: text("v"),
+    addReplicaRegions: [{ region: "eu-west-1" }, { region: "us-west-2" }],
+  });
+  const lastAccessed = async () =>
+    Object.fromEntries(
+      ((await d.reader.describe(east, "db")).replicationStatus ?? []).map((r) => [
+        r.region,
+        r.lastAccessedAt,
+      ]),
+    );
+  await d.value(east, "db");
+  await d.value(eu, "db");
+  // The store records access dates in batches after the turn: wait for it, with a deadline.
+  const deadline = Date.now() + 5_000;
+  while ((await lastAccessed())["eu-west-1"] === undefined && Date.now() < deadline) {
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.deepEqual(await lastAccessed(), { "eu-west-1": today, "us-west-2": undefined });
+  // Never part of the primary's stored status (it is read at answer time).
+  const stored = await d.store.findRecordByArn((await d.reader.describe(east, "db")).secret.arn);
+  assert.ok(stored?.replication?.role === "primary");
+  assert.ok(stored.replication.replicas.every((r) => !("lastAccessedAt" in r)));
+  const removed = await d.writer.removeRegions(east, { secretId: "db", regions: ["us-west-2"] });
+  assert.deepEqual(removed.replicationStatus, [
+    { region: "eu-west-1", status: "InSync", lastAccessedAt: today },
+  ]);
+  await d.store.close();
+});
+
+test("each replicated change gets an event in the replica's region naming the replica; a failed region gets ReplicationFailed", async () => {
+  const d = domain();
+  const events: ReplicationAuditEntry[] = [];
+  d.deps.replicationAudit = { record: async (entries) => void events.push(...entries) };
+  await d.writer.create(west, { name: "s", value: text("theirs") });
+  const created = await d.writer.create(east, {
+    name: "s",
+    value: text("mine"),
+    addReplicaRegions: [{ region: "eu-west-1" }, { region: "us-west-2" }],
+  });
+  const replicaArn = (region: string) => created.arn.replace(":us-east-1:", `:${region}:`);
+  const seen = () =>
+    events.splice(0).map((e) => {
+      assert.equal(e.primaryArn, created.arn);
+      assert.equal(e.primaryRegion, "us-east-1");
+      assert.equal(e.replicaArn, replicaArn(e.region));
+      return [e.event, e.region, e.operation, e.message];
+    });
+  assert.deepEqual(seen(), [
+    ["ReplicationSucceeded", "eu-west-1", "CreateSecret", undefined],
+    [
+      "ReplicationFailed",
+      "us-west-2",
+      "CreateSecret",
+      "Replication failed: Secret name s already exists in region us-west-2.",
+    ],
+  ]);
+  await d.writer.putValue(east, { secretId: "s", value: text("mine2") });
+  await d.writer.tag(east, "s", [{ Key: "k", Value: "v" }]);
+  assert.deepEqual(seen(), [
+    ["ReplicationSucceeded", "eu-west-1", "PutSecretValue", undefined],
+    ["ReplicationSucceeded", "eu-west-1", "TagResource", undefined],
+  ]);
+  // Only the region this request adds; eu-west-1 is already a replica.
+  await d.writer.replicate(east, {
+    secretId: "s",
+    addReplicaRegions: [{ region: "eu-west-1" }, { region: "ap-south-1" }],
+  });
+  assert.deepEqual(seen(), [["ReplicationSucceeded", "ap-south-1", "ReplicateSecretToRegions", undefined]]);
+  // Writes in the replica's own region, and changes of a secret never replicated, add none.
+  await d.writer.create(east, { name: "plain", value: text("p") });
+  await d.writer.putValue(east, { secretId: "plain", value: text("q") });
+  await assert.rejects(d.writer.putValue(eu, { secretId: "s", value: text("x") }));
+  assert.deepEqual(seen(), []);
+  await d.store.close();
 });

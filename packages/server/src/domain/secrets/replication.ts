@@ -15,6 +15,25 @@ import { openValue, sealValue } from "./secret-value.js";
 export const replicaWriteMessage =
   "Operation not permitted on a replica secret. Call must be made in primary secret's region.";
 
+/**
+ * The condition keys a request that adds replicas carries (CreateSecret with AddReplicaRegions,
+ * ReplicateSecretToRegions), as the Service Authorization Reference defines them for Secrets
+ * Manager: `secretsmanager:AddReplicaRegions`, the regions asked for (multivalued, for
+ * ForAnyValue / ForAllValues), and `secretsmanager:ForceOverwriteReplicaSecret` (Bool), each absent
+ * when the request does not set it.
+ */
+export function replicationConditionKeys(input: {
+  addReplicaRegions?: ReadonlyArray<{ region: string }> | undefined;
+  forceOverwriteReplicaSecret?: boolean | undefined;
+}): Record<string, string | readonly string[] | undefined> {
+  const regions = input.addReplicaRegions?.map((r) => r.region);
+  return {
+    "secretsmanager:AddReplicaRegions": regions !== undefined && regions.length > 0 ? regions : undefined,
+    "secretsmanager:ForceOverwriteReplicaSecret":
+      input.forceOverwriteReplicaSecret === undefined ? undefined : String(input.forceOverwriteReplicaSecret),
+  };
+}
+
 /** AWS answers writes to a replica with InvalidParameterException (its recorded message). */
 export function assertNotReplica(secret: SecretRecord): void {
   if (secret.replication?.role === "replica") throw new InvalidParameterException(replicaWriteMessage);
@@ -116,6 +135,33 @@ export async function syncChange(
     restage,
     removeVersions,
   };
+}
+
+/** A replica's status as answers report it: the stored status and the replica's last read there. */
+export interface ReplicaStatusReport extends ReplicaStatus {
+  /** Day-granular; absent when the replica was never read in its region (AWS omits the field). */
+  lastAccessedAt?: number | undefined;
+}
+
+/**
+ * `ReplicationStatus` with each replica's `LastAccessedDate`: the last-accessed date of the replica's
+ * own row, which GetSecretValue in the replica's region records. Read from the store at answer time
+ * (never kept in the primary's row or a cache), so it is as fresh as the replica's own date. A failed
+ * region holds no replica (a secret of the same name there is another secret): it has no date.
+ */
+export async function replicationStatusReport(
+  store: Pick<SecretStore, "findRecordByArn">,
+  primaryArn: string,
+  replicas: readonly ReplicaStatus[],
+): Promise<ReplicaStatusReport[]> {
+  return Promise.all(
+    replicas.map(async (replica) => {
+      if (replica.status !== "InSync") return { ...replica };
+      const record = await store.findRecordByArn(replicaArnOf(primaryArn, replica.region));
+      const lastAccessedAt = record?.replication?.role === "replica" ? record.lastAccessedAt : undefined;
+      return lastAccessedAt === undefined ? { ...replica } : { ...replica, lastAccessedAt };
+    }),
+  );
 }
 
 /** DescribeSecret's/ListSecrets' replication members, as AWS sends them (none when not replicated). */

@@ -1,5 +1,6 @@
 import { InvalidRequestException, ResourceNotFoundException } from "../../errors/catalog.js";
 import type { AccessTarget } from "../access/authorizer.js";
+import type { RequestContextValues } from "../policy/index.js";
 import { parseSecretId } from "./arn.js";
 import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { assertValidSecretIdName } from "./names.js";
@@ -62,7 +63,7 @@ export async function requireSecret(
   scope: RequestScope,
   secretId: string,
   action: string,
-  context: Record<string, string | undefined> = {},
+  context: RequestContextValues = {},
 ): Promise<SecretState> {
   const state = await findSecret(deps, scope, secretId);
   await authorizeOn(deps, scope, action, state?.secret, secretId, context);
@@ -76,7 +77,7 @@ export async function requireSecretRecord(
   scope: RequestScope,
   secretId: string,
   action: string,
-  context: Record<string, string | undefined> = {},
+  context: RequestContextValues = {},
 ): Promise<SecretRecord> {
   const secret = await findSecretRecord(deps, scope, secretId);
   await authorizeOn(deps, scope, action, secret, secretId, context);
@@ -90,7 +91,7 @@ export async function authorizeOn(
   action: string,
   secret: SecretRecord | undefined,
   secretIdAsGiven: string,
-  context: Record<string, string | undefined> = {},
+  context: RequestContextValues = {},
 ): Promise<void> {
   if (!scope.caller || !deps.authorizer) return;
   const found: AccessTarget | undefined = secret

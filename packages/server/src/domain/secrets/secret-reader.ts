@@ -16,6 +16,7 @@ import { indexedMatches, matchesFilters, type SecretFilter } from "./filters.js"
 import { decodePageToken, encodePageToken, queryDigest } from "./page-token.js";
 import type { ReadValue } from "./read-model.js";
 import type { SecretRecord, SecretState, StageMap, VersionMeta } from "./records.js";
+import { type ReplicaStatusReport, replicationStatusReport, replicationView } from "./replication.js";
 import { assertNotScheduledForDeletion, authorizeOn, requireSecret, requireSecretRecord } from "./resolve.js";
 import { openValue } from "./secret-value.js";
 import { CURRENT } from "./stages.js";
@@ -246,8 +247,21 @@ export class SecretReader {
     return this.deps.store.stageMaps(secrets.map((secret) => secret.arn));
   }
 
-  async describe(scope: RequestScope, secretId: string): Promise<SecretState> {
-    return requireSecret(this.deps, scope, secretId, "DescribeSecret");
+  /**
+   * DescribeSecret: the secret and, on a primary with replicas, `ReplicationStatus` with each
+   * replica's last read in its region (read now from the replica's row: nothing caches it).
+   */
+  async describe(
+    scope: RequestScope,
+    secretId: string,
+  ): Promise<SecretState & { replicationStatus?: ReplicaStatusReport[] }> {
+    const state = await requireSecret(this.deps, scope, secretId, "DescribeSecret");
+    const replicas = replicationView(state.secret).replicationStatus;
+    if (replicas === undefined) return state;
+    return {
+      ...state,
+      replicationStatus: await replicationStatusReport(this.deps.store, state.secret.arn, replicas),
+    };
   }
 
   /**

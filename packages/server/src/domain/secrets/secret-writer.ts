@@ -15,7 +15,16 @@ import type { RequestScope, SecretDomainDeps } from "./deps.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { assertValidSecretName } from "./names.js";
 import type { ReplicaStatus, SecretRecord, SecretState, VersionMeta, VersionRecord } from "./records.js";
-import { assertNotReplica, liveReplicas, replicaArnOf, replicaChanges } from "./replication.js";
+import {
+  assertNotReplica,
+  liveReplicas,
+  type ReplicaStatusReport,
+  replicaArnOf,
+  replicaChanges,
+  replicationConditionKeys,
+  replicationStatusReport,
+} from "./replication.js";
+import { replicationAuditEntries } from "./replication-audit.js";
 import { assertNotScheduledForDeletion, authorizeOn, findSecret, requireSecret } from "./resolve.js";
 import { assertValueSize, openValue, type SecretValue, sameValue, sealValue } from "./secret-value.js";
 import { attachStages, CURRENT, detachStage, type Restage, versionsToPrune } from "./stages.js";
@@ -97,7 +106,12 @@ export class SecretWriter {
       seal: undefined,
     };
     // Authorized before the name is looked up, so a caller who may not create it learns nothing.
-    await authorizeOn(this.deps, scope, "CreateSecret", secret, input.name);
+    const replicationKeys = replicationConditionKeys(input);
+    await authorizeOn(this.deps, scope, "CreateSecret", secret, input.name, replicationKeys);
+    if (input.addReplicaRegions !== undefined && input.addReplicaRegions.length > 0) {
+      // AWS: "To add replica Regions, you must also have secretsmanager:ReplicateSecretToRegions."
+      await authorizeOn(this.deps, scope, "ReplicateSecretToRegions", secret, input.name, replicationKeys);
+    }
     const existing = await findSecret(this.deps, scope, input.name);
     if (existing) return this.createAgain(existing, input);
     const versionId = input.value ? (input.clientRequestToken ?? this.deps.newVersionId()) : undefined;
@@ -136,6 +150,11 @@ export class SecretWriter {
       throw error;
     }
     this.emit(secret, "CreateSecret", addVersions);
+    await this.auditReplication(
+      secret,
+      "CreateSecret",
+      secret.replication?.role === "primary" ? secret.replication.replicas : [],
+    );
     const replicationStatus =
       secret.replication?.role === "primary" ? secret.replication.replicas : undefined;
     return {
@@ -422,6 +441,22 @@ export class SecretWriter {
   }
 
   /**
+   * After a committed change of a primary: one audit event in each of `replicas`' regions, naming
+   * the replica's ARN (`ReplicationSucceeded`), or the reason a region failed (`ReplicationFailed`).
+   * The request's own event (written ahead, docs/adr/0005) already names the change; like it, these
+   * must be durable before the answer, so a trail that cannot take them fails the request.
+   */
+  private async auditReplication(
+    primary: Pick<SecretRecord, "arn" | "region">,
+    operation: ChangeOperation,
+    replicas: readonly ReplicaStatus[],
+  ): Promise<void> {
+    const audit = this.deps.replicationAudit;
+    if (!audit || replicas.length === 0) return;
+    await audit.record(replicationAuditEntries(primary, operation, replicas, this.deps.now()));
+  }
+
+  /**
    * Tells the change feed about a committed change. Called only after the commit succeeded, never
    * with a value; a failing feed must not turn a committed write into an error.
    */
@@ -485,6 +520,7 @@ export class SecretWriter {
       removeVersions,
     });
     this.emit(state.secret, operation, [...after, { versionId, stages: newStages }]);
+    await this.auditReplication(state.secret, operation, liveReplicas(state.secret));
   }
 
   private async commitUpdate(
@@ -507,6 +543,7 @@ export class SecretWriter {
       operation,
       state.versions.map((v) => restage.find((r) => r.versionId === v.versionId) ?? v),
     );
+    await this.auditReplication(secret, operation, liveReplicas(secret));
   }
 
   /** Every write goes through here: the secret is sealed over the stage map the change leaves. */
@@ -579,14 +616,15 @@ export class SecretWriter {
       addReplicaRegions: ReadonlyArray<{ region: string; kmsKeyId?: string | undefined }>;
       forceOverwriteReplicaSecret?: boolean | undefined;
     },
-  ): Promise<{ arn: string; replicationStatus: ReplicaStatus[] }> {
+  ): Promise<{ arn: string; replicationStatus: ReplicaStatusReport[] }> {
     return this.change(scope, input.secretId, async () => {
-      const state = await requireSecret(this.deps, scope, input.secretId, "ReplicateSecretToRegions", {
-        "secretsmanager:ForceOverwriteReplicaSecret":
-          input.forceOverwriteReplicaSecret === undefined
-            ? undefined
-            : String(input.forceOverwriteReplicaSecret),
-      });
+      const state = await requireSecret(
+        this.deps,
+        scope,
+        input.secretId,
+        "ReplicateSecretToRegions",
+        replicationConditionKeys(input),
+      );
       assertNotReplica(state.secret);
       assertNotScheduledForDeletion(state);
       const current = state.secret.replication?.role === "primary" ? state.secret.replication.replicas : [];
@@ -614,7 +652,17 @@ export class SecretWriter {
         planned.purges,
       );
       this.emit(secret, "ReplicateSecretToRegions", state.versions);
-      return { arn: secret.arn, replicationStatus: planned.replicas };
+      // The regions this request added (a region replicated before is not replicated again).
+      await this.auditReplication(
+        secret,
+        "ReplicateSecretToRegions",
+        planned.replicas.filter((r) => !current.some((c) => c.region === r.region)),
+      );
+      // Regions replicated before keep their replica, which may have been read there since.
+      return {
+        arn: secret.arn,
+        replicationStatus: await replicationStatusReport(this.deps.store, secret.arn, planned.replicas),
+      };
     });
   }
 
@@ -622,7 +670,7 @@ export class SecretWriter {
   async removeRegions(
     scope: RequestScope,
     input: { secretId: string; regions: readonly string[] },
-  ): Promise<{ arn: string; replicationStatus: ReplicaStatus[] }> {
+  ): Promise<{ arn: string; replicationStatus: ReplicaStatusReport[] }> {
     return this.change(scope, input.secretId, async () => {
       const state = await requireSecret(this.deps, scope, input.secretId, "RemoveRegionsFromReplication");
       assertNotReplica(state.secret);
@@ -660,7 +708,10 @@ export class SecretWriter {
           this.emit({ arn, name: secret.name, region: parseRegion(arn) }, "DeleteSecret");
         }
       }
-      return { arn: secret.arn, replicationStatus: kept };
+      return {
+        arn: secret.arn,
+        replicationStatus: await replicationStatusReport(this.deps.store, secret.arn, kept),
+      };
     });
   }
 
