@@ -49,5 +49,6 @@ export function composePipeline(
     logger,
     maxBodyBytes,
     now,
+    catchUp: coffer.stores.catchUp?.bind(coffer.stores),
   });
 }

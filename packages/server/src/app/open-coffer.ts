@@ -164,7 +164,14 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
   const stopWatching = watchOutsideChanges({
     stores,
     keyring,
-    sink: invalidations,
+    sink: {
+      invalidate: (invalidation) => invalidations.invalidate(invalidation),
+      // Another node changed keys or policies: this node asks the store again on the next request.
+      identityChanged: () => {
+        accessKeys.forgetAll();
+        authorizer.forget();
+      },
+    },
   });
   const deps: SecretDomainDeps = {
     // Outermost: replication turns one secret's commit into its replicas' too (docs/replication.md).

@@ -1,6 +1,5 @@
 import type { Keyring } from "../crypto/keyring.js";
-import type { Stores } from "../domain/ports/stores.js";
-import type { InvalidationSink } from "../domain/secrets/invalidations.js";
+import type { OutsideChangeSink, Stores } from "../domain/ports/stores.js";
 
 /** How often the keyring file is checked for a rotation made by another process; see docs/adr/0008. */
 export const defaultKeyringCheckIntervalMs = 500;
@@ -14,7 +13,7 @@ export const defaultKeyringCheckIntervalMs = 500;
 export function watchOutsideChanges(deps: {
   stores: Pick<Stores, "watchOutsideChanges">;
   keyring: Keyring;
-  sink: InvalidationSink;
+  sink: OutsideChangeSink;
   intervalMs?: number;
   onError?: (error: unknown) => void;
 }): () => void {

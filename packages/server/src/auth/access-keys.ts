@@ -93,6 +93,11 @@ export class AccessKeyRegistry implements AccessKeyKeeper {
     this.cache.delete(accessKeyId);
   }
 
+  /** Called when another node changed keys (which, the notice does not say): every key is asked again. */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
   async save(key: AccessKey, extra: Partial<Pick<AccessKeyRecord, "expiresAt" | "sessionTokenHash">> = {}) {
     const sealed = this.envelope.seal(
       Buffer.from(key.secretAccessKey, "utf8"),

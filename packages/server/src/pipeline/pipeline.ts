@@ -4,6 +4,7 @@
  *
  *   1. frame        `frame.ts`         POST /, content type, X-Amz-Target → API and operation
  *   2. read         the transport      the body, bounded (413), cut short (RequestAbortedException)
+ *      catch up     Stores.catchUp     several nodes: other nodes' earlier commits reach the caches
  *   3. authenticate `authenticate.ts`  SigV4 and the key's state
  *   4. parse        `parse-input.ts`   JSON object, validated against the operation's model
  *   5. authorize    `authorize.ts`     the operation's action on its fixed resource (per-secret: domain)
@@ -42,6 +43,11 @@ export interface PipelineDeps {
   logger: Logger;
   maxBodyBytes: number;
   now: () => number;
+  /**
+   * Several nodes on one store: waits until what other nodes committed before this request arrived
+   * has reached this node's caches (Stores.catchUp), so the request sees it. Absent on one node.
+   */
+  catchUp?: (() => Promise<void>) | undefined;
 }
 
 /** A stream's admission: throws a CofferError to refuse; returns what opens it once audited. */
@@ -93,6 +99,7 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
     record.api = framed.api.name;
     record.operation = framed.operation.name;
     const body = await call.readBody(deps.maxBodyBytes);
+    if (deps.catchUp) await deps.catchUp();
     const authenticated = authenticate(call, body, record);
     const caller = authenticated instanceof Promise ? await authenticated : authenticated;
     const input = parseInput(framed, body, record);
@@ -212,6 +219,7 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
       try {
         try {
           const body = await call.readBody(maxBodyBytes);
+          if (deps.catchUp) await deps.catchUp();
           const authenticated = authenticate(call, body, record);
           const caller = authenticated instanceof Promise ? await authenticated : authenticated;
           const open = admit(caller);

@@ -25,10 +25,26 @@ export interface Stores {
    * where it does not. If the feed may have missed something (a dropped connection, a failed
    * check), it says `all`. Returns the way to stop.
    */
-  watchOutsideChanges(sink: InvalidationSink, onError?: (error: unknown) => void): () => void;
+  watchOutsideChanges(sink: OutsideChangeSink, onError?: (error: unknown) => void): () => void;
+  /**
+   * Engines shared by several nodes: resolves once every change committed anywhere before the call
+   * has reached this node's sinks (or, when the engine cannot tell, once it has told them `all`), so
+   * a request that starts after it sees another node's acknowledged write, and a key another node
+   * disabled, on its very first read. Never rejects. Absent where one process owns the data.
+   */
+  catchUp?(): Promise<void>;
   /** Resolves when the database answers and its schema is current; rejects with why not (`/ready`). */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What {@link Stores.watchOutsideChanges} feeds: secret changes, and identity changes where known. */
+export interface OutsideChangeSink extends InvalidationSink {
+  /**
+   * Another node changed principals, policies or access keys: identity caches forget what they
+   * hold. (A secret invalidation of `all` means the feed may have missed anything: forget too.)
+   */
+  identityChanged?(): void;
 }
 
 /**

@@ -109,6 +109,110 @@ describe("change notification across nodes", { skip }, () => {
     }
   });
 
+  test("catchUp: a commit acknowledged on A has reached B's sink when B's catch-up resolves, with no wait between", async () => {
+    const atB = recorder();
+    const stopB = b.watchOutsideChanges(atB);
+    try {
+      await eventually(async () => {
+        await a.secrets.commit(create(secret(`probe-cu-${Math.random()}`)));
+        await new Promise((resolve) => setImmediate(resolve));
+        return atB.seen.length > 0;
+      });
+      for (let i = 0; i < 20; i++) {
+        atB.seen.length = 0;
+        await a.secrets.commit(create(secret(`caught-${i}`)));
+        await b.catchUp?.();
+        assert.ok(atB.secretsSeen().includes(`caught-${i}`), `round ${i}: ${JSON.stringify(atB.seen)}`);
+        assert.equal(atB.alls(), 0, `round ${i}: heard in time, so nothing was dropped wholesale`);
+      }
+      // Concurrent callers share counter reads, and each still sees what committed before it asked.
+      atB.seen.length = 0;
+      const rounds = await Promise.all(
+        Array.from({ length: 10 }, async (_, i) => {
+          await a.secrets.commit(create(secret(`together-${i}`)));
+          await b.catchUp?.();
+          return atB.secretsSeen().includes(`together-${i}`);
+        }),
+      );
+      assert.deepEqual(rounds, Array(10).fill(true));
+    } finally {
+      stopB();
+    }
+  });
+
+  test("catchUp: an identity change on A makes B's identity caches forget before B's catch-up resolves", async () => {
+    let forgotten = 0;
+    const atB = { ...recorder(), identityChanged: () => void forgotten++ };
+    const stopB = b.watchOutsideChanges(atB);
+    try {
+      await eventually(async () => {
+        await a.secrets.commit(create(secret(`probe-id-${Math.random()}`)));
+        await new Promise((resolve) => setImmediate(resolve));
+        return atB.seen.length > 0;
+      });
+      forgotten = 0;
+      await a.identity.createPrincipal({
+        arn: "arn:aws:iam::123456789012:user/feed-user",
+        name: "feed-user",
+        kind: "user",
+        tags: [],
+        createdAt: 1,
+      });
+      await b.catchUp?.();
+      assert.equal(forgotten, 1);
+      await a.identity.updatePrincipalTags("arn:aws:iam::123456789012:user/feed-user", []);
+      await b.catchUp?.();
+      assert.equal(forgotten, 2);
+      // A's own changes are its own business: its caches were told by the code that made them.
+      let forgottenAtA = 0;
+      const atA = recorder();
+      const stopA = a.watchOutsideChanges({ ...atA, identityChanged: () => void forgottenAtA++ });
+      try {
+        // Until its feed is connected, a catch-up drops everything: wait for it to hear B.
+        await eventually(async () => {
+          await b.secrets.commit(create(secret(`probe-id-a-${Math.random()}`)));
+          await new Promise((resolve) => setImmediate(resolve));
+          return atA.seen.length > 0;
+        });
+        await a.catchUp?.();
+        forgottenAtA = 0;
+        await a.identity.deletePrincipal("arn:aws:iam::123456789012:user/feed-user");
+        await a.catchUp?.();
+        assert.equal(forgottenAtA, 0);
+      } finally {
+        stopA();
+      }
+    } finally {
+      stopB();
+    }
+  });
+
+  test("catchUp while the feed's connection is gone drops everything at once (and never hangs)", async () => {
+    const atB = recorder();
+    const stopB = b.watchOutsideChanges(atB);
+    try {
+      await eventually(async () => {
+        await a.secrets.commit(create(secret(`probe-down-${Math.random()}`)));
+        await new Promise((resolve) => setImmediate(resolve));
+        return atB.seen.length > 0;
+      });
+      // Only the feeds' connections (their last statement is LISTEN or the counter read).
+      await database.kit.sql(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1
+           AND (query LIKE 'LISTEN%' OR query LIKE 'SELECT seq FROM change_log%')`,
+        [database.name],
+      );
+      await eventually(() => atB.alls() > 0, 5_000, "the feed to notice the loss");
+      const before = atB.alls();
+      await b.catchUp?.();
+      // Either still reconnecting (then `all` again, as nothing heard meanwhile can be trusted) or
+      // reconnected (which said `all` itself): in both cases more than before the loss.
+      assert.ok(atB.alls() >= before);
+    } finally {
+      stopB();
+    }
+  });
+
   test("a notice that would not fit NOTIFY's payload says `all`", async () => {
     const atB = recorder();
     const stopB = b.watchOutsideChanges(atB);

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { InvalidationSink } from "../../domain/secrets/invalidations.js";
+import type { OutsideChangeSink } from "../../domain/ports/stores.js";
 import type { Queryable } from "./connection.js";
 
 export const changeChannel = "coffer_changes";
@@ -44,6 +44,19 @@ export async function announceChanges(
   );
 }
 
+/**
+ * The last statement of every transaction that changes principals, policies or access keys: bumps
+ * the change counter and sends `{node, seq, identity: true}`, so other nodes' key and policy caches
+ * forget (and a catch-up barrier waits for it like for any other change).
+ */
+export async function announceIdentityChange(client: Queryable, nodeId: string): Promise<void> {
+  await client.query(
+    `WITH c AS (UPDATE change_log SET seq = seq + 1 WHERE id = 1 RETURNING seq)
+     SELECT pg_notify($2, json_build_object('node', $1::text, 'seq', c.seq, 'identity', true)::text) FROM c`,
+    [nodeId, changeChannel],
+  );
+}
+
 export async function readChangeSeq(client: Queryable): Promise<number> {
   const { rows } = await client.query<{ seq: number }>("SELECT seq FROM change_log WHERE id = 1");
   return Number(rows[0]?.seq ?? 0);
@@ -56,6 +69,11 @@ export interface ChangeFeedOptions {
   fallbackPollMs: number;
   /** Reconnection backoff after the LISTEN connection drops: doubling from `min`, capped at `max`. */
   reconnectDelayMs: { min: number; max: number };
+  /**
+   * How long a catch-up waits for the counter (default 1000 ms); past it the connection is taken
+   * for lost, so the next catch-ups answer at once (with `all`) instead of waiting on it again.
+   */
+  catchUpTimeoutMs?: number;
 }
 
 interface Notice {
@@ -65,7 +83,11 @@ interface Notice {
   name?: unknown;
   region?: unknown;
   all?: unknown;
+  identity?: unknown;
 }
+
+/** How long a catch-up waits for notices the counter says were sent, before it says `all`. */
+const noticeWaitMs = 100;
 
 /**
  * Feeds `sink` the changes other nodes commit, from a dedicated LISTEN connection (not the pool's).
@@ -89,10 +111,15 @@ export class ChangeFeed {
   /** The counter read by the last poll while it was ahead of `explained`. */
   private unexplained: number | undefined;
   private readonly ending = new Set<Promise<void>>();
+  /** Catch-ups waiting for `explained` to reach their `seq`. */
+  private readonly waiters = new Set<{ seq: number; done: () => void }>();
+  /** The catch-up now reading the counter, and the one that will run after it (see catchUp). */
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
   constructor(
     private readonly options: ChangeFeedOptions,
-    private readonly sink: InvalidationSink,
+    private readonly sink: OutsideChangeSink,
     private readonly onError: (error: unknown) => void,
   ) {}
 
@@ -100,6 +127,81 @@ export class ChangeFeed {
     void this.connect(false);
     this.pollTimer = setInterval(() => void this.poll(), this.options.fallbackPollMs);
     this.pollTimer.unref();
+  }
+
+  /**
+   * Resolves once every change committed before the call has been heard (its notice handled), or
+   * the sink was told `all` because that could not be known in time. One counter read serves every
+   * caller that arrived before it was sent: a caller joins the queued read, never the one already
+   * on the wire (that one may have read the counter before the commit this caller depends on).
+   */
+  catchUp(): Promise<void> {
+    this.queued ??= (this.running ?? Promise.resolve()).then(() => {
+      this.queued = undefined;
+      const run = this.catchUpOnce().finally(() => {
+        if (this.running === run) this.running = undefined;
+      });
+      this.running = run;
+      return run;
+    });
+    return this.queued;
+  }
+
+  private async catchUpOnce(): Promise<void> {
+    const client = this.client;
+    if (!client || !this.synced || this.stopped) {
+      // Nothing heard while the feed is down can be trusted: whatever was cached since is dropped.
+      this.forgetEverything("change feed not connected");
+      return;
+    }
+    const timeoutMs = this.options.catchUpTimeoutMs ?? 1_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), timeoutMs);
+    });
+    try {
+      // On the LISTEN connection: notices committed before this read arrive ahead of its answer.
+      const seq = await Promise.race([readChangeSeq(client), late]);
+      if (seq === "late") {
+        this.lost(client, new Error(`the change feed's connection did not answer within ${timeoutMs} ms`));
+        return;
+      }
+      if (this.explained >= seq) return;
+      const heard = await this.heardUpTo(seq);
+      if (!heard) this.forgetEverything("change notices late");
+    } catch (error) {
+      this.lost(client, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private heardUpTo(seq: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const waiter = {
+        seq,
+        done: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve(true);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        resolve(false);
+      }, noticeWaitMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  private explain(seq: number): void {
+    this.explained = Math.max(this.explained, seq);
+    for (const waiter of this.waiters) if (waiter.seq <= this.explained) waiter.done();
+  }
+
+  private forgetEverything(reason: string): void {
+    this.sink.invalidate({ kind: "all", reason });
+    this.sink.identityChanged?.();
   }
 
   /** Ends the connection and every timer; resolves when the socket is closed. */
@@ -127,12 +229,12 @@ export class ChangeFeed {
       await client.query(`LISTEN ${changeChannel}`);
       const seq = await readChangeSeq(client);
       if (client !== this.client) return;
-      this.explained = Math.max(this.explained, seq);
+      this.explain(seq);
       this.unexplained = undefined;
       this.synced = true;
       this.attempts = 0;
       // Whatever committed while the connection was down went unheard.
-      if (afterLoss) this.sink.invalidate({ kind: "all", reason: "change feed reconnected" });
+      if (afterLoss) this.forgetEverything("change feed reconnected");
     } catch (error) {
       this.lost(client, error);
     }
@@ -143,7 +245,7 @@ export class ChangeFeed {
     this.client = undefined;
     this.end(client);
     if (this.stopped) return;
-    this.sink.invalidate({ kind: "all", reason: "change feed connection lost" });
+    this.forgetEverything("change feed connection lost");
     this.onError(error);
     const { min, max } = this.options.reconnectDelayMs;
     const delay = Math.min(max, min * 2 ** Math.min(this.attempts, 20));
@@ -168,16 +270,20 @@ export class ChangeFeed {
     try {
       notice = JSON.parse(payload ?? "") as Notice;
     } catch {
-      this.sink.invalidate({ kind: "all", reason: "unreadable change notice" });
+      this.forgetEverything("unreadable change notice");
       return;
     }
     const seq = typeof notice.seq === "number" ? notice.seq : undefined;
     // A gap (a notice went missing, or a foreign one arrived on the channel); checked once the
     // connection knows where the counter stood when it started listening.
     if (this.synced && (seq === undefined || seq > this.explained + 1))
-      this.sink.invalidate({ kind: "all", reason: "change notices out of sequence" });
-    if (seq !== undefined) this.explained = Math.max(this.explained, seq);
+      this.forgetEverything("change notices out of sequence");
+    if (seq !== undefined) this.explain(seq);
     if (notice.node === this.options.nodeId) return;
+    if (notice.identity === true) {
+      this.sink.identityChanged?.();
+      return;
+    }
     if (notice.all === true || typeof notice.arn !== "string") {
       this.sink.invalidate({ kind: "all", reason: "another node changed many secrets" });
       return;
@@ -198,8 +304,8 @@ export class ChangeFeed {
       const seq = await readChangeSeq(client);
       if (client !== this.client) return;
       if (this.unexplained !== undefined && this.explained < this.unexplained) {
-        this.sink.invalidate({ kind: "all", reason: "changes arrived without their notices" });
-        this.explained = Math.max(this.explained, this.unexplained);
+        this.forgetEverything("changes arrived without their notices");
+        this.explain(this.unexplained);
       }
       this.unexplained = seq > this.explained ? seq : undefined;
     } catch (error) {

@@ -6,6 +6,7 @@ import {
   type PrincipalRecord,
 } from "../../domain/ports/identity-store.js";
 import type { Tag } from "../../domain/secrets/records.js";
+import { announceIdentityChange } from "./change-feed.js";
 import type { Database } from "./connection.js";
 
 interface PrincipalRow {
@@ -70,17 +71,32 @@ const toAccessKey = (row: AccessKeyRow): AccessKeyRecord => ({
   sessionTokenHash: row.session_token_hash ?? undefined,
 });
 
-/** Principals, identity policies and access keys in the shared database (as SqliteIdentityStore). */
+/**
+ * Principals, identity policies and access keys in the shared database (as SqliteIdentityStore).
+ * Every change is announced in its own transaction (announceIdentityChange), so the other nodes'
+ * key and policy caches forget before their next request (Stores.catchUp).
+ */
 export class PostgresIdentityStore implements IdentityStore {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly nodeId: string,
+  ) {}
+
+  /** One changing statement and its announcement, committed together; never repeated. */
+  private async change(sql: string, params: unknown[]) {
+    return this.db.transaction(async (client) => {
+      const result = await client.query(sql, params);
+      await announceIdentityChange(client, this.nodeId);
+      return result;
+    });
+  }
 
   async createPrincipal(principal: PrincipalRecord): Promise<void> {
     try {
       // Not retried on a dead connection: a repeat of a create that landed would report the name taken.
-      await this.db.query(
+      await this.change(
         "INSERT INTO principals (arn, name, kind, tags, created_at) VALUES ($1, $2, $3, $4, $5)",
         [principal.arn, principal.name, principal.kind, JSON.stringify(principal.tags), principal.createdAt],
-        false,
       );
     } catch (error) {
       // unique_violation on the name, or on the ARN the name makes, also when another node created
@@ -108,18 +124,20 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async updatePrincipalTags(arn: string, tags: Tag[]) {
-    await this.db.query("UPDATE principals SET tags = $1 WHERE arn = $2", [JSON.stringify(tags), arn]);
+    await this.change("UPDATE principals SET tags = $1 WHERE arn = $2", [JSON.stringify(tags), arn]);
   }
 
   async deletePrincipal(arn: string) {
     return this.db.transaction(async (client) => {
       await client.query("DELETE FROM access_keys WHERE principal = $1", [arn]);
-      return (await client.query("DELETE FROM principals WHERE arn = $1", [arn])).rowCount === 1;
+      const deleted = (await client.query("DELETE FROM principals WHERE arn = $1", [arn])).rowCount === 1;
+      await announceIdentityChange(client, this.nodeId);
+      return deleted;
     });
   }
 
   async putPolicy(policy: PrincipalPolicyRecord) {
-    await this.db.query(
+    await this.change(
       `INSERT INTO principal_policies (principal_arn, policy_name, document, updated_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (principal_arn, policy_name) DO UPDATE SET document = excluded.document, updated_at = excluded.updated_at`,
       [policy.principalArn, policy.policyName, policy.document, policy.updatedAt],
@@ -127,10 +145,9 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async deletePolicy(principalArn: string, policyName: string) {
-    const result = await this.db.query(
+    const result = await this.change(
       "DELETE FROM principal_policies WHERE principal_arn = $1 AND policy_name = $2",
       [principalArn, policyName],
-      false,
     );
     return result.rowCount === 1;
   }
@@ -151,7 +168,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async putAccessKey(record: AccessKeyRecord) {
-    await this.db.query(
+    await this.change(
       `INSERT INTO access_keys (access_key_id, principal, kind, kek_id, wrapped_key, ciphertext, status,
          created_at, expires_at, last_used_at, last_used_ip, session_token_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
@@ -194,7 +211,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async setAccessKeyStatus(accessKeyId: string, status: AccessKeyRecord["status"]) {
-    const result = await this.db.query("UPDATE access_keys SET status = $1 WHERE access_key_id = $2", [
+    const result = await this.change("UPDATE access_keys SET status = $1 WHERE access_key_id = $2", [
       status,
       accessKeyId,
     ]);
@@ -203,11 +220,7 @@ export class PostgresIdentityStore implements IdentityStore {
 
   async deleteAccessKey(accessKeyId: string) {
     // Deletes are not repeated on a dead connection: a repeat of one that landed would answer false.
-    const result = await this.db.query(
-      "DELETE FROM access_keys WHERE access_key_id = $1",
-      [accessKeyId],
-      false,
-    );
+    const result = await this.change("DELETE FROM access_keys WHERE access_key_id = $1", [accessKeyId]);
     return result.rowCount === 1;
   }
 
@@ -219,7 +232,7 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async deleteExpiredAccessKeys(now: number) {
-    const result = await this.db.query(
+    const result = await this.change(
       "DELETE FROM access_keys WHERE expires_at IS NOT NULL AND expires_at <= $1",
       [now],
     );

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Stores } from "../../domain/ports/stores.js";
-import type { InvalidationSink } from "../../domain/secrets/invalidations.js";
+import type { OutsideChangeSink, Stores } from "../../domain/ports/stores.js";
 import { ChangeFeed } from "./change-feed.js";
 import {
   clientConfig,
@@ -22,6 +21,8 @@ export interface PostgresStoreOptions extends PostgresConnectionOptions {
   fallbackPollMs?: number;
   /** Backoff of the change feed's reconnection (default 100 ms doubling to 5000 ms). */
   reconnectDelayMs?: { min: number; max: number };
+  /** How long a catch-up waits on the change feed's connection (default 1000 ms). */
+  catchUpTimeoutMs?: number;
 }
 
 /**
@@ -59,17 +60,18 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     location,
     secrets,
     settings: secrets,
-    identity: new PostgresIdentityStore(db),
+    identity: new PostgresIdentityStore(db, nodeId),
     rotation: new PostgresRotationSchedule(db),
     leases: new PostgresLeaseStore(db),
     nodes: new PostgresNodeRegistry(db),
-    watchOutsideChanges(sink: InvalidationSink, onError: (error: unknown) => void = () => {}) {
+    watchOutsideChanges(sink: OutsideChangeSink, onError: (error: unknown) => void = () => {}) {
       const feed = new ChangeFeed(
         {
           connection: clientConfig(options),
           nodeId,
           fallbackPollMs: options.fallbackPollMs ?? 2_000,
           reconnectDelayMs: options.reconnectDelayMs ?? { min: 100, max: 5_000 },
+          catchUpTimeoutMs: options.catchUpTimeoutMs,
         },
         sink,
         onError,
@@ -81,6 +83,9 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
         const stopped = feed.stop().finally(() => stopping.delete(stopped));
         stopping.add(stopped);
       };
+    },
+    async catchUp() {
+      await Promise.all([...feeds].map((feed) => feed.catchUp()));
     },
     async ping() {
       let timer: NodeJS.Timeout | undefined;

@@ -141,9 +141,18 @@ describe("several nodes on one PostgreSQL database", { skip }, () => {
       assert.equal(await b.secrets.findRecordByArn(fresh.arn), undefined);
       assert.equal((await b.secrets.findRecordByArn(taken.arn))?.name, "taken");
       assert.equal((await b.secrets.findRecordByArn(victim.arn))?.name, "victim");
-      // A later commit's notice arrives; none came for the rolled-back one.
-      await a.secrets.commit(change(secret("later"), "create", 0));
-      await eventually(() => heard.includes("later"), 5_000, "the notice of a later commit");
+      // A later commit's notice arrives (once B's feed listens: until then, commits go unheard);
+      // none came for the rolled-back one.
+      let i = 0;
+      await eventually(
+        async () => {
+          await a.secrets.commit(change(secret(`later-${i++}`), "create", 0));
+          await new Promise((resolve) => setImmediate(resolve));
+          return heard.some((name) => name.startsWith("later-"));
+        },
+        5_000,
+        "the notice of a later commit",
+      );
       assert.ok(!heard.includes("fresh"));
     } finally {
       stop();
