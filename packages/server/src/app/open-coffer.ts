@@ -171,6 +171,8 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
         accessKeys.forgetAll();
         authorizer.forget();
       },
+      // Another node's change, streamed by this node's `GET /changes` too (and dropped from caches).
+      changeEvent: (notice) => changes.publish(notice),
     },
   });
   const deps: SecretDomainDeps = {
@@ -181,7 +183,13 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     now,
     newVersionId: randomUUID,
     newArnSuffix: randomArnSuffix,
-    changes,
+    // This node's changes go to its own feed and, through the store, to the other nodes' feeds.
+    changes: {
+      publish(notice) {
+        changes.publish(notice);
+        stores.announceChangeEvent?.(notice);
+      },
+    },
     authorizer,
     readModel,
     // Each change a replica takes gets its own event in the replica's region (docs/replication.md).

@@ -1,3 +1,4 @@
+import type { ChangeNotice } from "../secrets/change-events.js";
 import type { InvalidationSink } from "../secrets/invalidations.js";
 import type { IdentityStore } from "./identity-store.js";
 import type { RotationSchedule } from "./rotation-schedule.js";
@@ -33,6 +34,13 @@ export interface Stores {
    * disabled, on its very first read. Never rejects. Absent where one process owns the data.
    */
   catchUp?(): Promise<void>;
+  /**
+   * Engines shared by several nodes: tells the other nodes' change feeds (`GET /changes`) about a
+   * change this node committed, after the commit (their `OutsideChangeSink.changeEvent`). Best
+   * effort: a node that dies between its commit and this call leaves that event unstreamed
+   * elsewhere (their caches still drop the change, from the commit's own notice).
+   */
+  announceChangeEvent?(notice: ChangeNotice): void;
   /** Resolves when the database answers and its schema is current; rejects with why not (`/ready`). */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -45,6 +53,8 @@ export interface OutsideChangeSink extends InvalidationSink {
    * hold. (A secret invalidation of `all` means the feed may have missed anything: forget too.)
    */
   identityChanged?(): void;
+  /** Another node committed this change: for this node's change feed (`GET /changes`). */
+  changeEvent?(notice: ChangeNotice): void;
 }
 
 /**

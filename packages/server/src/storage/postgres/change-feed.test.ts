@@ -187,6 +187,38 @@ describe("change notification across nodes", { skip }, () => {
     }
   });
 
+  test("a change-feed event announced by A reaches B's sink (for B's GET /changes), never A's own", async () => {
+    const events: unknown[] = [];
+    const eventsAtA: unknown[] = [];
+    const atB = { ...recorder(), changeEvent: (notice: unknown) => void events.push(notice) };
+    const atA = { ...recorder(), changeEvent: (notice: unknown) => void eventsAtA.push(notice) };
+    const stopB = b.watchOutsideChanges(atB);
+    const stopA = a.watchOutsideChanges(atA);
+    try {
+      const notice = {
+        arn: secret("streamed").arn,
+        name: "streamed",
+        region,
+        versionId: "v-1",
+        operation: "PutSecretValue" as const,
+        eventTime: 1_700_000_000_000,
+      };
+      await eventually(
+        () => {
+          a.announceChangeEvent?.(notice);
+          return events.length > 0;
+        },
+        5_000,
+        "B to hear A's change-feed event",
+      );
+      assert.deepEqual(events[0], notice);
+      assert.deepEqual(eventsAtA, []);
+    } finally {
+      stopA();
+      stopB();
+    }
+  });
+
   test("catchUp while the feed's connection is gone drops everything at once (and never hangs)", async () => {
     const atB = recorder();
     const stopB = b.watchOutsideChanges(atB);

@@ -1,8 +1,11 @@
 import pg from "pg";
 import type { OutsideChangeSink } from "../../domain/ports/stores.js";
+import type { ChangeNotice, ChangeOperation } from "../../domain/secrets/change-events.js";
 import type { Queryable } from "./connection.js";
 
 export const changeChannel = "coffer_changes";
+/** Change-feed events (what `GET /changes` streams), sent by the committing node after its commit. */
+export const changeEventChannel = "coffer_change_events";
 
 /** NOTIFY refuses payloads of 8000 bytes or more; a notice that would be larger says `all`. */
 const maxPayloadBytes = 7_900;
@@ -55,6 +58,38 @@ export async function announceIdentityChange(client: Queryable, nodeId: string):
      SELECT pg_notify($2, json_build_object('node', $1::text, 'seq', c.seq, 'identity', true)::text) FROM c`,
     [nodeId, changeChannel],
   );
+}
+
+/** The payload of a change-feed event on {@link changeEventChannel}: the notice and its node. */
+export function changeEventPayload(nodeId: string, notice: ChangeNotice): string {
+  return JSON.stringify({
+    node: nodeId,
+    arn: notice.arn,
+    name: notice.name,
+    region: notice.region,
+    versionId: notice.versionId,
+    operation: notice.operation,
+    eventTime: notice.eventTime,
+  });
+}
+
+/** A change-feed event another node sent, or undefined when the payload is not one. */
+export function parseChangeEvent(
+  payload: string | undefined,
+): { node: unknown; notice: ChangeNotice } | undefined {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(payload ?? "") as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const { arn, name, region, versionId, operation, eventTime } = raw;
+  if (typeof arn !== "string" || typeof name !== "string" || typeof region !== "string") return undefined;
+  if (typeof operation !== "string" || typeof eventTime !== "number") return undefined;
+  if (versionId !== undefined && typeof versionId !== "string") return undefined;
+  const notice: ChangeNotice = { arn, name, region, operation: operation as ChangeOperation, eventTime };
+  if (versionId !== undefined) notice.versionId = versionId;
+  return { node: raw.node, notice };
 }
 
 export async function readChangeSeq(client: Queryable): Promise<number> {
@@ -220,13 +255,15 @@ export class ChangeFeed {
     client.on("error", (error) => this.lost(client, error));
     client.on("end", () => this.lost(client, new Error("the LISTEN connection to PostgreSQL ended")));
     client.on("notification", (message) => {
-      if (client === this.client && message.channel === changeChannel) this.notice(message.payload);
+      if (client !== this.client) return;
+      if (message.channel === changeChannel) this.notice(message.payload);
+      else if (message.channel === changeEventChannel) this.changeEvent(message.payload);
     });
     this.client = client;
     this.synced = false;
     try {
       await client.connect();
-      await client.query(`LISTEN ${changeChannel}`);
+      await client.query(`LISTEN ${changeChannel}; LISTEN ${changeEventChannel}`);
       const seq = await readChangeSeq(client);
       if (client !== this.client) return;
       this.explain(seq);
@@ -263,6 +300,12 @@ export class ChangeFeed {
       .catch(() => {})
       .finally(() => this.ending.delete(ended));
     this.ending.add(ended);
+  }
+
+  private changeEvent(payload: string | undefined): void {
+    const event = parseChangeEvent(payload);
+    if (event === undefined || event.node === this.options.nodeId) return;
+    this.sink.changeEvent?.(event.notice);
   }
 
   private notice(payload: string | undefined): void {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { OutsideChangeSink, Stores } from "../../domain/ports/stores.js";
-import { ChangeFeed } from "./change-feed.js";
+import { ChangeFeed, changeEventChannel, changeEventPayload } from "./change-feed.js";
 import {
   clientConfig,
   Database,
@@ -83,6 +83,14 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
         const stopped = feed.stop().finally(() => stopping.delete(stopped));
         stopping.add(stopped);
       };
+    },
+    announceChangeEvent(notice) {
+      // After the commit, on any pooled connection; a failure loses only this stream event.
+      db.query(
+        "SELECT pg_notify($1, $2)",
+        [changeEventChannel, changeEventPayload(nodeId, notice)],
+        false,
+      ).catch(() => {});
     },
     async catchUp() {
       await Promise.all([...feeds].map((feed) => feed.catchUp()));
