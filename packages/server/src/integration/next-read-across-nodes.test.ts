@@ -3,7 +3,9 @@ import { randomBytes } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import {
   CreateSecretCommand,
+  DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
@@ -96,6 +98,26 @@ describe("the next read on another node", { skip }, () => {
     } finally {
       atB.destroy();
     }
+  });
+
+  test("text PostgreSQL cannot hold (U+0000) is refused with a 400, and nothing is stored", async () => {
+    const [a] = clients as [SecretsManagerClient];
+    await assert.rejects(
+      a.send(new CreateSecretCommand({ Name: "fresh/nul", SecretString: "x", Description: "a\u0000b" })),
+      (error: { name: string; $metadata: { httpStatusCode?: number }; message: string }) => {
+        assert.equal(error.name, "InvalidParameterException");
+        assert.equal(error.$metadata.httpStatusCode, 400);
+        assert.match(error.message, /NUL/);
+        return true;
+      },
+    );
+    await assert.rejects(a.send(new DescribeSecretCommand({ SecretId: "fresh/nul" })), {
+      name: "ResourceNotFoundException",
+    });
+    await assert.rejects(
+      a.send(new ListSecretsCommand({ Filters: [{ Key: "description", Values: ["a\u0000"] }] })),
+      { name: "ValidationException" }, // the model's pattern refuses it before any query
+    );
   });
 
   test("B's GET /changes streams a write made on A", async () => {

@@ -1,4 +1,4 @@
-import { InternalServiceError } from "../../errors/catalog.js";
+import { InternalServiceError, InvalidParameterException } from "../../errors/catalog.js";
 /**
  * PostgreSQL faults that mean the database cannot serve for now, not that the data or the request
  * is wrong: the server is down, restarting or refusing connections, the connection broke, the
@@ -76,6 +76,12 @@ export function isBrokenConnection(error: unknown): boolean {
  * retry), not a hang; the message says what, never the query or its values.
  */
 export function translatePostgresFault(error: unknown): unknown {
+  // PostgreSQL's text cannot hold U+0000, which JSON and SQLite can: only a client's text (a
+  // description, a filter value, a tag) carries one, so it is the request that is refused.
+  if ((error as { code?: unknown } | null)?.code === "22021")
+    return new InvalidParameterException(
+      "A text parameter contains the NUL character (U+0000), which Coffer cannot store.",
+    );
   if (!isTransientPostgresFault(error)) return error;
   return new InternalServiceError(
     "The server's database cannot be reached or did not answer in time. Retry the request.",
