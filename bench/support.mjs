@@ -56,12 +56,14 @@ export function pinSelf(cpu) {
 }
 
 /**
- * Starts `node script` (on CPU 0 when taskset exists) and resolves once it prints "listening on URL".
+ * Starts `node script` (on CPU `cpu`, default 0, when taskset exists; `cpu: null` leaves it free to
+ * run on any) and resolves once it prints "listening on URL".
  * `stop()` sends SIGTERM and waits for the exit; `pid` is the server's (taskset execs it).
  */
-export function startServerProcess(script, env = {}) {
-  const command = hasTaskset ? "taskset" : process.execPath;
-  const args = hasTaskset ? ["-c", "0", process.execPath, script] : [script];
+export function startServerProcess(script, env = {}, { cpu = 0 } = {}) {
+  const pinned = hasTaskset && cpu !== null;
+  const command = pinned ? "taskset" : process.execPath;
+  const args = pinned ? ["-c", String(cpu), process.execPath, script] : [script];
   const child = spawn(command, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],

@@ -7,8 +7,9 @@
 // Build first (`npx tsc -b`): the benchmarks use each package's compiled dist/.
 // Settings (environment): BENCH_SECONDS (default 5) and BENCH_ROUNDS (default 3) for all; see
 // bench/support.mjs and the header of each bench for the others (BENCH_SECRETS, BENCH_SKIP_SCALE,
-// BENCH_CONNECTION_LEVELS, ...). BENCH_ONLY=<substring> runs only the benches whose file name
-// holds it; BENCH_NO_DOC=1 prints the table without writing the doc.
+// BENCH_CONNECTION_LEVELS, BENCH_NODE_CONNECTIONS, ...). BENCH_ONLY=<substring> runs only the
+// benches whose file name holds it; BENCH_NO_DOC=1 prints the table without writing the doc (which
+// is written whole from this run: with BENCH_ONLY it would hold only the benches that ran).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -22,6 +23,7 @@ const benches = [
   "bench/client-cold-fetch.mjs",
   "bench/agent-cache.mjs",
   "bench/server-throughput.mjs",
+  "bench/postgres-nodes.mjs",
   "bench/pipeline-cost.mjs",
   "bench/scale.mjs",
 ].filter((b) => !process.env.BENCH_ONLY || b.includes(process.env.BENCH_ONLY));
