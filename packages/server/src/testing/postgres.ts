@@ -89,7 +89,7 @@ export async function postgresKit(): Promise<PostgresKit> {
 }
 
 /** One statement through psql as the postgres OS user (the SQL travels on stdin, not in argv). */
-function psqlAsPostgres(statement: string): { ok: boolean; stdout: string; error: string } {
+export function psqlAsPostgres(statement: string): { ok: boolean; stdout: string; error: string } {
   const result = spawnSync(
     "runuser",
     ["-u", "postgres", "--", "psql", "-X", "-A", "-t", "-q", "-v", "ON_ERROR_STOP=1"],

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { testStoreEnv } from "./test-store.js";
 
 /** Test credentials declared through configuration, as a CI harness would. */
 export const testAdmin = {
@@ -44,6 +45,11 @@ export async function startServerProcess(
      * container runs it. Needs root.
      */
     pidNamespace?: boolean;
+    /**
+     * `sqlite`: always the embedded engine, for tests of what only it has (its files, its lock, the
+     * keyring file). By default the engine COFFER_TEST_STORE names (testing/test-store.ts).
+     */
+    store?: "sqlite";
   } = {},
 ): Promise<ServerProcess> {
   const ownHome = options.home === undefined;
@@ -66,6 +72,7 @@ export async function startServerProcess(
       COFFER_PORT: "0",
       COFFER_ACCOUNT_ID: testAccountId,
       COFFER_LOG_LEVEL: "debug",
+      ...(options.store === "sqlite" ? {} : testStoreEnv(home)),
       ...adminEnv,
       ...options.env,
     },
