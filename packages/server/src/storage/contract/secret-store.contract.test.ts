@@ -1,0 +1,4 @@
+import { forEachEngine } from "./engines.contract.js";
+import { describeSecretStoreContract } from "./secret-store.contract.js";
+
+forEachEngine(describeSecretStoreContract);
