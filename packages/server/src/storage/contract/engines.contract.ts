@@ -19,7 +19,7 @@ import { after } from "node:test";
 import type { Stores } from "../../domain/ports/stores.js";
 import { type PostgresKit, postgresKit, requirePostgres } from "../../testing/postgres.js";
 import { openPostgresStores } from "../postgres/open-postgres-stores.js";
-import { openSqliteStores } from "../sqlite/sqlite-stores.js";
+import { openSqliteStores, type SqliteStoresOptions } from "../sqlite/sqlite-stores.js";
 
 export interface StoresHarness {
   stores: Stores;
@@ -61,23 +61,27 @@ function opened() {
   };
 }
 
-export const openSqliteHarness: OpenHarness = async () => {
-  const dir = mkdtempSync(join(tmpdir(), "coffer-stores-contract-"));
-  const path = join(dir, "coffer.db");
-  const open = () => openSqliteStores(path, { outsideChangeIntervalMs: sqliteOutsideChangeIntervalMs });
-  const stores = opened();
-  return {
-    stores: stores.add(open()),
-    openAnother: async () => stores.add(open()),
-    async cleanup() {
-      try {
-        await stores.closeAll();
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    },
+/** The SQLite engine on a file in a temp folder; `options` as the server could pass them. */
+export const sqliteHarness =
+  (options: SqliteStoresOptions = {}): OpenHarness =>
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), "coffer-stores-contract-"));
+    const path = join(dir, "coffer.db");
+    const open = () =>
+      openSqliteStores(path, { outsideChangeIntervalMs: sqliteOutsideChangeIntervalMs, ...options });
+    const stores = opened();
+    return {
+      stores: stores.add(open()),
+      openAnother: async () => stores.add(open()),
+      async cleanup() {
+        try {
+          await stores.closeAll();
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    };
   };
-};
 
 /** Every table that holds data (not the schema's own bookkeeping, nor the change counter). */
 const dataTables = [
@@ -154,7 +158,7 @@ export function postgresEngine(): { open: OpenHarness; close(): Promise<void> } 
  * file, dropped after it, unless PostgreSQL is absent (then skipped with the reason printed).
  */
 export function forEachEngine(describeContract: (engine: string, open: OpenHarness) => void): void {
-  describeContract("SQLite", openSqliteHarness);
+  describeContract("SQLite", sqliteHarness());
   const { skip } = requirePostgres();
   if (skip !== false) return;
   const postgres = postgresEngine();
