@@ -39,7 +39,16 @@ async function read(store: SecretStore, name: string, inRegion = region): Promis
 
 const day = 86_400_000;
 
-export function describeSecretStoreContract(engine: string, open: OpenHarness): void {
+/**
+ * Divergences from the reference an engine is known to have, each with why: its case still runs,
+ * reported as TODO (not a failure) until the engine is fixed.
+ */
+export interface KnownGaps {
+  /** PostgreSQL's TEXT cannot hold U+0000 (22021), which a description, type or label may carry. */
+  nulInTexts?: string;
+}
+
+export function describeSecretStoreContract(engine: string, open: OpenHarness, gaps: KnownGaps = {}): void {
   describe(`SecretStore contract: ${engine}`, () => {
     it("an empty store holds nothing", () =>
       withHarness(open, async ({ stores }) => {
@@ -142,6 +151,29 @@ export function describeSecretStoreContract(engine: string, open: OpenHarness): 
         );
         assert.equal(await store.holdsSecretVersions(), true);
       }));
+
+    it(
+      "texts come back as sent, whatever their characters (U+0000 and backslashes included)",
+      { todo: gaps.nulInTexts },
+      () =>
+        withHarness(open, async ({ stores }) => {
+          const store = stores.secrets;
+          // The model bounds these texts' lengths only: a client may send any character.
+          const odd = secret("odd", {
+            description: "nul\u0000inside \\0 back\\slash \u{1F511} \u2028",
+            kmsKeyId: "alias/k\u0000ey",
+            type: "t\u0000ype",
+            tags: [{ Key: "k\u0000ey", Value: "v\u0000alue \\" }],
+            resourcePolicy: '{"Sid":"a\\u0000b"}',
+          });
+          await store.commit(create(odd, [version("v\u0000id", ["AWS\u0000CURRENT"])]));
+          assert.deepEqual(await store.findRecordByArn(odd.arn), odd);
+          assert.deepEqual(
+            await store.readVersion(odd.arn, { stage: "AWS\u0000CURRENT" }),
+            version("v\u0000id", ["AWS\u0000CURRENT"]),
+          );
+        }),
+    );
 
     it("moves staging labels, keeps unlabelled versions and removes versions with their labels", () =>
       withHarness(open, async ({ stores }) => {
