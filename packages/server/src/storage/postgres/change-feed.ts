@@ -130,7 +130,8 @@ const noticeWaitMs = 100;
  * counter that moved past what the notices explained, and still had not been explained one poll
  * later (notices arrive just after the commit that counted them), means something was missed:
  * `all`. A gap in the notices' `seq`, an unreadable notice, a dropped connection or a failed poll
- * also say `all`; the connection is then reopened with a capped backoff and LISTENs again.
+ * also say `all`; the connection is then reopened with a capped backoff and LISTENs again. Each
+ * connection says `all` once it listens, for the commits made before it did.
  */
 export class ChangeFeed {
   private client: pg.Client | undefined;
@@ -270,8 +271,10 @@ export class ChangeFeed {
       this.unexplained = undefined;
       this.synced = true;
       this.attempts = 0;
-      // Whatever committed while the connection was down went unheard.
-      if (afterLoss) this.forgetEverything("change feed reconnected");
+      // Whatever committed while the connection was down went unheard; and on the first
+      // connection, whatever committed between the watch's start and the LISTEN (as SQLite's
+      // watch, this one covers every commit after `watchOutsideChanges` returned).
+      this.forgetEverything(afterLoss ? "change feed reconnected" : "change feed started");
     } catch (error) {
       this.lost(client, error);
     }

@@ -114,13 +114,22 @@ export class SqliteIdentityStore implements IdentityStore {
 
   async createPrincipal(principal: PrincipalRecord): Promise<void> {
     if (this.statements.principalByName.get(principal.name)) throw new PrincipalExistsError(principal.name);
-    this.statements.insertPrincipal.run(
-      principal.arn,
-      principal.name,
-      principal.kind,
-      JSON.stringify(principal.tags),
-      principal.createdAt,
-    );
+    try {
+      this.statements.insertPrincipal.run(
+        principal.arn,
+        principal.name,
+        principal.kind,
+        JSON.stringify(principal.tags),
+        principal.createdAt,
+      );
+    } catch (error) {
+      // The ARN (made from the name) is taken, or another process inserted the name since the
+      // check above: the same answer as PostgreSQL's engine gives.
+      const code = (error as { code?: unknown }).code;
+      if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY")
+        throw new PrincipalExistsError(principal.name);
+      throw error;
+    }
   }
 
   async getPrincipal(arn: string) {
