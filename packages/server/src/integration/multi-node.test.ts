@@ -34,7 +34,7 @@ const notYet = {
   outageAnswer:
     "with the database down, every request answers ServiceUnavailableException (503, 'the audit trail cannot be written'), not InternalServiceError (500): the audit trail lives in the same database and fails closed",
   silentDatabase:
-    "with the database silent, requests take 7-11 s (2 s store connect timeout, then the audit append's own 5 s deadline, COFFER_STORE_STATEMENT_TIMEOUT_MS used as its connect timeout too) and answer 503 ServiceUnavailableException, not InternalServiceError",
+    "with the database silent, requests take 5-11 s and answer 503 ServiceUnavailableException, not InternalServiceError: the store gives up after its 2 s connect timeout, then the request's audit append waits out its own deadline (COFFER_STORE_STATEMENT_TIMEOUT_MS, 5 s, also its connect timeout: storage/open-stores.ts) before the request is refused",
 };
 
 type SdkError = Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; code?: string };
@@ -493,9 +493,10 @@ describe("three Coffer nodes on one PostgreSQL database, through the AWS SDK", {
     const name = "faults/terminated";
     await node(0).client.send(new CreateSecretCommand({ Name: name, SecretString: "before" }));
     for (const n of cluster.live()) await getValue(n.client, name);
-    // The nodes' connections only (application_name, clientConfig in storage/postgres/connection.ts).
+    // The nodes' connections only, by application_name: the stores' pool and LISTEN connection
+    // ("coffer", storage/postgres/connection.ts) and the audit trail's pool ("coffer-audit").
     const rows = await cluster.kit.sql(
-      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'coffer'",
+      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name IN ('coffer', 'coffer-audit')",
       [cluster.database],
     );
     const pids = rows.map((r) => Number(r.pid));

@@ -24,11 +24,6 @@ export class TcpRelay {
     private readonly targetHost = "127.0.0.1",
   ) {}
 
-  /** Connections the relay holds open now (each relayed one counts twice: client and upstream). */
-  openSockets(): number {
-    return this.sockets.size;
-  }
-
   currentMode(): RelayMode {
     return this.mode;
   }
