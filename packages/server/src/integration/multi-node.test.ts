@@ -24,19 +24,6 @@ import { requirePostgres } from "../testing/postgres.js";
 
 const { skip } = requirePostgres();
 
-/**
- * Requirements the server does not meet yet, each with why (issue 11). A test marked so still runs
- * and reports what it saw; remove the mark with the fix, so that the test guards it from then on.
- */
-const notYet = {
-  disabledKey:
-    "another node accepts a disabled key for up to 1 s: AccessKeyRegistry (auth/access-keys.ts) trusts a looked-up key for recheckAfterMs = 1000 and only the node that disabled it forgets it at once",
-  outageAnswer:
-    "with the database down, every request answers ServiceUnavailableException (503, 'the audit trail cannot be written'), not InternalServiceError (500): the audit trail lives in the same database and fails closed",
-  silentDatabase:
-    "with the database silent, requests take 5-11 s and answer 503 ServiceUnavailableException, not InternalServiceError: the store gives up after its 2 s connect timeout, then the request's audit append waits out its own deadline (COFFER_STORE_STATEMENT_TIMEOUT_MS, 5 s, also its connect timeout: storage/open-stores.ts) before the request is refused",
-};
-
 type SdkError = Error & { $metadata?: { httpStatusCode?: number }; $fault?: string; code?: string };
 
 type Outcome<T> = { ok: true; value: T; ms: number } | { ok: false; error: SdkError; ms: number };
@@ -293,9 +280,7 @@ describe("three Coffer nodes on one PostgreSQL database, through the AWS SDK", {
     assert.deepEqual(stale, []);
   });
 
-  test("an access key disabled on one node is refused by every node on its next request", {
-    todo: notYet.disabledKey,
-  }, async () => {
+  test("an access key disabled on one node is refused by every node on its next request", {}, async () => {
     const keys = await createUserWithPolicy(node(0).server.url, "multi-node-reader", {
       Version: "2012-10-17",
       Statement: [{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }],
@@ -602,13 +587,13 @@ describe("three Coffer nodes on one PostgreSQL database, through the AWS SDK", {
       assert.ok(!a.ok, `${where}: succeeded with the database unreachable`);
       assert.equal(a.fault, "server", `${where}: ${a.name} is not a (retryable) server fault`);
     }
-    // What a value cached before the outage answers: today it is refused like everything else,
-    // because the request's audit event cannot be written to the (same) database and the audit
-    // trail fails closed: ServiceUnavailableException, 503, "nothing was changed or read".
+    // A value cached before the outage is not served either (docs/multi-node.md, "When the
+    // database is down"): the node cannot know what other nodes changed meanwhile. It fails as
+    // everything else does, with the retryable InternalServiceError.
     for (const a of answers.filter((a) => a.what === cachedRead)) {
       assert.deepEqual(
         { ok: a.ok, name: a.name, status: a.status },
-        { ok: false, name: "ServiceUnavailableException", status: 503 },
+        { ok: false, name: "InternalServiceError", status: 500 },
         `node ${a.node}, ${a.what}`,
       );
     }
@@ -621,9 +606,7 @@ describe("three Coffer nodes on one PostgreSQL database, through the AWS SDK", {
     }
   }
 
-  test("the database down (connections refused): requests fail fast with a retryable InternalServiceError, /ready 503, /health 200", {
-    todo: notYet.outageAnswer,
-  }, async (t) => {
+  test("the database down (connections refused): requests fail fast with a retryable InternalServiceError, /ready 503, /health 200", {}, async (t) => {
     await node(0).client.send(new CreateSecretCommand({ Name: warm, SecretString: "cached-before-outage" }));
     await node(0).client.send(new CreateSecretCommand({ Name: cold, SecretString: "never-read" }));
     for (const n of cluster.live()) await getValue(n.client, warm);
@@ -631,9 +614,7 @@ describe("three Coffer nodes on one PostgreSQL database, through the AWS SDK", {
     assertOutageAnswers(await outageAnswers(t, "down"));
   });
 
-  test("the database silent (connections accepted, never answered): requests fail fast with a retryable InternalServiceError, /ready 503, /health 200", {
-    todo: notYet.silentDatabase,
-  }, async (t) => {
+  test("the database silent (connections accepted, never answered): requests fail fast with a retryable InternalServiceError, /ready 503, /health 200", {}, async (t) => {
     await cluster.relay.setMode("silent");
     assertOutageAnswers(await outageAnswers(t, "silent"));
   });

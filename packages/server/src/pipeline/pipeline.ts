@@ -144,7 +144,11 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
     try {
       await deps.audit(record);
     } catch (auditError) {
-      return refuse(auditError, record.requestId);
+      const refused = refuse(auditError, record.requestId);
+      // The request itself failed on a server fault (its database unreachable, say) and its event
+      // cannot be written either — on PostgreSQL the trail lives in that same database. The client
+      // gets the request's own retryable InternalServiceError; nothing succeeded unrecorded.
+      return reply.errorType === "InternalServiceError" ? reply : refused;
     }
     return reply;
   }

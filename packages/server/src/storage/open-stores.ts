@@ -45,6 +45,7 @@ export async function openAuditStoreForWriting(
     const store = await PostgresAuditStore.open({
       url: location.url,
       timeoutMs: location.statementTimeoutMs,
+      connectTimeoutMs: location.connectTimeoutMs,
     });
     return { store };
   }

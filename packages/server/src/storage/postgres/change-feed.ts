@@ -2,6 +2,7 @@ import pg from "pg";
 import type { OutsideChangeSink } from "../../domain/ports/stores.js";
 import type { ChangeNotice, ChangeOperation } from "../../domain/secrets/change-events.js";
 import type { Queryable } from "./connection.js";
+import { isTimeout, markResponsive, markUnresponsive } from "./unresponsive.js";
 
 export const changeChannel = "coffer_changes";
 /** Change-feed events (what `GET /changes` streams), sent by the committing node after its commit. */
@@ -109,6 +110,8 @@ export interface ChangeFeedOptions {
    * for lost, so the next catch-ups answer at once (with `all`) instead of waiting on it again.
    */
   catchUpTimeoutMs?: number;
+  /** Which server, for the shared silence verdict (unresponsive.ts). */
+  databaseKey?: string;
 }
 
 interface Notice {
@@ -199,6 +202,9 @@ export class ChangeFeed {
       // On the LISTEN connection: notices committed before this read arrive ahead of its answer.
       const seq = await Promise.race([readChangeSeq(client), late]);
       if (seq === "late") {
+        // The server is silent: the stores' and the audit trail's statements fail at once from now
+        // until this feed's connection is back, instead of each waiting out its time-out.
+        if (this.options.databaseKey !== undefined) markUnresponsive(this.options.databaseKey);
         this.lost(client, new Error(`the change feed's connection did not answer within ${timeoutMs} ms`));
         return;
       }
@@ -271,11 +277,14 @@ export class ChangeFeed {
       this.unexplained = undefined;
       this.synced = true;
       this.attempts = 0;
+      if (this.options.databaseKey !== undefined) markResponsive(this.options.databaseKey);
       // Whatever committed while the connection was down went unheard; and on the first
       // connection, whatever committed between the watch's start and the LISTEN (as SQLite's
       // watch, this one covers every commit after `watchOutsideChanges` returned).
       this.forgetEverything(afterLoss ? "change feed reconnected" : "change feed started");
     } catch (error) {
+      if (this.options.databaseKey !== undefined && isTimeout(error))
+        markUnresponsive(this.options.databaseKey);
       this.lost(client, error);
     }
   }

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { isBrokenConnection } from "./faults.js";
+import { databaseKey, guarded } from "./unresponsive.js";
 
 export interface PostgresConnectionOptions {
   /** postgres://user:password@host:port/database?sslmode=… */
@@ -81,8 +82,11 @@ export interface Queryable {
  */
 export class Database {
   readonly pool: pg.Pool;
+  /** Which server this is, for the shared silence verdict (unresponsive.ts). */
+  readonly key: string;
 
   constructor(readonly options: PostgresConnectionOptions) {
+    this.key = databaseKey(options.url);
     this.pool = new pg.Pool({
       ...clientConfig(options),
       max: options.poolSize ?? defaults.poolSize,
@@ -102,9 +106,9 @@ export class Database {
     idempotent = true,
   ): Promise<pg.QueryResult<R>> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await this.connect();
       try {
-        const result = await client.query<R>(sql, params);
+        const result = await guarded(this.key, () => client.query<R>(sql, params));
         client.release();
         return result;
       } catch (error) {
@@ -118,9 +122,9 @@ export class Database {
   /** `work` inside BEGIN … COMMIT (ROLLBACK if it throws), on one connection. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await this.connect();
       try {
-        await client.query(begin);
+        await guarded(this.key, () => client.query(begin));
       } catch (error) {
         const broken = isBrokenConnection(error);
         client.release(broken ? asError(error) : undefined);
@@ -145,6 +149,11 @@ export class Database {
         throw error;
       }
     }
+  }
+
+  /** A pooled connection, through the silence breaker (unresponsive.ts). */
+  private connect(): Promise<pg.PoolClient> {
+    return guarded(this.key, () => this.pool.connect());
   }
 
   async end(): Promise<void> {

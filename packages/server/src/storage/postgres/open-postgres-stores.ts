@@ -72,6 +72,7 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
           fallbackPollMs: options.fallbackPollMs ?? 2_000,
           reconnectDelayMs: options.reconnectDelayMs ?? { min: 100, max: 5_000 },
           catchUpTimeoutMs: options.catchUpTimeoutMs,
+          databaseKey: db.key,
         },
         sink,
         onError,

@@ -16,6 +16,7 @@ import {
   type VerifyResult,
   verifyChain,
 } from "../../../audit/verify-chain.js";
+import { databaseKey, guarded } from "../unresponsive.js";
 import { auditQuerySql } from "./audit-query-sql.js";
 import { checkPostgresAuditSchema, migratePostgresAudit } from "./audit-schema.js";
 import { withDeadline } from "./deadline.js";
@@ -33,6 +34,8 @@ export interface PostgresAuditStoreOptions {
    * dropped; also the server-side statement_timeout of each statement. Default 5000 ms.
    */
   timeoutMs?: number | undefined;
+  /** Connecting longer fails the call (default: `timeoutMs`). */
+  connectTimeoutMs?: number | undefined;
   /** The most connections of a pool the store opens itself. Default 4. */
   maxConnections?: number | undefined;
 }
@@ -105,6 +108,8 @@ export class PostgresAuditStore implements AuditStore {
     private readonly ownsPool: boolean,
     private readonly readOnly: boolean,
     private readonly timeoutMs: number,
+    /** The server, when opened by URL: its known silence fails calls at once (unresponsive.ts). */
+    private readonly databaseKey: string | undefined,
   ) {}
 
   /** Opens (and, for writing, creates or upgrades) the trail; several nodes may do so at once. */
@@ -121,7 +126,7 @@ export class PostgresAuditStore implements AuditStore {
       pool = new pg.Pool({
         connectionString: options.url,
         max: options.maxConnections ?? 4,
-        connectionTimeoutMillis: timeoutMs,
+        connectionTimeoutMillis: Math.min(options.connectTimeoutMs ?? timeoutMs, timeoutMs),
         statement_timeout: timeoutMs,
         query_timeout: timeoutMs + 1000,
         idle_in_transaction_session_timeout: timeoutMs * 2,
@@ -130,7 +135,8 @@ export class PostgresAuditStore implements AuditStore {
       // An idle connection that breaks is reported here; the next call reconnects or fails.
       pool.on("error", () => {});
     }
-    const store = new PostgresAuditStore(pool, ownsPool, options.readOnly === true, timeoutMs);
+    const key = options.url === undefined ? undefined : databaseKey(options.url);
+    const store = new PostgresAuditStore(pool, ownsPool, options.readOnly === true, timeoutMs, key);
     try {
       await store.withClient("opening the audit trail", async (client) => {
         const encoding = await client.query<{ server_encoding: string }>("SHOW server_encoding");
@@ -156,7 +162,7 @@ export class PostgresAuditStore implements AuditStore {
     if (this.closed) throw new Error("The audit store is closed.");
     let lease: Lease | undefined;
     let abandoned = false;
-    const run = (async () => {
+    const run = async () => {
       const client = await this.pool.connect();
       const current = new Lease(client);
       if (abandoned) {
@@ -173,11 +179,13 @@ export class PostgresAuditStore implements AuditStore {
         current.release(error instanceof Error ? error : new Error(String(error)));
         throw error;
       }
-    })();
-    return withDeadline(run, this.timeoutMs, what, () => {
-      abandoned = true;
-      lease?.release(new Error("timed out"));
-    });
+    };
+    const bounded = () =>
+      withDeadline(run(), this.timeoutMs, what, () => {
+        abandoned = true;
+        lease?.release(new Error("timed out"));
+      });
+    return this.databaseKey === undefined ? bounded() : guarded(this.databaseKey, bounded);
   }
 
   async appendBatch(records: readonly PreparedAuditRecord[]): Promise<AppendedRange> {
