@@ -45,7 +45,7 @@ describe("a request cut short by the client or by the server's time-out", () => 
   }
 
   async function abortedEvents(): Promise<AuditEvent[]> {
-    const log = await openAuditTrail({ COFFER_HOME: server.home });
+    const log = await openAuditTrail({ COFFER_HOME: server.home, ...server.storeEnv });
     try {
       const page = await log.query({ limit: 1000, order: "asc" });
       return page.events.map((stored) => stored.event);

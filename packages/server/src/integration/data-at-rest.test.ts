@@ -32,7 +32,7 @@ function assertNoCanary(haystack: Buffer, where: string) {
 }
 
 test("a canary value written and read through every operation never appears in the data folder or the logs", async () => {
-  const server = await startServerProcess();
+  const server = await startServerProcess({ store: "sqlite" });
   const client = new SecretsManagerClient({
     endpoint: server.url,
     region: testRegion,

@@ -14,7 +14,8 @@ const clientOf = (url: string, credentials = testAdmin) =>
   new SecretsManagerClient({ endpoint: url, region: testRegion, credentials, maxAttempts: 1 });
 
 test("first start creates a 0600 master key and an admin key printed once; the second start reuses them", async () => {
-  const first = await startServerProcess({ configuredAdmin: false });
+  // The keyring file and the generated admin key live in the embedded engine's data folder.
+  const first = await startServerProcess({ store: "sqlite", configuredAdmin: false });
   try {
     const id = /AWS_ACCESS_KEY_ID=(\S+)/.exec(first.output())?.[1];
     const secret = /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(first.output())?.[1];
@@ -28,7 +29,7 @@ test("first start creates a 0600 master key and an admin key printed once; the s
     client.destroy();
     await first.stop();
 
-    const second = await startServerProcess({ home: first.home, configuredAdmin: false });
+    const second = await startServerProcess({ store: "sqlite", home: first.home, configuredAdmin: false });
     try {
       assert.doesNotMatch(second.output(), /AWS_SECRET_ACCESS_KEY=/);
       const again = clientOf(second.url, { accessKeyId: id, secretAccessKey: secret });

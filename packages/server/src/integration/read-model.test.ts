@@ -14,6 +14,7 @@ import {
 import { rotateMasterKey } from "../app/rotate-master-key.js";
 import type { ServerProcess } from "../testing/server-process.js";
 import { startServerProcess, testAccountId, testAdmin, testRegion } from "../testing/server-process.js";
+import { testStoreEngine } from "../testing/test-store.js";
 
 let server: ServerProcess;
 const agents: Agent[] = [];
@@ -126,7 +127,11 @@ describe("the read model, through a real server and SDK clients on separate conn
     });
   });
 
-  test("a master-key rotation by another process (coffer keys rotate) leaves reads correct", async () => {
+  test("a master-key rotation by another process (coffer keys rotate) leaves reads correct", {
+    // On PostgreSQL the key comes from COFFER_MASTER_KEY, rotated by a rolling restart: proved in
+    // app/rotate-master-key's tests and docs/multi-node.md; this one rotates the keyring file.
+    skip: testStoreEngine() === "postgres" ? "rotates the embedded engine's keyring file" : false,
+  }, async () => {
     const writer = ownConnection();
     const reader = ownConnection();
     await writer.send(new CreateSecretCommand({ Name: "rm/rotated", SecretString: "kept" }));

@@ -324,7 +324,7 @@ describe("the audit trail of the read-only user", () => {
       (error: AdminCallError) => error.type === "InvalidSignatureException" && error.status === 403,
     );
     // Every request was committed to the trail before it was answered: read it only now.
-    const log = await openAuditTrail({ COFFER_HOME: server.home });
+    const log = await openAuditTrail({ COFFER_HOME: server.home, ...server.storeEnv });
     try {
       const all = async (filter: { principal?: string }) => {
         const page = await log.query({ ...filter, limit: 1000, order: "asc" });

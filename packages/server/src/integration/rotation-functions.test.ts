@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { openAuditTrail } from "../app/audit-trail.js";
 import { fixturesDir } from "../rotators/rotation-test-kit.test-helper.js";
 import { adminCall } from "../testing/admin-call.js";
 import { requireTool } from "../testing/real-clients.js";
@@ -104,7 +105,8 @@ print(json.dumps({"created": created["VersionId"], "token": rotated["VersionId"]
 
     // What the function printed (both values) reached neither the server's output nor its trail.
     const output = server.output();
-    const trail = readFileSync(join(home, "audit.log"), "utf8");
+    const log = await openAuditTrail({ COFFER_HOME: home, ...server.storeEnv });
+    const trail = JSON.stringify(await log.readFrom(1, 100_000).finally(() => log.close()));
     for (const value of [oldCanary, out.current[1] as string]) {
       assert.ok(!output.includes(value), "a value the function printed reached the server's output");
       assert.ok(!trail.includes(value), "a value reached the audit trail");

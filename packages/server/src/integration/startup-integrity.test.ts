@@ -56,7 +56,7 @@ async function eventsOf(home: string, name: string) {
 
 describe("start-up refuses an audit trail that lost events since its last run", () => {
   test("a cut journal: refused with a clear message, until the loss is acknowledged and recorded", async () => {
-    const first = await startServerProcess();
+    const first = await startServerProcess({ store: "sqlite" });
     try {
       for (let i = 0; i < 4; i++) await putSecret(first, `s${i}`, `v${i}`);
       await first.stop();
@@ -65,7 +65,7 @@ describe("start-up refuses an audit trail that lost events since its last run", 
       writeFileSync(journal, `${lines.slice(0, -2).join("\n")}\n`);
       assert.equal((await verifyTrail(first.home)).Intact, false);
 
-      await assert.rejects(startServerProcess({ home: first.home }), (error: Error) => {
+      await assert.rejects(startServerProcess({ store: "sqlite", home: first.home }), (error: Error) => {
         assert.match(error.message, /server exited with 1 before listening/);
         assert.match(
           error.message,
@@ -122,7 +122,7 @@ describe("start-up refuses an audit trail that lost events since its last run", 
       assert.equal(gap?.Event.responseElements.foundSeq, lines.length - 2);
 
       // Once acknowledged, later starts are plain starts.
-      const again = await startServerProcess({ home: first.home });
+      const again = await startServerProcess({ store: "sqlite", home: first.home });
       await again.stop();
       assert.equal((await eventsOf(first.home, "AuditTrailGapAcknowledged")).length, 1);
     } finally {
@@ -131,13 +131,13 @@ describe("start-up refuses an audit trail that lost events since its last run", 
   });
 
   test("a deleted journal and head beside stored secrets: refused", async () => {
-    const first = await startServerProcess();
+    const first = await startServerProcess({ store: "sqlite" });
     try {
       await putSecret(first, "kept", "value");
       await first.stop();
       for (const file of ["audit.log", "audit.log.head", "audit.db"]) rmSync(join(first.home, file));
       await assert.rejects(
-        startServerProcess({ home: first.home }),
+        startServerProcess({ store: "sqlite", home: first.home }),
         /audit\.log and \S+audit\.log\.head are both missing, but the data folder holds secrets/,
       );
     } finally {
@@ -148,15 +148,15 @@ describe("start-up refuses an audit trail that lost events since its last run", 
 
 describe("one server per data folder, by a lock the OS releases", () => {
   test("kill -9 then restart in the same folder starts; a second live server is refused", async () => {
-    const first = await startServerProcess();
+    const first = await startServerProcess({ store: "sqlite" });
     try {
       await putSecret(first, "kept", "value");
       await first.kill();
-      const second = await startServerProcess({ home: first.home });
+      const second = await startServerProcess({ store: "sqlite", home: first.home });
       try {
         assert.equal(await getSecret(second, "kept"), "value");
         await assert.rejects(
-          startServerProcess({ home: first.home }),
+          startServerProcess({ store: "sqlite", home: first.home }),
           /exited with 1 before listening[\s\S]*being written by another Coffer process; one server per data folder/,
         );
       } finally {
@@ -170,14 +170,14 @@ describe("one server per data folder, by a lock the OS releases", () => {
   test("as pid 1 of a PID namespace (a container), kill -9 then restart as pid 1 again", {
     skip: rootlessSkipReason(),
   }, async () => {
-    const first = await startServerProcess({ pidNamespace: true });
+    const first = await startServerProcess({ store: "sqlite", pidNamespace: true });
     const nsPid = (server: ServerProcess) =>
       /^NSpid:\s+\d+\s+(\d+)$/m.exec(readFileSync(`/proc/${server.pid()}/status`, "utf8"))?.[1];
     try {
       assert.equal(nsPid(first), "1");
       await putSecret(first, "kept", "value");
       await first.kill();
-      const second = await startServerProcess({ home: first.home, pidNamespace: true });
+      const second = await startServerProcess({ store: "sqlite", home: first.home, pidNamespace: true });
       try {
         assert.equal(nsPid(second), "1");
         assert.equal(await getSecret(second, "kept"), "value");

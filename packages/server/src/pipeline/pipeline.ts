@@ -20,7 +20,7 @@ import type { AccessKeyRegistry } from "../auth/access-keys.js";
 import type { SigV4Verifier } from "../auth/sigv4/index.js";
 import type { Authorizer } from "../domain/access/authorizer.js";
 import type { RequestScope } from "../domain/secrets/deps.js";
-import { CofferError } from "../errors/catalog.js";
+import { CofferError, InternalServiceError } from "../errors/catalog.js";
 import { type Logger, stackFramesOf } from "../log/logger.js";
 import type { ApiDescriptor, OperationContext, OperationServices } from "../operations/operation.js";
 import { readyJsonOf } from "../operations/wire.js";
@@ -145,10 +145,11 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
       await deps.audit(record);
     } catch (auditError) {
       const refused = refuse(auditError, record.requestId);
-      // The request itself failed on a server fault (its database unreachable, say) and its event
+      // The request itself failed on a known server fault (a storage engine's InternalServiceError:
+      // its database unreachable, say; not an unexpected error, which may be the trail's own) and its event
       // cannot be written either — on PostgreSQL the trail lives in that same database. The client
       // gets the request's own retryable InternalServiceError; nothing succeeded unrecorded.
-      return reply.errorType === "InternalServiceError" ? reply : refused;
+      return error instanceof InternalServiceError ? reply : refused;
     }
     return reply;
   }

@@ -17,6 +17,12 @@ export interface ServerProcess {
   url: string;
   port: number;
   home: string;
+  /**
+   * Where its data lives beyond the data folder: COFFER_STORE and COFFER_MASTER_KEY when it runs on
+   * PostgreSQL (COFFER_TEST_STORE=postgres), else nothing. With COFFER_HOME, what a local reader of
+   * its data (openAuditTrail, the CLI's --data-dir) needs.
+   */
+  storeEnv: Record<string, string>;
   /** Environment for AWS clients pointed at this server. */
   clientEnv: Record<string, string>;
   output(): string;
@@ -61,6 +67,7 @@ export async function startServerProcess(
           COFFER_ADMIN_ACCESS_KEY_ID: testAdmin.accessKeyId,
           COFFER_ADMIN_SECRET_ACCESS_KEY: testAdmin.secretAccessKey,
         };
+  const storeEnv = options.store === "sqlite" ? {} : testStoreEnv(home);
   const command = [process.execPath, "--enable-source-maps", mainScript];
   if (options.pidNamespace) command.unshift("unshare", "--pid", "--fork", "--mount-proc", "--kill-child");
   const child = spawn(command[0] as string, command.slice(1), {
@@ -72,7 +79,7 @@ export async function startServerProcess(
       COFFER_PORT: "0",
       COFFER_ACCOUNT_ID: testAccountId,
       COFFER_LOG_LEVEL: "debug",
-      ...(options.store === "sqlite" ? {} : testStoreEnv(home)),
+      ...storeEnv,
       ...adminEnv,
       ...options.env,
     },
@@ -124,6 +131,7 @@ export async function startServerProcess(
     url,
     port,
     home,
+    storeEnv,
     clientEnv: {
       AWS_ACCESS_KEY_ID: testAdmin.accessKeyId,
       AWS_SECRET_ACCESS_KEY: testAdmin.secretAccessKey,
