@@ -81,6 +81,7 @@ describe("start-up refuses an audit trail that lost events since its last run", 
       assert.equal((await verifyTrail(first.home)).Intact, false);
 
       const acknowledged = await startServerProcess({
+        store: "sqlite",
         home: first.home,
         env: { COFFER_ACKNOWLEDGE_AUDIT_GAP: "1" },
       });

@@ -40,6 +40,16 @@ export interface ServerProcess {
 
 const mainScript = join(dirname(fileURLToPath(import.meta.url)), "..", "main.js");
 
+/** What a test that chose its own store (COFFER_STORE) gave its server, for local readers. */
+function pickStoreEnv(env: Record<string, string>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of ["COFFER_STORE", "COFFER_MASTER_KEY", "COFFER_MASTER_KEYS_PREVIOUS"]) {
+    const value = env[name];
+    if (value !== undefined) picked[name] = value;
+  }
+  return picked;
+}
+
 /** Starts a real Coffer server process on a free loopback port with its own data folder. */
 export async function startServerProcess(
   options: {
@@ -67,7 +77,12 @@ export async function startServerProcess(
           COFFER_ADMIN_ACCESS_KEY_ID: testAdmin.accessKeyId,
           COFFER_ADMIN_SECRET_ACCESS_KEY: testAdmin.secretAccessKey,
         };
-  const storeEnv = options.store === "sqlite" ? {} : testStoreEnv(home);
+  const storeEnv =
+    options.env?.COFFER_STORE !== undefined
+      ? pickStoreEnv(options.env)
+      : options.store === "sqlite"
+        ? {}
+        : testStoreEnv(home);
   const command = [process.execPath, "--enable-source-maps", mainScript];
   if (options.pidNamespace) command.unshift("unshare", "--pid", "--fork", "--mount-proc", "--kill-child");
   const child = spawn(command[0] as string, command.slice(1), {
