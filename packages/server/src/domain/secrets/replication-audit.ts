@@ -1,5 +1,5 @@
 import type { ReplicaStatus, SecretRecord } from "./records.js";
-import { replicaArnOf } from "./replication.js";
+import { replicaArnOf } from "./replica-arn.js";
 
 /**
  * Replication's facts for the audit trail (docs/replication.md), written as service events in the

@@ -3,6 +3,7 @@ import type { SecretChange, SecretStore } from "../ports/secret-store.js";
 import { sealSecret } from "./binding.js";
 import type { SecretDomainDeps } from "./deps.js";
 import type { ReplicaStatus, SecretRecord, SecretState, VersionRecord } from "./records.js";
+import { replicaArnOf } from "./replica-arn.js";
 import { openValue, sealValue } from "./secret-value.js";
 
 /**
@@ -39,12 +40,7 @@ export function assertNotReplica(secret: SecretRecord): void {
   if (secret.replication?.role === "replica") throw new InvalidParameterException(replicaWriteMessage);
 }
 
-/** The ARN of the primary's replica in `region`: the same ARN with the region field replaced. */
-export function replicaArnOf(primaryArn: string, region: string): string {
-  const parts = primaryArn.split(":");
-  parts[3] = region;
-  return parts.join(":");
-}
+export { replicaArnOf };
 
 /** The replicas that receive the primary's changes (a failed one holds no copy). */
 export function liveReplicas(secret: SecretRecord): ReplicaStatus[] {
