@@ -1,12 +1,6 @@
-import { randomUUID } from "node:crypto";
-import { hostname } from "node:os";
-import {
-  AUDIT_EVENT_SOURCE,
-  AUDIT_EVENT_VERSION,
-  type AuditEvent,
-  SECRET_RESOURCE_TYPE,
-} from "../audit/event.js";
+import type { AuditEvent } from "../audit/event.js";
 import type { ReplicationAuditEntry } from "../domain/secrets/replication-audit.js";
+import { serviceAuditEvent } from "./service-audit-event.js";
 
 /**
  * A replicated change as a CloudTrail service event in the replica's region, as AWS logs
@@ -15,32 +9,19 @@ import type { ReplicationAuditEntry } from "../domain/secrets/replication-audit.
  */
 export function replicationAuditEvent(entry: ReplicationAuditEntry, accountId: string): AuditEvent {
   const failed = entry.event === "ReplicationFailed";
-  return {
-    eventVersion: AUDIT_EVENT_VERSION,
-    userIdentity: { type: "CofferService", arn: "", accountId, accessKeyId: "" },
-    eventTime: new Date(entry.time).toISOString(),
-    eventSource: AUDIT_EVENT_SOURCE,
+  return serviceAuditEvent({
     eventName: entry.event,
-    awsRegion: entry.region,
-    sourceIPAddress: "localhost",
-    userAgent: `coffer server (host ${hostname()}, pid ${process.pid})`,
-    requestParameters: null,
-    responseElements: null,
-    ...(failed ? { errorCode: "ReplicationFailed", errorMessage: entry.message ?? "" } : {}),
-    requestID: randomUUID(),
-    eventID: randomUUID(),
-    readOnly: false,
-    resources: [{ ARN: entry.replicaArn, type: SECRET_RESOURCE_TYPE, accountId }],
+    time: entry.time,
+    region: entry.region,
+    accountId,
+    secretArn: entry.replicaArn,
     additionalEventData: {
       primaryArn: entry.primaryArn,
       primaryRegion: entry.primaryRegion,
       operation: entry.operation,
     },
-    eventType: "AwsServiceEvent",
-    managementEvent: true,
-    eventCategory: "Management",
-    recipientAccountId: accountId,
-  };
+    ...(failed ? { errorCode: "ReplicationFailed", errorMessage: entry.message ?? "" } : {}),
+  });
 }
 
 /** The domain's replication audit port over the server's audit trail. */

@@ -57,7 +57,8 @@ async function restart(node: ServerProcess, keys: { active: string; previous?: s
   return startNode(keys);
 }
 
-async function read(node: ServerProcess, secretId: string): Promise<string | undefined> {
+/** Runs `work` with an SDK client for `node`, closed after. */
+async function withClient<T>(node: ServerProcess, work: (client: SecretsManagerClient) => Promise<T>) {
   const client = new SecretsManagerClient({
     endpoint: node.url,
     region: testRegion,
@@ -65,26 +66,23 @@ async function read(node: ServerProcess, secretId: string): Promise<string | und
     maxAttempts: 1,
   });
   try {
-    return (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString;
+    return await work(client);
   } finally {
     client.destroy();
   }
 }
 
-async function write(node: ServerProcess, name: string, value: string, create = false) {
-  const client = new SecretsManagerClient({
-    endpoint: node.url,
-    region: testRegion,
-    credentials: testAdmin,
-    maxAttempts: 1,
-  });
-  try {
+const read = (node: ServerProcess, secretId: string) =>
+  withClient(
+    node,
+    async (client) => (await client.send(new GetSecretValueCommand({ SecretId: secretId }))).SecretString,
+  );
+
+const write = (node: ServerProcess, name: string, value: string, create = false) =>
+  withClient(node, async (client) => {
     if (create) await client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
     else await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
-  } finally {
-    client.destroy();
-  }
-}
+  });
 
 /** Every node reads every secret as expected. */
 async function everyNodeReads(nodes: ServerProcess[], expected: Record<string, string>, when: string) {

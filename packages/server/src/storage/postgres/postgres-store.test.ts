@@ -3,8 +3,9 @@ import { after, before, describe, test } from "node:test";
 import pg from "pg";
 import type { SecretChange, SecretListQuery, SecretStore, SortKey } from "../../domain/ports/secret-store.js";
 import type { Stores } from "../../domain/ports/stores.js";
-import type { SecretRecord, VersionRecord } from "../../domain/secrets/records.js";
+import type { SecretRecord } from "../../domain/secrets/records.js";
 import { requirePostgres } from "../../testing/postgres.js";
+import { arnOf, create, region, secret, version } from "../contract/records.contract.js";
 import { SqliteStore } from "../sqlite/sqlite-store.js";
 import { openPostgresStores } from "./open-postgres-stores.js";
 import { createTestDatabase, eventually, type TestDatabase } from "./test-database.test-helper.js";
@@ -13,54 +14,6 @@ import { createTestDatabase, eventually, type TestDatabase } from "./test-databa
 // read compared. SQLite's semantics are the reference.
 
 const { skip } = requirePostgres();
-const region = "us-east-1";
-const arnOf = (name: string, r = region) => `arn:aws:secretsmanager:${r}:123456789012:secret:${name}-AbCdEf`;
-
-function secret(name: string, over: Partial<SecretRecord> = {}, r = region): SecretRecord {
-  return {
-    arn: arnOf(name, r),
-    region: r,
-    name,
-    description: undefined,
-    kmsKeyId: undefined,
-    tags: [],
-    createdAt: 1_000,
-    lastChangedAt: 1_000,
-    lastAccessedAt: undefined,
-    deletedAt: undefined,
-    deletionDate: undefined,
-    resourcePolicy: undefined,
-    revision: 1,
-    seal: { kekId: "kek-1", mac: Buffer.from(`mac-${name}`) },
-    ...over,
-  };
-}
-
-function version(versionId: string, stages: string[], createdAt = 1_000): VersionRecord {
-  return {
-    versionId,
-    stages,
-    createdAt,
-    lastAccessedAt: undefined,
-    kmsKeyId: undefined,
-    value: {
-      kind: "string",
-      kekId: "kek-1",
-      wrappedKey: Buffer.from(`wk-${versionId}`),
-      ciphertext: Buffer.from([0, 1, 2, 255, versionId.length]),
-    },
-  };
-}
-
-const create = (s: SecretRecord, versions: VersionRecord[] = []): SecretChange => ({
-  secret: s,
-  kind: "create",
-  expectedRevision: 0,
-  addVersions: versions,
-  restage: [],
-  removeVersions: [],
-});
-
 const update = (s: SecretRecord, change: Partial<SecretChange> = {}): SecretChange => ({
   secret: { ...s, revision: s.revision + 1 },
   kind: "update",
