@@ -21,13 +21,17 @@ export interface LocalAudit {
 }
 export type LocalAuditOpener = (dataDir: string | true) => Promise<LocalAudit>;
 
-/** `--data-dir DIR`, or `--data-dir` alone for COFFER_HOME (default ~/.coffer). Creates nothing. */
+/**
+ * `--data-dir DIR`, or `--data-dir` alone for COFFER_HOME (default ~/.coffer); with COFFER_STORE
+ * set to a PostgreSQL URL, that database's trail (several nodes: docs/multi-node.md). Creates nothing.
+ */
 export const openLocalAuditTrail =
   (env: NodeJS.ProcessEnv): LocalAuditOpener =>
   async (dataDir) => {
     const home = dataDir === true ? (env.COFFER_HOME ?? join(homedir(), ".coffer")) : dataDir;
     const { openLocalAuditApi } = await import("@coffer/server");
-    const api = await openLocalAuditApi(home);
+    // With COFFER_STORE on PostgreSQL, the trail every node writes is in that database.
+    const api = await openLocalAuditApi(home, { store: env.COFFER_STORE });
     return {
       // A stopped follower returns at once; close() then ends the wait it left behind.
       call: (operation, input, options) =>

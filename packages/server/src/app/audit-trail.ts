@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AuditLog } from "../audit/audit-log.js";
 import { AuditReader } from "../audit/audit-reader.js";
-import { ConfigError, loadConfig } from "../config/config.js";
+import { ConfigError, isPostgresStore, loadConfig } from "../config/config.js";
 import { CofferError } from "../errors/catalog.js";
 import {
   type AuditOperation,
@@ -59,8 +59,16 @@ const localOperations: Record<string, AuditOperation> = {
  * (`audit.db`) beside the journal; the server process is not needed (its commits are noticed by
  * polling the journal while a tail waits).
  */
-export async function openLocalAuditApi(home: string): Promise<LocalAuditApi> {
-  const log = openTrailIn(home);
+export async function openLocalAuditApi(
+  home: string,
+  options: {
+    /** COFFER_STORE: on PostgreSQL the trail is the database's one chain, not the folder's. */
+    store?: string | undefined;
+  } = {},
+): Promise<LocalAuditApi> {
+  const log = isPostgresStore(options.store)
+    ? new AuditLog(await openAuditStoreForReading(options.store))
+    : openTrailIn(home);
   const reader = new AuditReader(log, { pollIntervalMs: 500 });
   const validator = createInputValidator(loadAdminModel());
   return {

@@ -168,12 +168,16 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
   });
 }
 
+/** Whether a COFFER_STORE value names a PostgreSQL database (else SQLite, or an error at start). */
+export const isPostgresStore = (value: string | undefined): value is string =>
+  value !== undefined && /^postgres(ql)?:\/\//.test(value);
+
 function parseStore(env: Record<string, string | undefined>, home: string): StoreLocation {
   const value = env.COFFER_STORE;
   if (value === undefined || value === "" || value === "sqlite") {
     return { engine: "sqlite", path: join(home, databaseFileName) };
   }
-  if (/^postgres(ql)?:\/\//.test(value)) {
+  if (isPostgresStore(value)) {
     try {
       new URL(value);
     } catch {

@@ -9,6 +9,7 @@ import {
   PutSecretValueCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
+import { openLocalAuditApi } from "../app/audit-trail.js";
 import { openChangeStream, type SseFrame } from "../http/change-feed/sse-reader.test.helper.js";
 import { createTestDatabase, type TestDatabase } from "../storage/postgres/test-database.test-helper.js";
 import { adminCall, createUserWithPolicy } from "../testing/admin-call.js";
@@ -118,6 +119,22 @@ describe("the next read on another node", { skip }, () => {
       a.send(new ListSecretsCommand({ Filters: [{ Key: "description", Values: ["a\u0000"] }] })),
       { name: "ValidationException" }, // the model's pattern refuses it before any query
     );
+  });
+
+  test("the one audit chain every node writes verifies end to end, read as `coffer audit verify --data-dir` does", async () => {
+    const [nodeA] = nodes as [ServerProcess];
+    const api = await openLocalAuditApi(nodeA.home, { store: database.url });
+    try {
+      const verified = (await api.call("VerifyAuditTrail", {})) as { Intact: boolean; EventCount: number };
+      assert.equal(verified.Intact, true, JSON.stringify(verified));
+      const page = (await api.call("QueryAuditEvents", { EventName: "PutSecretValue", MaxResults: 100 })) as {
+        Events: unknown[];
+      };
+      // The puts of the first test were made on A; B's reads and A's writes share one chain.
+      assert.ok(page.Events.length >= 25, `${page.Events.length} PutSecretValue events`);
+    } finally {
+      await api.close();
+    }
   });
 
   test("B's GET /changes streams a write made on A", async () => {
