@@ -113,7 +113,8 @@ export async function seed(count, home, log = () => {}) {
   try {
     for (let start = 0; start < count; start += batch) {
       const end = Math.min(count, start + batch);
-      await coffer.store.inOneTransaction(async () => {
+      // The embedded engine's SqliteStore (the bench seeds SQLite only), behind the domain's port.
+      await coffer.stores.secrets.inOneTransaction(async () => {
         for (let i = start; i < end; i++) {
           const { value, ...rest } = inputOf(i, needles.get(i));
           await coffer.writer.create(scope, {

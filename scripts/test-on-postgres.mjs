@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The second engine pass of `npm test`: the server's integration tests again, every server process
-// they start keeping its data in PostgreSQL instead of SQLite (COFFER_TEST_STORE=postgres: a
+// The second engine pass of `npm test`: every test that drives a real server process again (the
+// server's integration tests, the CLI's, the agent's and the client library's live ones), every
+// server process they start keeping its data in PostgreSQL instead of SQLite (COFFER_TEST_STORE=postgres: a
 // database of its own per data folder, dropped when the test file ends; see
 // packages/server/src/testing/test-store.ts). The storage contract suites already run on both
 // engines in the first pass; tests of what only the embedded engine has (its files, its lock, the
@@ -13,12 +14,25 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
-const integration = join(repoRoot, "packages/server/dist/integration");
-/** Written for several nodes on PostgreSQL: they set COFFER_STORE themselves. */
-const postgresOnly = [
+/** The tests that start real server processes (through @coffer/server/testing's startServerProcess). */
+const serverTests = [
+  ["packages/server/dist/integration", /\.test\.js$/],
+  ["packages/cli/dist", /\.integration\.test\.js$/],
+  ["packages/cli/dist/commands", /\.integration\.test\.js$/],
+  ["packages/agent/dist/integration", /^real-server\.test\.js$/],
+  ["packages/client/dist/integration", /^live-coffer\.test\.js$/],
+  ["packages/client/dist", /\.live\.test\.js$/],
+];
+const excluded = [
+  // Written for several nodes on PostgreSQL: they set COFFER_STORE themselves (first pass).
   "multi-node.test.js",
   "next-read-across-nodes.test.js",
   "master-key-across-nodes.test.js",
+  // The README as a newcomer runs it: the default store. `coffer admin recover` works on a SQLite
+  // data folder (docs/multi-node.md, Limits); `coffer serve`'s own tests start it without a store.
+  "readme.integration.test.js",
+  "admin-recovery.integration.test.js",
+  "serve.integration.test.js",
 ];
 
 const probe = spawnSync("runuser", ["-u", "postgres", "--", "psql", "-X", "-A", "-t", "-c", "SELECT 1"], {
@@ -36,10 +50,12 @@ if (probe.status !== 0 || probe.stdout.trim() !== "1") {
   process.exit(0);
 }
 
-const files = readdirSync(integration)
-  .filter((name) => name.endsWith(".test.js") && !postgresOnly.includes(name))
-  .map((name) => join(integration, name));
-console.log(`# the integration tests again, on PostgreSQL (${files.length} files)`);
+const files = serverTests.flatMap(([folder, pattern]) =>
+  readdirSync(join(repoRoot, folder))
+    .filter((name) => pattern.test(name) && !excluded.includes(name))
+    .map((name) => join(repoRoot, folder, name)),
+);
+console.log(`# the tests that drive real servers, again on PostgreSQL (${files.length} files)`);
 const run = spawnSync(process.execPath, [join(repoRoot, "scripts/test.mjs"), ...files], {
   stdio: "inherit",
   env: { ...process.env, COFFER_TEST_STORE: "postgres" },

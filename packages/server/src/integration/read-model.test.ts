@@ -128,8 +128,8 @@ describe("the read model, through a real server and SDK clients on separate conn
   });
 
   test("a master-key rotation by another process (coffer keys rotate) leaves reads correct", {
-    // On PostgreSQL the key comes from COFFER_MASTER_KEY, rotated by a rolling restart: proved in
-    // app/rotate-master-key's tests and docs/multi-node.md; this one rotates the keyring file.
+    // On PostgreSQL the key comes from COFFER_MASTER_KEY, rotated in rolling restarts:
+    // integration/master-key-across-nodes.test.ts. This one rotates the keyring file.
     skip: testStoreEngine() === "postgres" ? "rotates the embedded engine's keyring file" : false,
   }, async () => {
     const writer = ownConnection();
