@@ -8,3 +8,14 @@ export class AuditWriteError extends Error {
     this.name = "AuditWriteError";
   }
 }
+
+/**
+ * A change was made but an event recording its outcome could not be written; its intent event
+ * stands. The client is told the change was made (a retry with the same ClientRequestToken is safe).
+ */
+export class OutcomeUnrecorded extends Error {
+  constructor(cause: unknown) {
+    super("The outcome of a change could not be recorded.", { cause });
+    this.name = "OutcomeUnrecorded";
+  }
+}

@@ -15,7 +15,7 @@
  * A failure in any phase skips to 7 with the error. Only an unexpected fault becomes a 500.
  */
 import { randomUUID } from "node:crypto";
-import { AuditWriteError } from "../audit/audit-write-error.js";
+import { AuditWriteError, OutcomeUnrecorded } from "../audit/audit-write-error.js";
 import type { AccessKeyRegistry } from "../auth/access-keys.js";
 import type { SigV4Verifier } from "../auth/sigv4/index.js";
 import type { Authorizer } from "../domain/access/authorizer.js";
@@ -29,7 +29,7 @@ import { authorize } from "./authorize.js";
 import { execute } from "./execute.js";
 import { type FramedCall, frame } from "./frame.js";
 import { parseInput } from "./parse-input.js";
-import { auditFailureReply, errorReply, OutcomeUnrecorded, okReply } from "./reply.js";
+import { auditFailureReply, errorReply, okReply } from "./reply.js";
 import type { RequestAudit, RequestRecord } from "./request-record.js";
 import { headerOf, type Reply, type TransportCall } from "./transport-call.js";
 

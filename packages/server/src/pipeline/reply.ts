@@ -7,14 +7,6 @@ const auditRefusal =
 const outcomeUnrecorded =
   "The change was made, but the audit trail could not record its outcome (its intent is recorded). Retry later with the same ClientRequestToken; the retry is safe.";
 
-/** A change was made but its outcome event could not be written; its intent event stands. */
-export class OutcomeUnrecorded extends Error {
-  constructor(cause: unknown) {
-    super("The outcome of a change could not be recorded.", { cause });
-    this.name = "OutcomeUnrecorded";
-  }
-}
-
 export function okReply(requestId: string, body: string): Reply {
   return { status: 200, requestId, body };
 }

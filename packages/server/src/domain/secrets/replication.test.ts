@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
 import { test } from "node:test";
 import fc from "fast-check";
+import { OutcomeUnrecorded } from "../../audit/audit-write-error.js";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
 import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
@@ -450,5 +451,22 @@ test("each replicated change gets an event in the replica's region naming the re
   await d.writer.putValue(east, { secretId: "plain", value: text("q") });
   await assert.rejects(d.writer.putValue(eu, { secretId: "s", value: text("x") }));
   assert.deepEqual(seen(), []);
+  await d.store.close();
+});
+
+test("a replication event that cannot be written after the commit says the change was made (OutcomeUnrecorded)", async () => {
+  const d = domain();
+  d.deps.replicationAudit = {
+    record: async () => {
+      throw new Error("disk full");
+    },
+  };
+  await assert.rejects(
+    d.writer.create(east, { name: "s", value: text("v"), addReplicaRegions: [{ region: "eu-west-1" }] }),
+    (error: Error) => error instanceof OutcomeUnrecorded,
+  );
+  // It was made, primary and replica alike.
+  assert.equal((await d.reader.getValue(east, { secretId: "s" })).value.bytes.toString(), "v");
+  assert.equal((await d.reader.getValue(eu, { secretId: "s" })).value.bytes.toString(), "v");
   await d.store.close();
 });

@@ -1,3 +1,4 @@
+import { OutcomeUnrecorded } from "../../audit/audit-write-error.js";
 import {
   InvalidParameterException,
   InvalidRequestException,
@@ -453,7 +454,12 @@ export class SecretWriter {
   ): Promise<void> {
     const audit = this.deps.replicationAudit;
     if (!audit || replicas.length === 0) return;
-    await audit.record(replicationAuditEntries(primary, operation, replicas, this.deps.now()));
+    try {
+      await audit.record(replicationAuditEntries(primary, operation, replicas, this.deps.now()));
+    } catch (error) {
+      // The change is committed: the client must hear that it was made, not "nothing changed".
+      throw new OutcomeUnrecorded(error);
+    }
   }
 
   /**
