@@ -136,3 +136,40 @@ export class AccessDeniedException extends CofferError {
   readonly awsName = "AccessDeniedException";
   override readonly status = 400;
 }
+
+// --- Errors of AWS STS (the Query protocol's `<Error><Code>`), modelled by its service model ---
+
+/** The web identity token is malformed, unsigned, badly signed, or for another issuer or audience. */
+export class InvalidIdentityTokenException extends CofferError {
+  readonly awsName = "InvalidIdentityToken";
+}
+/** The web identity token has expired (STS's code, with STS's status; not SigV4's 403). */
+export class ExpiredWebIdentityTokenException extends CofferError {
+  readonly awsName = "ExpiredTokenException";
+}
+/** The identity provider's keys could not be fetched. */
+export class IdpCommunicationErrorException extends CofferError {
+  readonly awsName = "IDPCommunicationError";
+}
+/** The token is valid but its claims are refused (STS: e.g. the provider is not trusted for the role). */
+export class IdpRejectedClaimException extends CofferError {
+  readonly awsName = "IDPRejectedClaim";
+  override readonly status = 403;
+}
+/** STS's denial: the trust policy (or the caller's identity policy) does not allow the session. */
+export class StsAccessDeniedException extends CofferError {
+  readonly awsName = "AccessDenied";
+  override readonly status = 403;
+}
+/** STS's MalformedPolicyDocument (a session policy that does not parse). */
+export class StsMalformedPolicyDocumentException extends CofferError {
+  readonly awsName = "MalformedPolicyDocument";
+}
+/** STS's PackedPolicyTooLarge: session tags and policies over the size STS allows. */
+export class PackedPolicyTooLargeException extends CofferError {
+  readonly awsName = "PackedPolicyTooLarge";
+}
+/** STS's ValidationError: a parameter broke its constraint (STS's name for ValidationException). */
+export class StsValidationError extends CofferError {
+  readonly awsName = "ValidationError";
+}

@@ -1,15 +1,22 @@
 import type { AuditReader } from "../audit/audit-reader.js";
 import type { AccessReview } from "../domain/access/access-review.js";
 import type { IdentityService } from "../domain/identity/identity-service.js";
+import type { RoleSessions, WebIdentityCaller } from "../domain/identity/sts/role-sessions.js";
+import type { RoleSessionRecord } from "../domain/ports/identity-store.js";
 import type { RotationService } from "../domain/rotation/rotation-service.js";
 import type { RequestScope } from "../domain/secrets/deps.js";
 import type { SecretReader } from "../domain/secrets/secret-reader.js";
 import type { SecretWriter } from "../domain/secrets/secret-writer.js";
 
-/** Who is calling, established by SigV4 before any operation runs. */
+/**
+ * Who is calling, established by SigV4 before any operation runs. For an operation that needs no
+ * signature (AssumeRoleWithWebIdentity), empty strings: the token in its input says who it is.
+ */
 export interface CallerIdentity {
   accessKeyId: string;
   principal: string;
+  /** A role session's context (its role, session tags, how it was obtained). */
+  session?: RoleSessionRecord | undefined;
 }
 
 export interface OperationContext {
@@ -17,6 +24,11 @@ export interface OperationContext {
   requestId: string;
   caller: CallerIdentity;
   sourceIp: string;
+  /**
+   * An operation that establishes its caller itself (AssumeRoleWithWebIdentity: a verified token)
+   * says so here, so its audit event names that caller (a `WebIdentityUser`), refused or not.
+   */
+  noteWebIdentity?: ((who: WebIdentityCaller) => void) | undefined;
 }
 
 /** The domain services an operation may call. */
@@ -29,6 +41,8 @@ export interface OperationServices {
   audit: AuditReader;
   /** RotateSecret and CancelRotateSecret; absent where rotation is not wired (they answer so). */
   rotation?: RotationService | undefined;
+  /** STS's AssumeRoleWithWebIdentity, AssumeRole and GetCallerIdentity; absent where not wired (they answer so). */
+  sts?: RoleSessions | undefined;
 }
 
 /**

@@ -1,12 +1,68 @@
 import type { SealedSecretValue, Tag } from "../secrets/records.js";
 
-/** A user or service identity that access keys and identity policies belong to. */
+/**
+ * A user or a role: what access keys (users) or role sessions (roles) act as, and what identity
+ * (permission) policies are attached to. Users and roles have separate name spaces, as in IAM.
+ */
 export interface PrincipalRecord {
+  /** `arn:aws:iam::<account>:user/<name>` or `arn:aws:iam::<account>:role/<name>`. */
   arn: string;
   name: string;
-  kind: "user";
+  kind: "user" | "role";
   tags: Tag[];
   createdAt: number;
+  /** Roles only: who may assume it and for how long. */
+  role?: RoleSettings | undefined;
+}
+
+/** What a role has beyond a user: its trust policy and session limits (IAM's Role). */
+export interface RoleSettings {
+  /** The trust policy (IAM's AssumeRolePolicyDocument), as the operator wrote it; validated before it is stored. */
+  trustPolicy: string;
+  /** The longest session a caller may ask for, 3,600 to 43,200 seconds (IAM's MaxSessionDuration). */
+  maxSessionDurationSeconds: number;
+  description?: string | undefined;
+}
+
+/**
+ * An OpenID Connect identity provider whose tokens may be exchanged for role sessions
+ * (AssumeRoleWithWebIdentity), as IAM's OpenIDConnectProvider.
+ */
+export interface OidcProviderRecord {
+  /** `arn:aws:iam::<account>:oidc-provider/<issuer without https://>`: what trust policies name as `Federated`. */
+  arn: string;
+  /** The issuer exactly as tokens carry it in `iss`, e.g. `https://token.actions.githubusercontent.com`. */
+  issuer: string;
+  /** The accepted `aud` values (IAM's client ids); a token must carry one of them. */
+  audiences: string[];
+  /**
+   * Where the provider's signing keys come from: a JWKS document the operator gave (air-gapped
+   * clusters; rotated by updating it), or the issuer's own (discovered through
+   * `<issuer>/.well-known/openid-configuration`, or this URL), fetched and cached.
+   */
+  keys: { source: "document"; jwks: string } | { source: "url"; url: string | undefined };
+  tags: Tag[];
+  createdAt: number;
+}
+
+/**
+ * What a role session's credentials carry beyond a key: who it acts as and how it was obtained.
+ * Stored with the session's access key, so every node resolves the same session the same way.
+ */
+export interface RoleSessionRecord {
+  /** The role's ARN (`arn:aws:iam::…:role/NAME`); the key's principal is the session's `assumed-role` ARN. */
+  roleArn: string;
+  sessionName: string;
+  issuedAt: number;
+  /** Session tags: `aws:PrincipalTag/*` in policies (they override the role's own tags of the same key). */
+  tags: Tag[];
+  /** Tag keys that pass on to a session this session assumes (role chaining). */
+  transitiveTagKeys: string[];
+  sourceIdentity?: string | undefined;
+  /** How it was obtained: the audit trail's `sessionContext`. Never the token itself. */
+  via:
+    | { kind: "web-identity"; providerArn: string; issuer: string; subject: string; audience: string }
+    | { kind: "assume-role"; callerArn: string; callerAccessKeyId: string };
 }
 
 export interface PrincipalPolicyRecord {
@@ -28,15 +84,22 @@ export interface AccessKeyRecord {
   lastUsedIp?: string | undefined;
   /** Session credentials only: SHA-256 of the session token, never the token itself. */
   sessionTokenHash?: string | undefined;
+  /** Role session credentials only (AssumeRole, AssumeRoleWithWebIdentity). */
+  session?: RoleSessionRecord | undefined;
 }
 
-/** Principals, their identity policies and access keys. */
+/** Principals (users and roles), their identity policies and access keys; OIDC providers. */
 export interface IdentityStore {
+  /** Throws PrincipalExistsError when the ARN, or the name among principals of its kind, is taken. */
   createPrincipal(principal: PrincipalRecord): Promise<void>;
   getPrincipal(arn: string): Promise<PrincipalRecord | undefined>;
-  getPrincipalByName(name: string): Promise<PrincipalRecord | undefined>;
-  listPrincipals(): Promise<PrincipalRecord[]>;
+  /** The user (default) or role of that name. */
+  getPrincipalByName(name: string, kind?: PrincipalRecord["kind"]): Promise<PrincipalRecord | undefined>;
+  /** Every principal, or those of one kind; by name. */
+  listPrincipals(kind?: PrincipalRecord["kind"]): Promise<PrincipalRecord[]>;
   updatePrincipalTags(arn: string, tags: Tag[]): Promise<void>;
+  /** Replaces a role's settings; false when no role has that ARN. */
+  updateRoleSettings(arn: string, settings: RoleSettings): Promise<boolean>;
   /** Deletes the principal with its policies and access keys. */
   deletePrincipal(arn: string): Promise<boolean>;
 
@@ -52,6 +115,23 @@ export interface IdentityStore {
   deleteAccessKey(accessKeyId: string): Promise<boolean>;
   recordAccessKeyUse(accessKeyId: string, at: number, sourceIp: string): Promise<void>;
   deleteExpiredAccessKeys(now: number): Promise<number>;
+
+  /** Throws OidcProviderExistsError when a provider with that ARN exists. */
+  createOidcProvider(provider: OidcProviderRecord): Promise<void>;
+  getOidcProvider(arn: string): Promise<OidcProviderRecord | undefined>;
+  /** By ARN. */
+  listOidcProviders(): Promise<OidcProviderRecord[]>;
+  /** Replaces audiences, keys and tags of an existing provider; false when there is none. */
+  updateOidcProvider(provider: OidcProviderRecord): Promise<boolean>;
+  deleteOidcProvider(arn: string): Promise<boolean>;
+}
+
+/** An OIDC provider with that ARN (that issuer) exists. */
+export class OidcProviderExistsError extends Error {
+  constructor(arn: string) {
+    super(`an OIDC provider ${arn} already exists`);
+    this.name = "OidcProviderExistsError";
+  }
 }
 
 /** The name is taken by another principal. */

@@ -1,9 +1,11 @@
 import {
   type AccessKeyRecord,
   type IdentityStore,
+  type OidcProviderRecord,
   PrincipalExistsError,
   type PrincipalPolicyRecord,
   type PrincipalRecord,
+  type RoleSettings,
 } from "../../domain/ports/identity-store.js";
 import type { Tag } from "../../domain/secrets/records.js";
 import { announceIdentityChange } from "./change-feed.js";
@@ -237,5 +239,24 @@ export class PostgresIdentityStore implements IdentityStore {
       [now],
     );
     return result.rowCount ?? 0;
+  }
+  // TEMPORARY (issue 12, replaced by the storage work on roles and OIDC providers): not built yet.
+  updateRoleSettings(_arn: string, _settings: RoleSettings): Promise<boolean> {
+    return Promise.reject(new Error("roles are not stored by this engine yet"));
+  }
+  createOidcProvider(_provider: OidcProviderRecord): Promise<void> {
+    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+  }
+  getOidcProvider(_arn: string): Promise<OidcProviderRecord | undefined> {
+    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+  }
+  listOidcProviders(): Promise<OidcProviderRecord[]> {
+    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+  }
+  updateOidcProvider(_provider: OidcProviderRecord): Promise<boolean> {
+    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+  }
+  deleteOidcProvider(_arn: string): Promise<boolean> {
+    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
   }
 }
