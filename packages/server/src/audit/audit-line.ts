@@ -13,10 +13,11 @@ import { randomUUID } from "node:crypto";
 import type { ServiceModel, Shape } from "../protocol/model.js";
 import { sensitiveMembers } from "../protocol/sensitive.js";
 import type { AuditEventInput } from "./build-event.js";
-import { quote } from "./canonical-json.js";
+import { canonicalJson, quote } from "./canonical-json.js";
 import {
   AUDIT_EVENT_SOURCE,
   AUDIT_EVENT_VERSION,
+  type AuditUserIdentity,
   INTENT_PHASE,
   isReadOnlyOperation,
   namesSecrets,
@@ -31,7 +32,7 @@ import {
   RESPONSE_MEMBERS,
   truncate,
 } from "./redact-request.js";
-import { type AuditCaller, userIdentityOf } from "./user-identity.js";
+import { type AuditCaller, userIdentityOf, webIdentityUserOf } from "./user-identity.js";
 
 /** Writes one event's canonical JSON (the line the journal stores and the hash covers). */
 export type AuditLineBuilder = (input: AuditEventInput) => string;
@@ -87,7 +88,11 @@ const MAX_TIME = 8.64e15;
 const MILLIS_TAIL = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, "0")}Z"`);
 
 /** A line builder for one service model: every operation is compiled here, once. */
-export function createAuditLineBuilder(model: ServiceModel): AuditLineBuilder {
+export function createAuditLineBuilder(
+  model: ServiceModel,
+  eventSource: string = AUDIT_EVENT_SOURCE,
+): AuditLineBuilder {
+  const eventSourceJson = quote(eventSource);
   const compiler = new ProjectionCompiler(model);
   const operations = new Map<string, CompiledOperation>();
   for (const [name, definition] of Object.entries(model.operations)) {
@@ -96,7 +101,7 @@ export function createAuditLineBuilder(model: ServiceModel): AuditLineBuilder {
         definition.input === undefined
           ? undefined
           : compiler.compile(definition.input.shape, "", 0, new Set(sensitiveMembers(model, name))),
-      ...operationFacts(name),
+      ...operationFacts(name, eventSourceJson),
     });
   }
   // Fragments of values that repeat, per builder (so per server): see FragmentCache.
@@ -126,7 +131,7 @@ export function createAuditLineBuilder(model: ServiceModel): AuditLineBuilder {
     return secondPrefix + MILLIS_TAIL[time - second * 1000];
   };
   return (input) => {
-    const compiled = operations.get(input.operation) ?? compileUnknown(input.operation);
+    const compiled = operations.get(input.operation) ?? compileUnknown(input.operation, eventSourceJson);
     const result = input.result;
     const error = "error" in result ? result.error : undefined;
     const response = "response" in result ? result.response : undefined;
@@ -155,17 +160,20 @@ export function createAuditLineBuilder(model: ServiceModel): AuditLineBuilder {
     if (resourceList !== undefined) line += `,"resources":${resourceList}`;
     line += `,"responseElements":${error === undefined ? responseElementsJson(response) : "null"}`;
     line += sources.get(input.sourceIp) + agents.get(input.userAgent ?? "");
-    return `${line + identities.get(input.caller, input.attemptedAccessKeyId)}}`;
+    const identity =
+      input.caller === undefined && input.webIdentity !== undefined
+        ? identityJson(webIdentityUserOf(input.webIdentity))
+        : identities.get(input.caller, input.attemptedAccessKeyId);
+    return `${line + identity}}`;
   };
 }
 
 const INTENT_PREFIX = `{"additionalEventData":{"auditPhase":${quote(INTENT_PHASE)}},`;
-const EVENT_SOURCE_JSON = quote(AUDIT_EVENT_SOURCE);
 const EVENT_VERSION_JSON = quote(AUDIT_EVENT_VERSION);
 
 /** An operation the model does not define: its facts, computed per call (not a cache an attacker fills). */
-function compileUnknown(operation: string): CompiledOperation {
-  return { request: undefined, ...operationFacts(operation) };
+function compileUnknown(operation: string, eventSourceJson: string): CompiledOperation {
+  return { request: undefined, ...operationFacts(operation, eventSourceJson) };
 }
 
 /**
@@ -187,7 +195,7 @@ class UserIdentityCache {
   }
 }
 
-function operationFacts(operation: string): Omit<CompiledOperation, "request"> {
+function operationFacts(operation: string, eventSourceJson: string): Omit<CompiledOperation, "request"> {
   const eventName = truncate(operation, MAX_SHORT_FIELD);
   const facts = {
     eventName: quote(eventName),
@@ -196,7 +204,7 @@ function operationFacts(operation: string): Omit<CompiledOperation, "request"> {
   };
   return {
     ...facts,
-    nameToTime: `,"eventName":${facts.eventName},"eventSource":${EVENT_SOURCE_JSON},"eventTime":`,
+    nameToTime: `,"eventName":${facts.eventName},"eventSource":${eventSourceJson},"eventTime":`,
     typeToAccount: `,"eventType":"AwsApiCall","eventVersion":${EVENT_VERSION_JSON},"managementEvent":true,"readOnly":${facts.readOnly},"recipientAccountId":`,
   };
 }
@@ -361,8 +369,18 @@ function resourcesJson(request: unknown, response: unknown): string | undefined 
 }
 
 function userIdentityJson(caller: AuditCaller | undefined, attemptedAccessKeyId: string | undefined): string {
-  const identity = userIdentityOf(caller, attemptedAccessKeyId);
-  let out = `{"accessKeyId":${quote(identity.accessKeyId)},"accountId":${quote(identity.accountId)},"arn":${quote(identity.arn)},"type":${quote(identity.type)}`;
+  return identityJson(userIdentityOf(caller, attemptedAccessKeyId));
+}
+
+/** Members in canonical order: accessKeyId, accountId, arn, identityProvider, principalId, sessionContext, type, userName. */
+function identityJson(identity: AuditUserIdentity): string {
+  let out = `{"accessKeyId":${quote(identity.accessKeyId)},"accountId":${quote(identity.accountId)},"arn":${quote(identity.arn)}`;
+  if (identity.identityProvider !== undefined)
+    out += `,"identityProvider":${quote(identity.identityProvider)}`;
+  if (identity.principalId !== undefined) out += `,"principalId":${quote(identity.principalId)}`;
+  if (identity.sessionContext !== undefined)
+    out += `,"sessionContext":${canonicalJson(identity.sessionContext)}`;
+  out += `,"type":${quote(identity.type)}`;
   if (identity.userName !== undefined) out += `,"userName":${quote(identity.userName)}`;
   return `${out}}`;
 }

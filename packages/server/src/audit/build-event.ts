@@ -3,6 +3,7 @@
  * event (pass `eventId` to make it fully deterministic; otherwise a random UUID is drawn).
  */
 import { randomUUID } from "node:crypto";
+import type { WebIdentityCaller } from "../domain/identity/sts/role-sessions.js";
 import { loadServiceModel, type ServiceModel } from "../protocol/model.js";
 import {
   AUDIT_EVENT_SOURCE,
@@ -15,7 +16,7 @@ import {
   SECRET_RESOURCE_TYPE,
 } from "./event.js";
 import { createRequestRedactor, isPlainObject, responseElementsOf, truncate } from "./redact-request.js";
-import { type AuditCaller, userIdentityOf } from "./user-identity.js";
+import { type AuditCaller, userIdentityOf, webIdentityUserOf } from "./user-identity.js";
 
 export interface AuditEventInput {
   /** The operation named by `X-Amz-Target`, e.g. "GetSecretValue" (may be one the model lacks). */
@@ -27,6 +28,8 @@ export interface AuditEventInput {
   caller: AuditCaller | undefined;
   /** For an unauthenticated call: the access key id its Authorization header claimed, if any. */
   attemptedAccessKeyId?: string | undefined;
+  /** AssumeRoleWithWebIdentity, once its token was verified: who the token proved to be. */
+  webIdentity?: WebIdentityCaller | undefined;
   sourceIp: string;
   userAgent: string | undefined;
   /** The parsed request body as received (before or after validation); anything goes. */
@@ -45,8 +48,11 @@ const MAX_SHORT_FIELD = 256;
 
 export type AuditEventBuilder = (input: AuditEventInput) => AuditEvent;
 
-/** A builder bound to a service model (which decides what is sensitive). */
-export function createAuditEventBuilder(model: ServiceModel): AuditEventBuilder {
+/** A builder bound to a service model (which decides what is sensitive) and its event source. */
+export function createAuditEventBuilder(
+  model: ServiceModel,
+  eventSource: string = AUDIT_EVENT_SOURCE,
+): AuditEventBuilder {
   const redact = createRequestRedactor(model);
   return (input) => {
     const error = "error" in input.result ? input.result.error : undefined;
@@ -55,9 +61,12 @@ export function createAuditEventBuilder(model: ServiceModel): AuditEventBuilder 
     const resources = resourcesOf(namesSecrets(operation) ? input.request : undefined, response);
     const event: AuditEvent = {
       eventVersion: AUDIT_EVENT_VERSION,
-      userIdentity: userIdentityOf(input.caller, input.attemptedAccessKeyId),
+      userIdentity:
+        input.caller === undefined && input.webIdentity !== undefined
+          ? webIdentityUserOf(input.webIdentity)
+          : userIdentityOf(input.caller, input.attemptedAccessKeyId),
       eventTime: new Date(input.time).toISOString(),
-      eventSource: AUDIT_EVENT_SOURCE,
+      eventSource,
       eventName: operation,
       awsRegion: truncate(input.region, MAX_SHORT_FIELD),
       sourceIPAddress: truncate(

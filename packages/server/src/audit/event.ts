@@ -19,7 +19,14 @@ export type JsonObject = { [key: string]: JsonValue };
 
 /** `LocalOperator`: someone at the server's data folder (`coffer admin recover`), named by OS user. */
 /** `CofferService`: the server itself, for events no caller asked for (an audit-trail outage). */
-export type UserIdentityType = "IAMUser" | "AssumedRole" | "LocalOperator" | "CofferService" | "Unknown";
+/** `WebIdentityUser`: a workload exchanging its OIDC token for a role session (AssumeRoleWithWebIdentity). */
+export type UserIdentityType =
+  | "IAMUser"
+  | "AssumedRole"
+  | "WebIdentityUser"
+  | "LocalOperator"
+  | "CofferService"
+  | "Unknown";
 
 export interface AuditUserIdentity {
   type: UserIdentityType;
@@ -29,8 +36,18 @@ export interface AuditUserIdentity {
   accountId: string;
   /** The access key the request was signed with (or claimed to be); "" when none was given. */
   accessKeyId: string;
-  /** IAM users only: the last segment of the user ARN. */
+  /** IAM users only: the last segment of the user ARN; web identities: the token's subject. */
   userName?: string;
+  /** Role sessions: `<role id>:<session name>`; web identities: `<issuer>:<audience>:<subject>` (CloudTrail's). */
+  principalId?: string;
+  /** Web identities: the token's issuer. */
+  identityProvider?: string;
+  /**
+   * Role sessions (CloudTrail's `sessionContext`): `sessionIssuer` (the role), `attributes`
+   * (`creationDate`), `webIdFederationData` (provider, subject, audience) or `assumedBy` (the
+   * caller who assumed it), `sourceIdentity`, and — a Coffer addition — `sessionTags`.
+   */
+  sessionContext?: JsonObject;
 }
 
 export interface AuditResource {
@@ -44,7 +61,8 @@ export interface AuditEvent {
   userIdentity: AuditUserIdentity;
   /** ISO 8601, UTC, millisecond precision. */
   eventTime: string;
-  eventSource: typeof AUDIT_EVENT_SOURCE;
+  /** `secretsmanager.amazonaws.com` ({@link AUDIT_EVENT_SOURCE}; Coffer's admin API too), `sts.amazonaws.com`. */
+  eventSource: string;
   /** The operation, e.g. "GetSecretValue". */
   eventName: string;
   awsRegion: string;

@@ -1,10 +1,16 @@
-import type { AuditUserIdentity } from "./event.js";
+import { roleOfSession } from "../domain/identity/names.js";
+import type { WebIdentityCaller } from "../domain/identity/sts/role-sessions.js";
+import { uniqueIdOf } from "../domain/identity/unique-ids.js";
+import type { RoleSessionRecord } from "../domain/ports/identity-store.js";
+import type { AuditUserIdentity, JsonObject } from "./event.js";
 
 /** Who made a call, as the request handler established it with SigV4. */
 export interface AuditCaller {
   accessKeyId: string;
   /** The principal's ARN, e.g. `arn:aws:iam::123456789012:user/admin`. */
   principal: string;
+  /** A role session's context, stored with its key. */
+  session?: RoleSessionRecord | undefined;
 }
 
 const principalPattern = /^arn:aws[a-z-]*:(iam|sts)::(\d*):(user|assumed-role)\/(.+)$/;
@@ -42,9 +48,64 @@ export function userIdentityOf(
     };
   }
   if (match?.[3] === "assumed-role") {
-    return { type: "AssumedRole", arn: caller.principal, accountId, accessKeyId: caller.accessKeyId };
+    const identity: AuditUserIdentity = {
+      type: "AssumedRole",
+      arn: caller.principal,
+      accountId,
+      accessKeyId: caller.accessKeyId,
+    };
+    const role = roleOfSession(caller.principal);
+    if (caller.session !== undefined && role !== undefined) {
+      const roleId = uniqueIdOf("role", role.roleArn);
+      identity.principalId = `${roleId}:${role.session}`;
+      identity.sessionContext = sessionContextOf(caller.session, role.roleName, roleId, accountId);
+    }
+    return identity;
   }
   return { type: "Unknown", arn: caller.principal, accountId, accessKeyId: caller.accessKeyId };
+}
+
+/** CloudTrail's `sessionContext` of a role session: which role, since when, and how it was obtained. */
+function sessionContextOf(
+  session: RoleSessionRecord,
+  roleName: string,
+  roleId: string,
+  accountId: string,
+): JsonObject {
+  const context: JsonObject = {
+    attributes: { creationDate: new Date(session.issuedAt).toISOString(), mfaAuthenticated: "false" },
+    sessionIssuer: { accountId, arn: session.roleArn, principalId: roleId, type: "Role", userName: roleName },
+  };
+  if (session.via.kind === "web-identity") {
+    context.webIdFederationData = {
+      federatedProvider: session.via.providerArn,
+      attributes: { aud: session.via.audience, iss: session.via.issuer, sub: session.via.subject },
+    };
+  } else {
+    context.assumedBy = { accessKeyId: session.via.callerAccessKeyId, arn: session.via.callerArn };
+  }
+  if (session.sourceIdentity !== undefined) context.sourceIdentity = session.sourceIdentity;
+  if (session.tags.length > 0) {
+    context.sessionTags = Object.fromEntries(session.tags.map((tag) => [tag.Key, tag.Value]));
+  }
+  return context;
+}
+
+/**
+ * CloudTrail's `WebIdentityUser`: the caller of AssumeRoleWithWebIdentity once its token was
+ * verified (refused or not), named by issuer, audience and subject — never by the token.
+ */
+export function webIdentityUserOf(who: WebIdentityCaller): AuditUserIdentity {
+  const issuer = who.issuer.replace(/^https?:\/\//, "");
+  return {
+    type: "WebIdentityUser",
+    arn: "",
+    accountId: "",
+    accessKeyId: "",
+    principalId: `${issuer}:${who.audience}:${who.subject}`,
+    userName: who.subject,
+    identityProvider: who.issuer,
+  };
 }
 
 const credentialPattern = /Credential=([A-Za-z0-9]{1,128})\/\d{8}\/([a-z0-9-]{1,32})\//;

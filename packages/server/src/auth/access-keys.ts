@@ -98,7 +98,10 @@ export class AccessKeyRegistry implements AccessKeyKeeper {
     this.cache.clear();
   }
 
-  async save(key: AccessKey, extra: Partial<Pick<AccessKeyRecord, "expiresAt" | "sessionTokenHash">> = {}) {
+  async save(
+    key: AccessKey,
+    extra: Partial<Pick<AccessKeyRecord, "expiresAt" | "sessionTokenHash" | "session">> = {},
+  ) {
     const sealed = this.envelope.seal(
       Buffer.from(key.secretAccessKey, "utf8"),
       accessKeyContext(key.accessKeyId),
@@ -111,6 +114,7 @@ export class AccessKeyRegistry implements AccessKeyKeeper {
       createdAt: this.now(),
       expiresAt: extra.expiresAt,
       sessionTokenHash: extra.sessionTokenHash,
+      session: extra.session,
     });
     this.forget(key.accessKeyId);
   }

@@ -1,4 +1,5 @@
 import { AccessDeniedException } from "../../errors/catalog.js";
+import { roleOfSession } from "../identity/names.js";
 import type { EphemeralPrincipals } from "../identity/rotation-credentials.js";
 import {
   type AuthorizationResult,
@@ -9,7 +10,7 @@ import {
   type RequestContextValues,
   type RequestPrincipal,
 } from "../policy/index.js";
-import type { IdentityStore } from "../ports/identity-store.js";
+import type { IdentityStore, RoleSessionRecord } from "../ports/identity-store.js";
 import type { Tag } from "../secrets/records.js";
 
 /** Who is calling, as SigV4 and the key registry established it. */
@@ -17,7 +18,12 @@ export interface Caller {
   principal: string;
   accessKeyId: string;
   sourceIp: string;
+  /** A role session's context: its session tags are its `aws:PrincipalTag/*` over the role's own. */
+  session?: RoleSessionRecord | undefined;
 }
+
+/** Who asks to assume a role: a signed caller (AssumeRole) or a verified web identity's provider. */
+export type TrustRequester = { caller: Caller } | { providerArn: string };
 
 /** What an action is performed on: a secret (with what its conditions can see) or nothing in particular. */
 export interface AccessTarget {
@@ -63,7 +69,7 @@ export class Authorizer {
     target: AccessTarget | "*",
     context: RequestContextValues = {},
   ): Promise<AuthorizationResult> {
-    const view = await this.principalView(caller.principal);
+    const view = await this.callerView(caller);
     const { request, result } = this.evaluateView(view, action, target, context, caller.sourceIp);
     if (result.decision !== "allow") throw new AccessDeniedException(accessDeniedMessage(request, result));
     return result;
@@ -83,7 +89,7 @@ export class Authorizer {
     named: { secretId: string; arnIfMissing: () => string },
     context: RequestContextValues = {},
   ): Promise<AuthorizationResult> {
-    const view = await this.principalView(caller.principal);
+    const view = await this.callerView(caller);
     const evaluateOn = (target: AccessTarget) =>
       this.evaluateView(view, action, target, context, caller.sourceIp);
     // The ARN a missing secret would have is needed only when the caller is denied: not on the hot path.
@@ -119,12 +125,46 @@ export class Authorizer {
     return this.evaluateView({ ...view, policies: parsedPolicies(documents) }, action, target, {});
   }
 
+  /**
+   * A role's trust policy decides whether `requester` may assume it (`sts:AssumeRole`,
+   * `sts:AssumeRoleWithWebIdentity`, `sts:TagSession`, `sts:SetSourceIdentity`): IAM's rule — the
+   * trust policy must allow; naming only the caller's account also needs the caller's identity
+   * policy to allow. A web identity has no identity policies: only a `Federated` entry naming its
+   * provider can let it in. A stored trust policy that no longer parses lets nobody in.
+   */
+  async checkTrust(
+    requester: TrustRequester,
+    action: string,
+    role: { arn: string; trustPolicy: string },
+    context: RequestContextValues,
+  ): Promise<AuthorizationResult> {
+    const view: PrincipalView =
+      "caller" in requester
+        ? await this.callerView(requester.caller)
+        : {
+            principal: { arn: requester.providerArn, accountId: this.deps.accountId, federated: true },
+            policies: [],
+            checkedAt: this.deps.now(),
+          };
+    let trust: Policy | undefined;
+    try {
+      trust = parsePolicy(role.trustPolicy, { kind: "resource", trust: true });
+    } catch {
+      trust = undefined;
+    }
+    const sourceIp = "caller" in requester ? requester.caller.sourceIp : undefined;
+    const { result } = this.evaluateView(view, action, { arn: role.arn }, context, sourceIp, trust ?? null);
+    return result;
+  }
+
   private evaluateView(
     view: PrincipalView,
     action: string,
     target: AccessTarget | "*",
     context: RequestContextValues,
     sourceIp?: string,
+    /** A role's trust policy instead of the target's resource policy (`null`: one that does not parse). */
+    trustPolicy?: Policy | null,
   ) {
     const now = this.deps.now();
     if (now !== this.clock.at) {
@@ -148,15 +188,42 @@ export class Authorizer {
       resource: target === "*" ? "*" : target.arn,
       context: values,
       identityPolicies: view.policies,
-      resourcePolicy: target === "*" ? undefined : this.resourcePolicyOf(target.resourcePolicy),
+      resourcePolicy:
+        trustPolicy !== undefined
+          ? (trustPolicy ?? undefined)
+          : target === "*"
+            ? undefined
+            : this.resourcePolicyOf(target.resourcePolicy),
+      trust: trustPolicy !== undefined,
     };
     return { request, result: evaluate(request) };
   }
 
-  /** Called after a principal's policies or tags change on this node. */
+  /** Called after a principal's policies or tags change on this node (a role's: its sessions' views too). */
   forget(principalArn?: string): void {
-    if (principalArn === undefined) this.principals.clear();
-    else this.principals.delete(principalArn);
+    if (principalArn === undefined) {
+      this.principals.clear();
+      return;
+    }
+    this.principals.delete(principalArn);
+    for (const [arn, view] of this.principals) {
+      if (view.principal.roleArn === principalArn) this.principals.delete(arn);
+    }
+  }
+
+  /** The caller's view: a role session's tags override its role's tags of the same key (IAM's rule). */
+  private callerView(caller: Caller): PrincipalView | Promise<PrincipalView> {
+    const view = this.principalView(caller.principal);
+    const tags = caller.session?.tags;
+    if (tags === undefined || tags.length === 0) return view;
+    const withTags = (base: PrincipalView): PrincipalView => ({
+      ...base,
+      principal: {
+        ...base.principal,
+        tags: { ...base.principal.tags, ...Object.fromEntries(tags.map((tag) => [tag.Key, tag.Value])) },
+      },
+    });
+    return view instanceof Promise ? view.then(withTags) : withTags(view);
   }
 
   private principalView(arn: string): PrincipalView | Promise<PrincipalView> {
@@ -178,13 +245,17 @@ export class Authorizer {
 
   private async loadPrincipalView(arn: string): Promise<PrincipalView> {
     const now = this.deps.now();
-    const record = await this.deps.identity.getPrincipal(arn);
-    const policies = record ? await this.deps.identity.listPolicies(arn) : [];
+    // A role session acts with its role's policies and tags.
+    const roleArn = roleOfSession(arn)?.roleArn;
+    const owner = roleArn ?? arn;
+    const record = await this.deps.identity.getPrincipal(owner);
+    const policies = record ? await this.deps.identity.listPolicies(owner) : [];
     const view: PrincipalView = {
       principal: {
         arn,
         accountId: this.deps.accountId,
         tags: Object.fromEntries((record?.tags ?? []).map((tag) => [tag.Key, tag.Value])),
+        ...(roleArn !== undefined ? { roleArn } : {}),
       },
       policies: parsedPolicies(policies),
       checkedAt: now,

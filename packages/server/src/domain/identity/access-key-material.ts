@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomInt } from "node:crypto";
+import type { RoleSessionRecord } from "../ports/identity-store.js";
 
 /** An access key as created: its secret is shown once, then stored sealed. */
 export interface AccessKey {
@@ -32,7 +33,11 @@ export function hashSessionToken(token: string): string {
 export interface AccessKeyKeeper {
   save(
     key: AccessKey,
-    extra?: { expiresAt?: number | undefined; sessionTokenHash?: string | undefined },
+    extra?: {
+      expiresAt?: number | undefined;
+      sessionTokenHash?: string | undefined;
+      session?: RoleSessionRecord | undefined;
+    },
   ): Promise<void>;
   forget(accessKeyId: string): void;
 }

@@ -133,7 +133,7 @@ export class IdentityService {
   }
 
   listUsers(): Promise<PrincipalRecord[]> {
-    return this.deps.store.listPrincipals();
+    return this.deps.store.listPrincipals("user");
   }
 
   async deleteUser(name: string, options: GuardedChange = {}): Promise<void> {

@@ -38,6 +38,13 @@ export interface RequestPrincipal {
   readonly arn: string;
   readonly accountId: string;
   readonly tags?: Readonly<Record<string, string>>;
+  /** A role session: its role's ARN, which `aws:PrincipalArn` is (IAM's rule), while `arn` is the session's. */
+  readonly roleArn?: string;
+  /**
+   * A web identity (AssumeRoleWithWebIdentity): `arn` is its OIDC provider's ARN. Only a trust
+   * policy's `Federated` entry naming that provider matches it — not `*`, not `{"AWS": "*"}`.
+   */
+  readonly federated?: boolean;
 }
 
 /**
@@ -136,6 +143,15 @@ const rolePattern = /^arn:([a-z-]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/;
  * except for the account's root itself). Service principals never match a Coffer caller.
  */
 export function compilePrincipal(spec: PrincipalSpec): (principal: RequestPrincipal) => PrincipalMatch {
+  const federated = new Set(spec === "*" ? [] : (spec.Federated ?? []));
+  const forCallers = compileCallerPrincipal(spec);
+  return (principal) => {
+    if (principal.federated) return federated.has(principal.arn) ? "direct" : "none";
+    return forCallers(principal);
+  };
+}
+
+function compileCallerPrincipal(spec: PrincipalSpec): (principal: RequestPrincipal) => PrincipalMatch {
   if (spec === "*") return () => "direct";
   const exact = new Set<string>();
   const accounts = new Set<string>();

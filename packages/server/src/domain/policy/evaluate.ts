@@ -38,6 +38,12 @@ export interface AuthorizationRequest {
   readonly context?: RequestContextValues;
   readonly identityPolicies: readonly Policy[];
   readonly resourcePolicy?: Policy | undefined;
+  /**
+   * `resourcePolicy` is a role's trust policy (sts:AssumeRole…): unlike a secret's resource policy,
+   * it must always allow. Naming the caller (or its role, or a web identity's provider) suffices; naming
+   * only the caller's account also needs an identity-policy Allow (IAM's rule for roles).
+   */
+  readonly trust?: boolean;
 }
 
 export type Decision = "allow" | "explicit-deny" | "implicit-deny";
@@ -99,7 +105,7 @@ function derived(
 ): ContextValue | undefined {
   switch (key) {
     case "aws:principalarn":
-      return principal.arn;
+      return principal.roleArn ?? principal.arn;
     case "aws:principalaccount":
       return principal.accountId;
     case "aws:principaltype":
@@ -233,6 +239,11 @@ export function evaluate(request: AuthorizationRequest): AuthorizationResult {
     }
   }
 
+  if (request.trust) {
+    if (resourceDirect) return { decision: "allow", matched: resourceDirect };
+    if (resourceAccount && identityAllow) return { decision: "allow", matched: identityAllow };
+    return { decision: "implicit-deny", missingAllow: resourceAccount ? "identity" : "resource" };
+  }
   const owner = accountOf(resource);
   const crossAccount = owner !== undefined && owner !== request.principal.accountId;
   if (crossAccount) {

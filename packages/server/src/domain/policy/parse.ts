@@ -54,6 +54,11 @@ export interface ParseOptions {
   /** Overrides the size limit (characters; for identity policies, not counting whitespace). */
   readonly maxLength?: number;
   readonly maxStatements?: number;
+  /**
+   * A role's trust policy (kind `resource`): `Federated` principals (OIDC providers' ARNs) are
+   * allowed, and `Resource` is not (the policy applies to its role), as in IAM.
+   */
+  readonly trust?: boolean;
 }
 
 /** One problem in a document: a stable code, a message for people, and where it is. */
@@ -165,6 +170,7 @@ function countCodePoints(text: string): number {
 const accountIdPattern = /^\d{12}$/;
 const principalArnPattern =
   /^arn:(aws|aws-cn|aws-us-gov|aws-iso|aws-iso-[a-z]|aws-eusc):(iam|sts)::(\d{12}):(.+)$/;
+const oidcProviderArnPattern = /^arn:aws:iam::\d{12}:oidc-provider\/[^*?\s]+$/;
 const actionPattern = /^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$/;
 const resourcePattern = /^arn:[^:]*:([^:]+):/;
 const conditionKeyPattern = /^[A-Za-z0-9.*?-]+:\S/;
@@ -361,9 +367,9 @@ class Parser {
     const action = this.pair(raw, path, "Action", "NotAction", misspelled, (value, at) =>
       this.action(value, at),
     );
-    const resource = this.pair(raw, path, "Resource", "NotResource", misspelled, (value, at) =>
-      this.resource(value, at),
-    );
+    const resource = this.options.trust
+      ? this.noResource(raw, path)
+      : this.pair(raw, path, "Resource", "NotResource", misspelled, (value, at) => this.resource(value, at));
     const conditions =
       raw.Condition === undefined ? [] : this.conditions(raw.Condition, [...path, "Condition"]);
 
@@ -419,6 +425,23 @@ class Parser {
     return has ? { principal: spec } : { notPrincipal: spec };
   }
 
+  /** A trust policy's statements apply to their role: IAM refuses Resource in them. */
+  private noResource(
+    raw: JsonObject,
+    path: PolicyPath,
+  ): { positive?: string[]; negative?: string[] } | undefined {
+    for (const element of ["Resource", "NotResource"] as const) {
+      if (raw[element] !== undefined) {
+        return this.report(
+          "RESOURCE_IN_TRUST_POLICY",
+          [...path, element],
+          `A trust policy applies to the role it belongs to and cannot have ${element}; remove it.`,
+        );
+      }
+    }
+    return { positive: ["*"] };
+  }
+
   private principal(raw: Json, path: PolicyPath): PrincipalSpec | undefined {
     if (raw === "*") return "*";
     if (!isObject(raw)) {
@@ -435,7 +458,7 @@ class Parser {
         path,
         `${String(path.at(-1))} must name at least one principal.`,
       );
-    const spec: { AWS?: string[]; Service?: string[] } = {};
+    const spec: { AWS?: string[]; Service?: string[]; Federated?: string[] } = {};
     const before = this.issues.length;
     for (const key of keys) {
       const at = [...path, key];
@@ -461,8 +484,23 @@ class Parser {
           });
           spec.Service = values;
         }
+      } else if (key === "Federated" && this.options.trust) {
+        const values = this.strings(raw[key] as Json, at, "federated principal");
+        if (values) {
+          values.forEach((value, index) => {
+            if (!oidcProviderArnPattern.test(value)) {
+              this.report(
+                "INVALID_PRINCIPAL",
+                Array.isArray(raw[key]) ? [...at, index] : at,
+                `"${value}" is not an OIDC provider's ARN such as arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com (see coffer admin oidc-provider list).`,
+              );
+            }
+          });
+          spec.Federated = values;
+        }
       } else {
-        const caseMatch = ["AWS", "Service"].find((k) => k.toLowerCase() === key.toLowerCase());
+        const known = this.options.trust ? ["AWS", "Service", "Federated"] : ["AWS", "Service"];
+        const caseMatch = known.find((k) => k.toLowerCase() === key.toLowerCase());
         this.report(
           "UNSUPPORTED_PRINCIPAL_TYPE",
           at,

@@ -19,6 +19,8 @@ export interface PrincipalMap {
   readonly AWS?: readonly string[];
   /** Service principals (`lambda.amazonaws.com`). Accepted for compatibility; Coffer callers never match them. */
   readonly Service?: readonly string[];
+  /** Trust policies only: OIDC providers' ARNs, matched by web identity callers (AssumeRoleWithWebIdentity). */
+  readonly Federated?: readonly string[];
 }
 
 export type SetQualifier = "ForAnyValue" | "ForAllValues";
