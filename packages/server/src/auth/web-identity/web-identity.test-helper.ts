@@ -68,7 +68,7 @@ export function provider(
 export const b64url = (value: unknown) =>
   Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
 
-type Answer = { status: number; body: string; headers?: Record<string, string> } | "hang";
+type Answer = { status: number; body: string | Buffer; headers?: Record<string, string> } | "hang";
 
 /**
  * A local issuer on 127.0.0.1 serving its discovery document and JWKS, counting requests. Each
