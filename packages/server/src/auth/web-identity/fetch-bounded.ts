@@ -1,6 +1,7 @@
 import { fetchableUrlProblem } from "./fetchable-url.js";
 import { IssuerUnreachableError } from "./issuer-unreachable.js";
 import { maxRedirects } from "./limits.js";
+import { shownUrl } from "./shown-url.js";
 
 export interface FetchBounds {
   /** For the whole request, redirects and body included. */
@@ -25,13 +26,13 @@ export async function fetchBounded(url: string, what: string, bounds: FetchBound
   for (let hop = 0; ; hop += 1) {
     const problem = fetchableUrlProblem(target);
     if (problem !== undefined)
-      throw new IssuerUnreachableError(`The ${what} URL ${target.href} is refused: ${problem}.`);
+      throw new IssuerUnreachableError(`The ${what} URL ${shownUrl(target)} is refused: ${problem}.`);
     let response: Response;
     try {
       response = await fetch(target, { redirect: "manual", signal, headers: { accept: "application/json" } });
     } catch (cause) {
       throw new IssuerUnreachableError(
-        `Could not fetch the ${what} from ${target.href}: ${reason(cause, bounds)}.`,
+        `Could not fetch the ${what} from ${shownUrl(target)}: ${reason(cause, bounds)}.`,
         {
           cause,
         },
@@ -41,7 +42,9 @@ export async function fetchBounded(url: string, what: string, bounds: FetchBound
     if (response.status >= 300 && response.status < 400 && location !== null) {
       await response.body?.cancel();
       if (hop >= maxRedirects) {
-        throw new IssuerUnreachableError(`The ${what} at ${url} redirects more than ${maxRedirects} times.`);
+        throw new IssuerUnreachableError(
+          `The ${what} at ${shownUrl(url)} redirects more than ${maxRedirects} times.`,
+        );
       }
       target = parseUrl(new URL(location, target).href, what);
       continue;
@@ -49,7 +52,7 @@ export async function fetchBounded(url: string, what: string, bounds: FetchBound
     if (response.status !== 200) {
       await response.body?.cancel();
       throw new IssuerUnreachableError(
-        `The ${what} at ${target.href} answered HTTP ${response.status}, not 200.`,
+        `The ${what} at ${shownUrl(target)} answered HTTP ${response.status}, not 200.`,
       );
     }
     const text = await readBounded(response, target, what, bounds);
@@ -59,7 +62,7 @@ export async function fetchBounded(url: string, what: string, bounds: FetchBound
 
 async function readBounded(response: Response, url: URL, what: string, bounds: FetchBounds): Promise<string> {
   const tooLarge = () =>
-    new IssuerUnreachableError(`The ${what} at ${url.href} is larger than ${bounds.maxBytes} bytes.`);
+    new IssuerUnreachableError(`The ${what} at ${shownUrl(url)} is larger than ${bounds.maxBytes} bytes.`);
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > bounds.maxBytes) {
     await response.body?.cancel();
@@ -84,7 +87,7 @@ async function readBounded(response: Response, url: URL, what: string, bounds: F
   } catch (cause) {
     if (cause instanceof IssuerUnreachableError) throw cause;
     throw new IssuerUnreachableError(
-      `Could not read the ${what} from ${url.href}: ${reason(cause, bounds)}.`,
+      `Could not read the ${what} from ${shownUrl(url)}: ${reason(cause, bounds)}.`,
       {
         cause,
       },
@@ -93,7 +96,7 @@ async function readBounded(response: Response, url: URL, what: string, bounds: F
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new IssuerUnreachableError(`The ${what} at ${url.href} is not UTF-8 text.`);
+    throw new IssuerUnreachableError(`The ${what} at ${shownUrl(url)} is not UTF-8 text.`);
   }
 }
 

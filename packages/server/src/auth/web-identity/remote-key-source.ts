@@ -7,6 +7,7 @@ import { InvalidJwksError, parseJwksDocument } from "./jwks-document.js";
 import type { KeySet, KeySource } from "./key-source.js";
 import { keysTtlMs } from "./keys-ttl.js";
 import { maxStaleKeysMs, refetchCooldownMs } from "./limits.js";
+import { shownUrl } from "./shown-url.js";
 
 /** Where an issuer publishes its keys: this JWKS URL, or the `jwks_uri` its discovery document names. */
 export interface RemoteKeysLocation {
@@ -78,7 +79,7 @@ export class RemoteKeySource implements KeySource {
         keys = parseJwksDocument(text).keys;
       } catch (error) {
         if (!(error instanceof InvalidJwksError)) throw error;
-        throw new IssuerUnreachableError(`The JWKS at ${url} is not usable: ${error.message}`);
+        throw new IssuerUnreachableError(`The JWKS at ${shownUrl(url)} is not usable: ${error.message}`);
       }
       const set = createLocalJWKSet({ keys });
       this.#keys = { set, fetchedAt: now, freshUntil: now + keysTtlMs(cacheControl) };

@@ -23,7 +23,8 @@ export async function testKey(alg: string, kid: string, options: { crv?: string 
   return { kid, alg, privateKey, publicKey, publicJwk };
 }
 
-export function jwksOf(...jwks: JWK[]): string {
+/** A JWKS of these members, as given (tests put odd members in on purpose). */
+export function jwksOf(...jwks: object[]): string {
   return JSON.stringify({ keys: jwks });
 }
 
