@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { testStoreEnv } from "./test-store.js";
 
+export { requireTool } from "./real-clients.js";
 export { testStoreEngine } from "./test-store.js";
 
 /** Test credentials declared through configuration, as a CI harness would. */

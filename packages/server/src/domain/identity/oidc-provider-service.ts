@@ -9,7 +9,7 @@ import {
   type OidcProviderRecord,
 } from "../ports/identity-store.js";
 import { mergeTags, type RequestedTag } from "../secrets/tags.js";
-import { assertIssuerUrl, oidcProviderArn } from "./oidc-names.js";
+import { assertIssuerUrl, isLoopbackHost, oidcProviderArn } from "./oidc-names.js";
 
 export interface OidcProviderServiceDeps {
   store: IdentityStore;
@@ -113,8 +113,27 @@ export class OidcProviderService {
       }
       return { source: "document", jwks: keys.jwksDocument };
     }
-    if (keys.jwksUrl !== undefined) assertIssuerUrl(keys.jwksUrl, "JWKS URL");
+    if (keys.jwksUrl !== undefined) assertJwksUrl(keys.jwksUrl);
     return { source: "url", url: keys.jwksUrl };
+  }
+}
+
+/** A JWKS URL is fetched like an issuer's: https, or http to this machine only. */
+function assertJwksUrl(text: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch {
+    url = undefined;
+  }
+  const fetchable =
+    url !== undefined &&
+    (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname))) &&
+    text.length <= 2048;
+  if (!fetchable) {
+    throw new InvalidParameterException(
+      "The JWKS URL must be an https URL (http only to localhost), at most 2,048 characters.",
+    );
   }
 }
 

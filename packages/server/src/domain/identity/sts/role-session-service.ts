@@ -19,7 +19,7 @@ import { WebIdentityTokenError, type WebIdentityVerifier } from "../../ports/web
 import type { Tag } from "../../secrets/records.js";
 import { type AccessKeyKeeper, generateAccessKey, hashSessionToken } from "../access-key-material.js";
 import { assumedRoleArn, isRoleSessionName, roleOfSession } from "../names.js";
-import { oidcConditionPrefix, oidcProviderArn } from "../oidc-names.js";
+import { issuerUrlProblem, oidcConditionKeyPrefix, oidcProviderArn } from "../oidc-names.js";
 import { uniqueIdOf } from "../unique-ids.js";
 import type {
   AssumeRoleRequest,
@@ -70,22 +70,26 @@ export class RoleSessionService implements RoleSessions {
         "ProviderId is for OAuth 2.0 access tokens (Amazon, Facebook); Coffer accepts OpenID Connect ID tokens, which need no ProviderId.",
       );
     }
-    const issuer = this.deps.verifier.claimedIssuer(request.webIdentityToken);
-    if (issuer === undefined) {
+    // A token file often ends with a newline; the token is what comes before it.
+    const token = request.webIdentityToken.trim();
+    const issuer = this.deps.verifier.claimedIssuer(token);
+    if (issuer === undefined || issuerUrlProblem(issuer) !== undefined) {
       throw new InvalidIdentityTokenException(
-        "The web identity token is not a valid JWT (no string iss claim).",
+        issuer === undefined
+          ? "The web identity token is not a valid JWT (no string iss claim)."
+          : `No OpenIDConnect provider found in your account for ${issuer.slice(0, 256)}`,
       );
     }
     const provider = await this.deps.store.getOidcProvider(oidcProviderArn(this.deps.accountId, issuer));
     if (!provider || provider.issuer !== issuer) {
       throw new InvalidIdentityTokenException(
-        `No OpenIDConnect provider found in your account for ${issuer}`,
+        `No OpenIDConnect provider found in your account for ${issuer.slice(0, 256)}`,
       );
     }
     const now = this.deps.now();
     let verified: Awaited<ReturnType<WebIdentityVerifier["verify"]>>;
     try {
-      verified = await this.deps.verifier.verify(request.webIdentityToken, provider, now);
+      verified = await this.deps.verifier.verify(token, provider, now);
     } catch (error) {
       throw refusalOf(error);
     }
@@ -320,7 +324,7 @@ function webIdentityContext(
   tags: SessionTags,
   sourceIdentity: string | undefined,
 ): RequestContextValues {
-  const prefix = oidcConditionPrefix(issuer);
+  const prefix = oidcConditionKeyPrefix(issuer);
   const context: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(claims)) {
     if (name.includes(":") || name.startsWith("https://aws.amazon.com/")) continue;
