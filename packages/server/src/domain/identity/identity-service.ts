@@ -133,7 +133,8 @@ export class IdentityService {
   }
 
   listUsers(): Promise<PrincipalRecord[]> {
-    return this.deps.store.listPrincipals();
+    // Users only: roles are principals too, listed by their own operations.
+    return this.deps.store.listPrincipals("user");
   }
 
   async deleteUser(name: string, options: GuardedChange = {}): Promise<void> {
