@@ -47,11 +47,11 @@ const providerExists = (error: unknown) => {
   return true;
 };
 
-// Plain objects, as the engines build them (fast-check may otherwise give null-prototype ones).
+// Arbitrary records: plain objects, as the engines build them (fast-check may otherwise give
+// null-prototype ones). Free text may hold any well-formed Unicode but NUL (which PostgreSQL's text
+// refuses, and no identifier or document the domain accepts holds); names and ARNs are IAM-like.
 const record = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }) =>
   fc.record(model, { noNullPrototype: true });
-// Arbitrary records. Free text may hold any well-formed Unicode but NUL (which PostgreSQL's text
-// refuses, and no identifier or document the domain accepts holds); names and ARNs are IAM-like.
 const text = fc.string({ unit: "grapheme", maxLength: 40 }).filter((s) => !s.includes("\u0000"));
 const name = fc.stringMatching(/^[\w+=,.@-]{1,64}$/);
 const epochMs = fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) });
