@@ -133,6 +133,7 @@ export class IdentityService {
   }
 
   listUsers(): Promise<PrincipalRecord[]> {
+    // Users only: roles are principals too, listed by their own operations.
     return this.deps.store.listPrincipals("user");
   }
 

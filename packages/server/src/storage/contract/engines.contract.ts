@@ -93,6 +93,7 @@ const dataTables = [
   "access_keys",
   "principals",
   "principal_policies",
+  "oidc_providers",
   "rotation_leases",
   "leases",
   "nodes",

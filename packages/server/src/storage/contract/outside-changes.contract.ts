@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { SecretInvalidation } from "../../domain/secrets/invalidations.js";
 import { type OpenHarness, withHarness } from "./engines.contract.js";
+import { provider, role, roleArn, sessionKey, webIdentitySession } from "./identity-records.contract.js";
 import { arnOf, create, eventually, secret, update, version } from "./records.contract.js";
 
 /** A sink that records what it hears, and whether it heard of `arn` since `from`. */
@@ -93,6 +94,55 @@ export function describeOutsideChangesContract(engine: string, open: OpenHarness
           const t = secret("replicated");
           await another.secrets.commitMany([create(t)]);
           await eventually(() => sink.heardOf(t.arn, from), "the commitMany");
+        } finally {
+          stop();
+        }
+      }));
+
+    it("role and OIDC provider changes through another connection reach the sink as an identity change (or `all`)", () =>
+      withHarness(open, async ({ stores, openAnother }) => {
+        const another = await openAnother();
+        const sink = recorder();
+        let identityChanges = 0;
+        const stop = stores.watchOutsideChanges({ ...sink, identityChanged: () => void identityChanges++ });
+        try {
+          // Whatever the watch says while it starts is not what this case is about.
+          await another.secrets.commit(create(secret("warm-up")));
+          await eventually(() => sink.heardOf(arnOf("warm-up")), "the watch to hear a first change");
+          const alls = () => sink.seen.filter((i) => i.kind === "all").length;
+          const changes: Array<[string, () => Promise<unknown>]> = [
+            ["a role's creation", () => another.identity.createPrincipal(role("app"))],
+            [
+              "a role's settings",
+              () =>
+                another.identity.updateRoleSettings(roleArn("app"), {
+                  trustPolicy: "{}",
+                  maxSessionDurationSeconds: 7_200,
+                }),
+            ],
+            [
+              "a session's key",
+              () => another.identity.putAccessKey(sessionKey("ASIA1", webIdentitySession("app", "s"))),
+            ],
+            ["a role's deletion", () => another.identity.deletePrincipal(roleArn("app"))],
+            [
+              "a provider's creation",
+              () => another.identity.createOidcProvider(provider("issuer.example.com")),
+            ],
+            [
+              "a provider's update",
+              () => another.identity.updateOidcProvider(provider("issuer.example.com", { audiences: ["x"] })),
+            ],
+            [
+              "a provider's deletion",
+              () => another.identity.deleteOidcProvider(provider("issuer.example.com").arn),
+            ],
+          ];
+          for (const [what, change] of changes) {
+            const [identityFrom, allFrom] = [identityChanges, alls()];
+            await change();
+            await eventually(() => identityChanges > identityFrom || alls() > allFrom, what);
+          }
         } finally {
           stop();
         }

@@ -1,6 +1,8 @@
+import type pg from "pg";
 import {
   type AccessKeyRecord,
   type IdentityStore,
+  OidcProviderExistsError,
   type OidcProviderRecord,
   PrincipalExistsError,
   type PrincipalPolicyRecord,
@@ -8,75 +10,28 @@ import {
   type RoleSettings,
 } from "../../domain/ports/identity-store.js";
 import type { Tag } from "../../domain/secrets/records.js";
+import {
+  type AccessKeyRow,
+  type OidcProviderRow,
+  oidcProviderColumns,
+  type PolicyRow,
+  type PrincipalRow,
+  roleSettingsJson,
+  sessionColumns,
+  toAccessKey,
+  toOidcProvider,
+  toPolicy,
+  toPrincipal,
+} from "../identity-rows.js";
 import { announceIdentityChange } from "./change-feed.js";
 import type { Database } from "./connection.js";
 
-interface PrincipalRow {
-  arn: string;
-  name: string;
-  kind: string;
-  tags: string;
-  created_at: number;
-}
-
-interface PolicyRow {
-  principal_arn: string;
-  policy_name: string;
-  document: string;
-  updated_at: number;
-}
-
-interface AccessKeyRow {
-  access_key_id: string;
-  principal: string;
-  kind: string;
-  kek_id: string;
-  wrapped_key: Buffer;
-  ciphertext: Buffer;
-  status: string;
-  created_at: number;
-  expires_at: number | null;
-  last_used_at: number | null;
-  last_used_ip: string | null;
-  session_token_hash: string | null;
-}
-
-const toPrincipal = (row: PrincipalRow): PrincipalRecord => ({
-  arn: row.arn,
-  name: row.name,
-  kind: "user",
-  tags: JSON.parse(row.tags) as Tag[],
-  createdAt: row.created_at,
-});
-
-const toPolicy = (row: PolicyRow): PrincipalPolicyRecord => ({
-  principalArn: row.principal_arn,
-  policyName: row.policy_name,
-  document: row.document,
-  updatedAt: row.updated_at,
-});
-
-const toAccessKey = (row: AccessKeyRow): AccessKeyRecord => ({
-  accessKeyId: row.access_key_id,
-  principal: row.principal,
-  sealedSecret: {
-    kind: row.kind === "binary" ? "binary" : "string",
-    kekId: row.kek_id,
-    wrappedKey: row.wrapped_key,
-    ciphertext: row.ciphertext,
-  },
-  status: row.status === "inactive" ? "inactive" : "active",
-  createdAt: row.created_at,
-  expiresAt: row.expires_at ?? undefined,
-  lastUsedAt: row.last_used_at ?? undefined,
-  lastUsedIp: row.last_used_ip ?? undefined,
-  sessionTokenHash: row.session_token_hash ?? undefined,
-});
-
 /**
- * Principals, identity policies and access keys in the shared database (as SqliteIdentityStore).
- * Every change is announced in its own transaction (announceIdentityChange), so the other nodes'
- * key and policy caches forget before their next request (Stores.catchUp).
+ * Principals, identity policies, access keys and OIDC providers in the shared database (as
+ * SqliteIdentityStore). Every change that changed a row is announced in its own transaction
+ * (announceIdentityChange), so the other nodes' key, policy and provider caches forget before their
+ * next request (Stores.catchUp); one that changed nothing (an expiry sweep with nothing expired, a
+ * delete of what is not there) announces nothing, so other nodes keep what they cached.
  */
 export class PostgresIdentityStore implements IdentityStore {
   constructor(
@@ -84,11 +39,11 @@ export class PostgresIdentityStore implements IdentityStore {
     private readonly nodeId: string,
   ) {}
 
-  /** One changing statement and its announcement, committed together; never repeated. */
+  /** One changing statement and, when it changed a row, its announcement, committed together; never repeated. */
   private async change(sql: string, params: unknown[]) {
     return this.db.transaction(async (client) => {
       const result = await client.query(sql, params);
-      await announceIdentityChange(client, this.nodeId);
+      if ((result.rowCount ?? 0) > 0) await announceIdentityChange(client, this.nodeId);
       return result;
     });
   }
@@ -97,14 +52,20 @@ export class PostgresIdentityStore implements IdentityStore {
     try {
       // Not retried on a dead connection: a repeat of a create that landed would report the name taken.
       await this.change(
-        "INSERT INTO principals (arn, name, kind, tags, created_at) VALUES ($1, $2, $3, $4, $5)",
-        [principal.arn, principal.name, principal.kind, JSON.stringify(principal.tags), principal.createdAt],
+        "INSERT INTO principals (arn, name, kind, tags, created_at, role) VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+          principal.arn,
+          principal.name,
+          principal.kind,
+          JSON.stringify(principal.tags),
+          principal.createdAt,
+          principal.role === undefined ? null : roleSettingsJson(principal.role),
+        ],
       );
     } catch (error) {
-      // unique_violation on the name, or on the ARN the name makes, also when another node created
-      // it a moment before.
-      const { code, constraint } = error as { code?: string; constraint?: string };
-      if (code === "23505" && (constraint === "principals_by_name" || constraint === "principals_pkey"))
+      // unique_violation on the name (of its kind), or on the ARN the name makes, also when another
+      // node created it a moment before.
+      if (isUniqueViolation(error, ["principals_by_name", "principals_pkey"]))
         throw new PrincipalExistsError(principal.name);
       throw error;
     }
@@ -115,13 +76,19 @@ export class PostgresIdentityStore implements IdentityStore {
     return rows[0] ? toPrincipal(rows[0]) : undefined;
   }
 
-  async getPrincipalByName(name: string) {
-    const { rows } = await this.db.query<PrincipalRow>("SELECT * FROM principals WHERE name = $1", [name]);
+  async getPrincipalByName(name: string, kind: PrincipalRecord["kind"] = "user") {
+    const { rows } = await this.db.query<PrincipalRow>(
+      "SELECT * FROM principals WHERE kind = $1 AND name = $2",
+      [kind, name],
+    );
     return rows[0] ? toPrincipal(rows[0]) : undefined;
   }
 
-  async listPrincipals() {
-    const { rows } = await this.db.query<PrincipalRow>("SELECT * FROM principals ORDER BY name");
+  async listPrincipals(kind?: PrincipalRecord["kind"]) {
+    const { rows } =
+      kind === undefined
+        ? await this.db.query<PrincipalRow>("SELECT * FROM principals ORDER BY name, kind")
+        : await this.db.query<PrincipalRow>("SELECT * FROM principals WHERE kind = $1 ORDER BY name", [kind]);
     return rows.map(toPrincipal);
   }
 
@@ -129,15 +96,26 @@ export class PostgresIdentityStore implements IdentityStore {
     await this.change("UPDATE principals SET tags = $1 WHERE arn = $2", [JSON.stringify(tags), arn]);
   }
 
+  async updateRoleSettings(arn: string, settings: RoleSettings) {
+    const result = await this.change("UPDATE principals SET role = $1 WHERE arn = $2 AND kind = 'role'", [
+      roleSettingsJson(settings),
+      arn,
+    ]);
+    return result.rowCount === 1;
+  }
+
   async deletePrincipal(arn: string) {
     return this.db.transaction(async (client) => {
-      await client.query("DELETE FROM access_keys WHERE principal = $1", [arn]);
+      // Its own keys, and (a role's) its sessions' keys, whose principal is the session's ARN.
+      const keys = await client.query(
+        "DELETE FROM access_keys WHERE principal = $1 OR session_role_arn = $1",
+        [arn],
+      );
       const deleted = (await client.query("DELETE FROM principals WHERE arn = $1", [arn])).rowCount === 1;
-      await announceIdentityChange(client, this.nodeId);
+      if (deleted || (keys.rowCount ?? 0) > 0) await announceIdentityChange(client, this.nodeId);
       return deleted;
     });
   }
-
   async putPolicy(policy: PrincipalPolicyRecord) {
     await this.change(
       `INSERT INTO principal_policies (principal_arn, policy_name, document, updated_at) VALUES ($1, $2, $3, $4)
@@ -170,15 +148,17 @@ export class PostgresIdentityStore implements IdentityStore {
   }
 
   async putAccessKey(record: AccessKeyRecord) {
+    const { session, session_role_arn } = sessionColumns(record);
     await this.change(
       `INSERT INTO access_keys (access_key_id, principal, kind, kek_id, wrapped_key, ciphertext, status,
-         created_at, expires_at, last_used_at, last_used_ip, session_token_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         created_at, expires_at, last_used_at, last_used_ip, session_token_hash, session, session_role_arn)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
        ON CONFLICT (access_key_id) DO UPDATE SET principal = excluded.principal, kind = excluded.kind,
          kek_id = excluded.kek_id, wrapped_key = excluded.wrapped_key, ciphertext = excluded.ciphertext,
          status = excluded.status, created_at = excluded.created_at, expires_at = excluded.expires_at,
          last_used_at = excluded.last_used_at, last_used_ip = excluded.last_used_ip,
-         session_token_hash = excluded.session_token_hash`,
+         session_token_hash = excluded.session_token_hash, session = excluded.session,
+         session_role_arn = excluded.session_role_arn`,
       [
         record.accessKeyId,
         record.principal,
@@ -192,6 +172,8 @@ export class PostgresIdentityStore implements IdentityStore {
         record.lastUsedAt ?? null,
         record.lastUsedIp ?? null,
         record.sessionTokenHash ?? null,
+        session,
+        session_role_arn,
       ],
     );
   }
@@ -240,23 +222,62 @@ export class PostgresIdentityStore implements IdentityStore {
     );
     return result.rowCount ?? 0;
   }
-  // TEMPORARY (issue 12, replaced by the storage work on roles and OIDC providers): not built yet.
-  updateRoleSettings(_arn: string, _settings: RoleSettings): Promise<boolean> {
-    return Promise.reject(new Error("roles are not stored by this engine yet"));
+
+  async createOidcProvider(provider: OidcProviderRecord): Promise<void> {
+    const columns = oidcProviderColumns(provider);
+    try {
+      // Not retried on a dead connection, as createPrincipal.
+      await this.change(
+        `INSERT INTO oidc_providers (arn, issuer, audiences, keys_source, jwks, jwks_url, tags, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        [
+          provider.arn,
+          provider.issuer,
+          columns.audiences,
+          columns.keys_source,
+          columns.jwks,
+          columns.jwks_url,
+          columns.tags,
+          provider.createdAt,
+        ],
+      );
+    } catch (error) {
+      // The ARN, or the issuer under another ARN.
+      if (isUniqueViolation(error, ["oidc_providers_pkey", "oidc_providers_by_issuer"]))
+        throw new OidcProviderExistsError(provider.arn);
+      throw error;
+    }
   }
-  createOidcProvider(_provider: OidcProviderRecord): Promise<void> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+
+  async getOidcProvider(arn: string) {
+    const { rows } = await this.db.query<OidcProviderRow>("SELECT * FROM oidc_providers WHERE arn = $1", [
+      arn,
+    ]);
+    return rows[0] ? toOidcProvider(rows[0]) : undefined;
   }
-  getOidcProvider(_arn: string): Promise<OidcProviderRecord | undefined> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+
+  async listOidcProviders() {
+    const { rows } = await this.db.query<OidcProviderRow>("SELECT * FROM oidc_providers ORDER BY arn");
+    return rows.map(toOidcProvider);
   }
-  listOidcProviders(): Promise<OidcProviderRecord[]> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+
+  async updateOidcProvider(provider: OidcProviderRecord) {
+    const columns = oidcProviderColumns(provider);
+    const result = await this.change(
+      `UPDATE oidc_providers SET audiences = $2, keys_source = $3, jwks = $4, jwks_url = $5, tags = $6
+       WHERE arn = $1`,
+      [provider.arn, columns.audiences, columns.keys_source, columns.jwks, columns.jwks_url, columns.tags],
+    );
+    return result.rowCount === 1;
   }
-  updateOidcProvider(_provider: OidcProviderRecord): Promise<boolean> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+
+  async deleteOidcProvider(arn: string) {
+    const result = await this.change("DELETE FROM oidc_providers WHERE arn = $1", [arn]);
+    return result.rowCount === 1;
   }
-  deleteOidcProvider(_arn: string): Promise<boolean> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
-  }
+}
+
+function isUniqueViolation(error: unknown, constraints: readonly string[]): boolean {
+  const { code, constraint } = error as pg.DatabaseError;
+  return code === "23505" && constraint !== undefined && constraints.includes(constraint);
 }

@@ -136,6 +136,42 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
       INSERT INTO settings (key, value) VALUES ('reseal-legacy-rows', 'pending');
     `,
   },
+  {
+    // Workload identity (issue 12, docs/adr/0011), as SQLite's version 11: roles are principals of
+    // kind 'role' with their settings as one JSON column; users and roles are separate name spaces
+    // (the name unique per kind, under the constraint name the engine maps to PrincipalExistsError).
+    // Every existing row is a user, as the reader before roles took every row. A role session's key
+    // keeps its session record as JSON, with the role's ARN beside it, indexed, so deleting the role
+    // finds its sessions' keys. And the OIDC providers whose tokens AssumeRoleWithWebIdentity
+    // accepts. Adding nullable columns rewrites no table; the new unique index reads principals once.
+    version: 2,
+    sql: `
+      UPDATE principals SET kind = 'user' WHERE kind <> 'user';
+      ALTER TABLE principals
+        ADD COLUMN role text,
+        ADD CONSTRAINT principals_kind CHECK (kind IN ('user', 'role')),
+        DROP CONSTRAINT principals_by_name,
+        ADD CONSTRAINT principals_by_name UNIQUE (kind, name);
+      ALTER TABLE access_keys
+        ADD COLUMN session text,
+        ADD COLUMN session_role_arn text COLLATE "C";
+      CREATE INDEX access_keys_by_session_role ON access_keys (session_role_arn)
+        WHERE session_role_arn IS NOT NULL;
+      CREATE TABLE oidc_providers (
+        arn text COLLATE "C" PRIMARY KEY,
+        issuer text COLLATE "C" NOT NULL,
+        audiences text NOT NULL,
+        keys_source text NOT NULL,
+        jwks text,
+        jwks_url text,
+        tags text NOT NULL,
+        created_at bigint NOT NULL,
+        CONSTRAINT oidc_providers_by_issuer UNIQUE (issuer),
+        CONSTRAINT oidc_providers_keys CHECK ((keys_source = 'document' AND jwks IS NOT NULL AND jwks_url IS NULL)
+          OR (keys_source = 'url' AND jwks IS NULL))
+      );
+    `,
+  },
 ];
 
 export const latestSchemaVersion = migrations.at(-1)?.version ?? 0;
@@ -146,9 +182,10 @@ const migrationLock = 0x436f6666; // "Coff"
 /**
  * Brings the schema to the newest version. Safe when several nodes start at once: the whole run
  * is one transaction holding an advisory lock, so one node migrates and the others, waiting on the
- * lock, then find nothing left to do. A database newer than this Coffer refuses it.
+ * lock, then find nothing left to do. A database newer than this Coffer refuses it. `upTo` stops
+ * at an older version (tests build older databases with it).
  */
-export async function migrate(client: pg.ClientBase): Promise<void> {
+export async function migrate(client: pg.ClientBase, upTo = Number.POSITIVE_INFINITY): Promise<void> {
   await client.query("BEGIN");
   try {
     await client.query("SELECT pg_advisory_xact_lock($1)", [migrationLock]);
@@ -163,7 +200,7 @@ export async function migrate(client: pg.ClientBase): Promise<void> {
     const newest = Math.max(0, ...applied);
     if (newest > latestSchemaVersion) throw newerSchemaError(newest);
     for (const migration of migrations) {
-      if (applied.has(migration.version)) continue;
+      if (applied.has(migration.version) || migration.version > upTo) continue;
       await client.query(migration.sql);
       await client.query("INSERT INTO coffer_schema_migrations (version, applied_at) VALUES ($1, $2)", [
         migration.version,

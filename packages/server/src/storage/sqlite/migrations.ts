@@ -316,6 +316,48 @@ const migrations: ReadonlyArray<Migration> = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Workload identity (issue 12, docs/adr/0011): roles are principals of kind 'role' with their
+    // settings as one JSON column, and users and roles are separate name spaces, so the name is
+    // unique per kind (a rebuild: v2 made it a column constraint). Every existing row becomes a
+    // user, as the reader before roles took every row. A role session's key keeps its session
+    // record as JSON, with the role's ARN beside it, indexed, so deleting the role finds its
+    // sessions' keys. And the OIDC providers whose tokens AssumeRoleWithWebIdentity accepts.
+    version: 11,
+    rebuild: true,
+    sql: `
+      CREATE TABLE principals_v11 (
+        arn TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('user', 'role')),
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        role TEXT
+      );
+      INSERT INTO principals_v11 (arn, name, kind, tags, created_at)
+        SELECT arn, name, 'user', tags, created_at FROM principals ORDER BY rowid;
+      DROP TABLE principals;
+      ALTER TABLE principals_v11 RENAME TO principals;
+      CREATE UNIQUE INDEX principals_by_name ON principals (kind, name);
+      ALTER TABLE access_keys ADD COLUMN session TEXT;
+      ALTER TABLE access_keys ADD COLUMN session_role_arn TEXT;
+      CREATE INDEX access_keys_by_session_role ON access_keys (session_role_arn)
+        WHERE session_role_arn IS NOT NULL;
+      CREATE TABLE oidc_providers (
+        arn TEXT PRIMARY KEY,
+        issuer TEXT NOT NULL,
+        audiences TEXT NOT NULL,
+        keys_source TEXT NOT NULL,
+        jwks TEXT,
+        jwks_url TEXT,
+        tags TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        CHECK ((keys_source = 'document' AND jwks IS NOT NULL AND jwks_url IS NULL)
+          OR (keys_source = 'url' AND jwks IS NULL))
+      );
+      CREATE UNIQUE INDEX oidc_providers_by_issuer ON oidc_providers (issuer);
+    `,
+  },
 ];
 
 /** The schema version this build writes (what `/ready` expects to find). */

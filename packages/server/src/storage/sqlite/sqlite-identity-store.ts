@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import {
   type AccessKeyRecord,
   type IdentityStore,
+  OidcProviderExistsError,
   type OidcProviderRecord,
   PrincipalExistsError,
   type PrincipalPolicyRecord,
@@ -9,84 +10,42 @@ import {
   type RoleSettings,
 } from "../../domain/ports/identity-store.js";
 import type { Tag } from "../../domain/secrets/records.js";
+import {
+  type AccessKeyRow,
+  type OidcProviderRow,
+  oidcProviderColumns,
+  type PolicyRow,
+  type PrincipalRow,
+  roleSettingsJson,
+  sessionColumns,
+  toAccessKey,
+  toOidcProvider,
+  toPolicy,
+  toPrincipal,
+} from "../identity-rows.js";
 
-interface PrincipalRow {
-  arn: string;
-  name: string;
-  kind: string;
-  tags: string;
-  created_at: number;
-}
-
-interface PolicyRow {
-  principal_arn: string;
-  policy_name: string;
-  document: string;
-  updated_at: number;
-}
-
-interface AccessKeyRow {
-  access_key_id: string;
-  principal: string;
-  kind: string;
-  kek_id: string;
-  wrapped_key: Buffer;
-  ciphertext: Buffer;
-  status: string;
-  created_at: number;
-  expires_at: number | null;
-  last_used_at: number | null;
-  last_used_ip: string | null;
-  session_token_hash: string | null;
-}
-
-const toPrincipal = (row: PrincipalRow): PrincipalRecord => ({
-  arn: row.arn,
-  name: row.name,
-  kind: "user",
-  tags: JSON.parse(row.tags) as Tag[],
-  createdAt: row.created_at,
-});
-
-const toPolicy = (row: PolicyRow): PrincipalPolicyRecord => ({
-  principalArn: row.principal_arn,
-  policyName: row.policy_name,
-  document: row.document,
-  updatedAt: row.updated_at,
-});
-
-const toAccessKey = (row: AccessKeyRow): AccessKeyRecord => ({
-  accessKeyId: row.access_key_id,
-  principal: row.principal,
-  sealedSecret: {
-    kind: row.kind === "binary" ? "binary" : "string",
-    kekId: row.kek_id,
-    wrappedKey: row.wrapped_key,
-    ciphertext: row.ciphertext,
-  },
-  status: row.status === "inactive" ? "inactive" : "active",
-  createdAt: row.created_at,
-  expiresAt: row.expires_at ?? undefined,
-  lastUsedAt: row.last_used_at ?? undefined,
-  lastUsedIp: row.last_used_ip ?? undefined,
-  sessionTokenHash: row.session_token_hash ?? undefined,
-});
-
-/** Principals, identity policies and access keys in the same SQLite database as the secrets. */
+/** Principals, identity policies, access keys and OIDC providers in the same SQLite database as the secrets. */
 export class SqliteIdentityStore implements IdentityStore {
   private readonly statements;
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
       insertPrincipal: db.prepare(
-        "INSERT INTO principals (arn, name, kind, tags, created_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO principals (arn, name, kind, tags, created_at, role) VALUES (?, ?, ?, ?, ?, ?)",
       ),
       principal: db.prepare<[string], PrincipalRow>("SELECT * FROM principals WHERE arn = ?"),
-      principalByName: db.prepare<[string], PrincipalRow>("SELECT * FROM principals WHERE name = ?"),
-      principals: db.prepare<[], PrincipalRow>("SELECT * FROM principals ORDER BY name"),
+      principalByName: db.prepare<[string, string], PrincipalRow>(
+        "SELECT * FROM principals WHERE kind = ? AND name = ?",
+      ),
+      principals: db.prepare<[], PrincipalRow>("SELECT * FROM principals ORDER BY name, kind"),
+      principalsOfKind: db.prepare<[string], PrincipalRow>(
+        "SELECT * FROM principals WHERE kind = ? ORDER BY name",
+      ),
       principalTags: db.prepare("UPDATE principals SET tags = ? WHERE arn = ?"),
+      roleSettings: db.prepare("UPDATE principals SET role = ? WHERE arn = ? AND kind = 'role'"),
       deletePrincipal: db.prepare("DELETE FROM principals WHERE arn = ?"),
-      deleteKeysOf: db.prepare("DELETE FROM access_keys WHERE principal = ?"),
+      // Its own keys, and (a role's) its sessions' keys, whose principal is the session's ARN.
+      deleteKeysOf: db.prepare("DELETE FROM access_keys WHERE principal = ? OR session_role_arn = ?"),
       putPolicy: db.prepare(
         "INSERT OR REPLACE INTO principal_policies (principal_arn, policy_name, document, updated_at) VALUES (?, ?, ?, ?)",
       ),
@@ -97,8 +56,8 @@ export class SqliteIdentityStore implements IdentityStore {
       accessKey: db.prepare<[string], AccessKeyRow>("SELECT * FROM access_keys WHERE access_key_id = ?"),
       putAccessKey: db.prepare(
         `INSERT OR REPLACE INTO access_keys (access_key_id, principal, kind, kek_id, wrapped_key, ciphertext, status,
-           created_at, expires_at, last_used_at, last_used_ip, session_token_hash)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           created_at, expires_at, last_used_at, last_used_ip, session_token_hash, session, session_role_arn)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       allAccessKeys: db.prepare<[], AccessKeyRow>("SELECT * FROM access_keys ORDER BY access_key_id"),
       accessKeysOf: db.prepare<[string], AccessKeyRow>(
@@ -111,11 +70,23 @@ export class SqliteIdentityStore implements IdentityStore {
         "UPDATE access_keys SET last_used_at = ?, last_used_ip = ? WHERE access_key_id = ?",
       ),
       deleteExpired: db.prepare("DELETE FROM access_keys WHERE expires_at IS NOT NULL AND expires_at <= ?"),
+      insertProvider: db.prepare(
+        `INSERT INTO oidc_providers (arn, issuer, audiences, keys_source, jwks, jwks_url, tags, created_at)
+         VALUES (@arn, @issuer, @audiences, @keys_source, @jwks, @jwks_url, @tags, @created_at)`,
+      ),
+      provider: db.prepare<[string], OidcProviderRow>("SELECT * FROM oidc_providers WHERE arn = ?"),
+      providers: db.prepare<[], OidcProviderRow>("SELECT * FROM oidc_providers ORDER BY arn"),
+      updateProvider: db.prepare(
+        `UPDATE oidc_providers SET audiences = @audiences, keys_source = @keys_source, jwks = @jwks,
+           jwks_url = @jwks_url, tags = @tags WHERE arn = @arn`,
+      ),
+      deleteProvider: db.prepare("DELETE FROM oidc_providers WHERE arn = ?"),
     };
   }
 
   async createPrincipal(principal: PrincipalRecord): Promise<void> {
-    if (this.statements.principalByName.get(principal.name)) throw new PrincipalExistsError(principal.name);
+    if (this.statements.principalByName.get(principal.kind, principal.name))
+      throw new PrincipalExistsError(principal.name);
     try {
       this.statements.insertPrincipal.run(
         principal.arn,
@@ -123,13 +94,12 @@ export class SqliteIdentityStore implements IdentityStore {
         principal.kind,
         JSON.stringify(principal.tags),
         principal.createdAt,
+        principal.role === undefined ? null : roleSettingsJson(principal.role),
       );
     } catch (error) {
       // The ARN (made from the name) is taken, or another process inserted the name since the
       // check above: the same answer as PostgreSQL's engine gives.
-      const code = (error as { code?: unknown }).code;
-      if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY")
-        throw new PrincipalExistsError(principal.name);
+      if (isUniqueViolation(error)) throw new PrincipalExistsError(principal.name);
       throw error;
     }
   }
@@ -139,22 +109,28 @@ export class SqliteIdentityStore implements IdentityStore {
     return row ? toPrincipal(row) : undefined;
   }
 
-  async getPrincipalByName(name: string) {
-    const row = this.statements.principalByName.get(name);
+  async getPrincipalByName(name: string, kind: PrincipalRecord["kind"] = "user") {
+    const row = this.statements.principalByName.get(kind, name);
     return row ? toPrincipal(row) : undefined;
   }
 
-  async listPrincipals() {
-    return this.statements.principals.all().map(toPrincipal);
+  async listPrincipals(kind?: PrincipalRecord["kind"]) {
+    const rows =
+      kind === undefined ? this.statements.principals.all() : this.statements.principalsOfKind.all(kind);
+    return rows.map(toPrincipal);
   }
 
   async updatePrincipalTags(arn: string, tags: Tag[]) {
     this.statements.principalTags.run(JSON.stringify(tags), arn);
   }
 
+  async updateRoleSettings(arn: string, settings: RoleSettings) {
+    return this.statements.roleSettings.run(roleSettingsJson(settings), arn).changes === 1;
+  }
+
   async deletePrincipal(arn: string) {
     return this.db.transaction(() => {
-      this.statements.deleteKeysOf.run(arn);
+      this.statements.deleteKeysOf.run(arn, arn);
       return this.statements.deletePrincipal.run(arn).changes === 1;
     })();
   }
@@ -177,6 +153,7 @@ export class SqliteIdentityStore implements IdentityStore {
   }
 
   async putAccessKey(record: AccessKeyRecord) {
+    const { session, session_role_arn } = sessionColumns(record);
     this.statements.putAccessKey.run(
       record.accessKeyId,
       record.principal,
@@ -190,6 +167,8 @@ export class SqliteIdentityStore implements IdentityStore {
       record.lastUsedAt ?? null,
       record.lastUsedIp ?? null,
       record.sessionTokenHash ?? null,
+      session,
+      session_role_arn,
     );
   }
 
@@ -220,23 +199,44 @@ export class SqliteIdentityStore implements IdentityStore {
   async deleteExpiredAccessKeys(now: number) {
     return this.statements.deleteExpired.run(now).changes;
   }
-  // TEMPORARY (issue 12, replaced by the storage work on roles and OIDC providers): not built yet.
-  updateRoleSettings(_arn: string, _settings: RoleSettings): Promise<boolean> {
-    return Promise.reject(new Error("roles are not stored by this engine yet"));
+
+  async createOidcProvider(provider: OidcProviderRecord): Promise<void> {
+    try {
+      this.statements.insertProvider.run({
+        arn: provider.arn,
+        issuer: provider.issuer,
+        created_at: provider.createdAt,
+        ...oidcProviderColumns(provider),
+      });
+    } catch (error) {
+      // The ARN, or the issuer under another ARN.
+      if (isUniqueViolation(error)) throw new OidcProviderExistsError(provider.arn);
+      throw error;
+    }
   }
-  createOidcProvider(_provider: OidcProviderRecord): Promise<void> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+
+  async getOidcProvider(arn: string) {
+    const row = this.statements.provider.get(arn);
+    return row ? toOidcProvider(row) : undefined;
   }
-  getOidcProvider(_arn: string): Promise<OidcProviderRecord | undefined> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+
+  async listOidcProviders() {
+    return this.statements.providers.all().map(toOidcProvider);
   }
-  listOidcProviders(): Promise<OidcProviderRecord[]> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+
+  async updateOidcProvider(provider: OidcProviderRecord) {
+    return (
+      this.statements.updateProvider.run({ arn: provider.arn, ...oidcProviderColumns(provider) }).changes ===
+      1
+    );
   }
-  updateOidcProvider(_provider: OidcProviderRecord): Promise<boolean> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
+
+  async deleteOidcProvider(arn: string) {
+    return this.statements.deleteProvider.run(arn).changes === 1;
   }
-  deleteOidcProvider(_arn: string): Promise<boolean> {
-    return Promise.reject(new Error("OIDC providers are not stored by this engine yet"));
-  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
 }
