@@ -30,7 +30,9 @@ export function queryFormOf(
       case "list": {
         const items = value as unknown[];
         if (items.length === 0) pairs.push([name, ""]);
-        items.forEach((item, at) => write(shape.member.shape, item, `${name}.member.${at + 1}`));
+        items.forEach((item, at) => {
+          write(shape.member.shape, item, `${name}.member.${at + 1}`);
+        });
         return;
       }
       case "map": {
