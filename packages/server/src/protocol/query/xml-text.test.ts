@@ -20,11 +20,8 @@ describe("escapeXml", () => {
     assert.equal(escapeXml(arn), arn);
   });
 
-  it("escapes markup, quotes and carriage returns", () => {
-    assert.equal(
-      escapeXml(`<a href="x">&'\r\n</a>`),
-      "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&#xD;\n&lt;/a&gt;",
-    );
+  it("escapes markup, double quotes and carriage returns, and leaves apostrophes readable", () => {
+    assert.equal(escapeXml(`<a href="x">&'\r\n</a>`), "&lt;a href=&quot;x&quot;&gt;&amp;'&#xD;\n&lt;/a&gt;");
   });
 
   it("replaces what XML cannot carry (NUL, other controls, lone surrogates) with U+FFFD", () => {
