@@ -127,6 +127,7 @@ function harness(sts: RoleSessions | undefined) {
     maxBodyBytes: 256 * 1024,
     now: Date.now,
   });
+  // biome-ignore lint/suspicious/noExplicitAny: events are asserted on field by field.
   const events = () => lines.map((line) => JSON.parse(line) as Record<string, any>);
   return { pipeline, lines, logs, events };
 }
