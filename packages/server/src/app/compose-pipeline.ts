@@ -5,6 +5,7 @@ import type { RotationService } from "../domain/rotation/rotation-service.js";
 import type { Logger } from "../log/logger.js";
 import { createAdminApi } from "../operations/admin/admin-api.js";
 import { createSecretsManagerApi } from "../operations/secrets-manager-api.js";
+import { createStsApi } from "../operations/sts/sts-api.js";
 import { createRequestPipeline, type RequestPipeline } from "../pipeline/pipeline.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
 import type { Coffer } from "./open-coffer.js";
@@ -13,7 +14,8 @@ import type { Coffer } from "./open-coffer.js";
 export const maxBodyBytes = 256 * 1024;
 
 /**
- * The request pipeline over an opened Coffer: both APIs, their services, SigV4 and the audit trail.
+ * The request pipeline over an opened Coffer: its APIs (Secrets Manager, Coffer's admin API, STS),
+ * their services, SigV4 and the audit trail.
  * The server puts node:http in front of it; `bench/pipeline-cost.mjs` calls it directly.
  */
 export function composePipeline(
@@ -28,7 +30,7 @@ export function composePipeline(
 ): RequestPipeline {
   const now = options.now ?? Date.now;
   return createRequestPipeline({
-    apis: [createSecretsManagerApi(), createAdminApi(coffer.accountId)],
+    apis: [createSecretsManagerApi(), createAdminApi(coffer.accountId), createStsApi()],
     services: {
       reader: coffer.reader,
       writer: coffer.writer,
@@ -42,6 +44,7 @@ export function composePipeline(
       audit: options.auditReader,
       rotation: options.rotation,
     },
+    // Each call is checked against its API's signing name (`sts` for STS); this is the default.
     verifier: createSigV4Verifier({ service: "secretsmanager" }),
     accessKeys: coffer.accessKeys,
     authorizer: coffer.authorizer,

@@ -1,7 +1,7 @@
 import { type AuditLineBuilder, createAuditLineBuilder } from "../audit/audit-line.js";
 import type { AuditLog } from "../audit/audit-log.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
-import { loadAdminModel, loadServiceModel } from "../protocol/model.js";
+import { loadAdminModel, loadServiceModel, loadStsModel } from "../protocol/model.js";
 
 /**
  * Every request becomes one CloudTrail-format event, redacted by the model of the API it called,
@@ -12,6 +12,8 @@ export function createRequestAudit(log: AuditLog, accountId: string, defaultRegi
   const builders: Record<string, AuditLineBuilder> = {
     secretsmanager: createAuditLineBuilder(loadServiceModel()),
     coffer: createAuditLineBuilder(loadAdminModel()),
+    // STS's events are STS's, as in CloudTrail; its model redacts WebIdentityToken.
+    sts: createAuditLineBuilder(loadStsModel(), "sts.amazonaws.com"),
   };
   const fallback = builders.secretsmanager as AuditLineBuilder;
   return (record) => {
@@ -22,6 +24,7 @@ export function createRequestAudit(log: AuditLog, accountId: string, defaultRegi
         region: record.region ?? defaultRegion,
         accountId,
         caller: record.caller,
+        webIdentity: record.webIdentity,
         attemptedAccessKeyId: record.claimedAccessKeyId,
         sourceIp: record.sourceIp,
         userAgent: record.userAgent,

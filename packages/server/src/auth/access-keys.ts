@@ -6,7 +6,7 @@ import {
   hashSessionToken,
 } from "../domain/identity/access-key-material.js";
 import type { EphemeralKeys } from "../domain/identity/rotation-credentials.js";
-import type { AccessKeyRecord, IdentityStore } from "../domain/ports/identity-store.js";
+import type { AccessKeyRecord, IdentityStore, RoleSessionRecord } from "../domain/ports/identity-store.js";
 
 /** What SigV4 and the session-token check need about one access key. */
 export interface ActiveKey {
@@ -14,6 +14,8 @@ export interface ActiveKey {
   principal: string;
   expiresAt: number | undefined;
   sessionTokenHash: string | undefined;
+  /** A role session's context (its role, session tags, how it was obtained); undefined for a user's key. */
+  session?: RoleSessionRecord | undefined;
 }
 
 /** How long a looked-up key is trusted before storage is asked again (covers other server nodes). */
@@ -85,6 +87,7 @@ export class AccessKeyRegistry implements AccessKeyKeeper {
       principal: record.principal,
       expiresAt: record.expiresAt,
       sessionTokenHash: record.sessionTokenHash,
+      session: record.session,
     };
   }
 

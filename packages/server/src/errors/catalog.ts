@@ -173,3 +173,18 @@ export class PackedPolicyTooLargeException extends CofferError {
 export class StsValidationError extends CofferError {
   readonly awsName = "ValidationError";
 }
+
+// --- Errors common to every AWS Query service (STS), with no AWS JSON counterpart --------------
+
+/** The form body cannot be read: a broken percent escape, a repeated parameter, bytes that are not UTF-8. */
+export class MalformedQueryStringException extends CofferError {
+  readonly awsName = "MalformedQueryString";
+}
+/** The form names no `Action`. */
+export class MissingActionException extends CofferError {
+  readonly awsName = "MissingAction";
+}
+/** A parameter of the protocol itself (`Version`) is missing. */
+export class MissingParameterException extends CofferError {
+  readonly awsName = "MissingParameter";
+}

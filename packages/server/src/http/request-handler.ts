@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestPipeline } from "../pipeline/pipeline.js";
 import type { Reply, TransportCall } from "../pipeline/transport-call.js";
+import { JSON_CONTENT_TYPE } from "../pipeline/wire-error.js";
 import { type ChangeFeed, isChangeFeedTarget } from "./change-feed/change-feed.js";
 import { readBody } from "./read-body.js";
 
@@ -93,8 +94,10 @@ class NodeCall implements TransportCall {
 
 function probeReply(report: ProbeReport): Reply {
   const requestId = randomUUID();
-  if (report.ok) return { status: 200, requestId, body: '{"status":"ok"}' };
-  return { status: 503, requestId, body: JSON.stringify({ status: "unavailable", ...report.details }) };
+  const contentType = JSON_CONTENT_TYPE;
+  if (report.ok) return { status: 200, requestId, body: '{"status":"ok"}', contentType };
+  const body = JSON.stringify({ status: "unavailable", ...report.details });
+  return { status: 503, requestId, body, contentType };
 }
 
 function send(response: ServerResponse, reply: Reply) {
@@ -103,7 +106,7 @@ function send(response: ServerResponse, reply: Reply) {
   // headers and body then leave in one write (end() corks the socket around them).
   const headers: Array<string | number> = [
     "content-type",
-    "application/x-amz-json-1.1",
+    reply.contentType,
     "content-length",
     Buffer.byteLength(reply.body),
     "x-amzn-requestid",

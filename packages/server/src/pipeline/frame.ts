@@ -1,20 +1,34 @@
 import { UnknownOperationException, UnsupportedMediaTypeException } from "../errors/catalog.js";
-import type { ApiDescriptor, OperationDescriptor } from "../operations/operation.js";
+import type { ApiDescriptor, OperationDescriptor, QueryApiDescriptor } from "../operations/operation.js";
 import { headerOf, type TransportCall, truncate } from "./transport-call.js";
 
 /** A call framed as an operation of one of the APIs. */
 export interface FramedCall {
   api: ApiDescriptor;
   operation: OperationDescriptor;
+  /** The Query protocol's form, read once to frame the call (its `Action`) and decoded again to parse it. */
+  form: ReadonlyMap<string, string> | undefined;
+}
+
+/**
+ * A Query call (STS): its API is known from the content type, its operation only once the body is
+ * read (`Action=…`), by `frameQuery` (frame-query.ts).
+ */
+export interface QueryCallPending {
+  api: QueryApiDescriptor;
+  operation: undefined;
+  form: undefined;
 }
 
 const jsonContentTypes = new Set(["application/x-amz-json-1.1", "application/x-amz-json-1.0"]);
+const formContentType = "application/x-www-form-urlencoded";
 
 /**
- * Phase 1, frame: `POST /` with an AWS JSON content type and an `X-Amz-Target` naming a known
- * operation. Anything else is a 4xx before the body is read.
+ * Phase 1, frame: `POST /` with a content type that names the protocol. AWS JSON: an
+ * `X-Amz-Target` naming a known operation. The Query protocol (STS's form body): its API, the
+ * operation following from the body. Anything else is a 4xx before the body is read.
  */
-export function frame(call: TransportCall, apis: readonly ApiDescriptor[]): FramedCall {
+export function frame(call: TransportCall, apis: readonly ApiDescriptor[]): FramedCall | QueryCallPending {
   const { method, url } = call;
   if (method !== "POST" || (url !== "/" && !url.startsWith("/?"))) {
     throw new UnknownOperationException(
@@ -28,6 +42,11 @@ export function frame(call: TransportCall, apis: readonly ApiDescriptor[]): Fram
       ? rawContentType
       : ((rawContentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "");
   if (!jsonContentTypes.has(contentType)) {
+    if (contentType === formContentType) {
+      for (const api of apis) {
+        if (api.protocol === "awsQuery") return { api, operation: undefined, form: undefined };
+      }
+    }
     throw new UnsupportedMediaTypeException(
       `Content-Type must be application/x-amz-json-1.1 (got '${truncate(contentType)}').`,
     );
@@ -35,9 +54,9 @@ export function frame(call: TransportCall, apis: readonly ApiDescriptor[]): Fram
   const target = headerOf(call, "x-amz-target");
   if (target !== undefined) {
     for (const api of apis) {
-      if (!target.startsWith(api.targetPrefix)) continue;
+      if (api.protocol !== "awsJson1_1" || !target.startsWith(api.targetPrefix)) continue;
       const operation = api.operations.get(target.slice(api.targetPrefix.length));
-      if (operation) return { api, operation };
+      if (operation) return { api, operation, form: undefined };
     }
   }
   throw new UnknownOperationException(

@@ -2,17 +2,21 @@
  * The request pipeline: every call of every API, whatever transport carried it, goes through the
  * same phases, each a module of its own (docs/ARCHITECTURE.md, "One request"):
  *
- *   1. frame        `frame.ts`         POST /, content type, X-Amz-Target → API and operation
+ *   1. frame        `frame.ts`         POST /, content type (the protocol), X-Amz-Target → API and operation
  *   2. read         the transport      the body, bounded (413), cut short (RequestAbortedException)
+ *                   `frame-query.ts`   Query (STS): the form's Action and Version → the operation
  *      catch up     Stores.catchUp     several nodes: other nodes' earlier commits reach the caches
- *   3. authenticate `authenticate.ts`  SigV4 and the key's state
- *   4. parse        `parse-input.ts`   JSON object, validated against the operation's model
+ *   3. authenticate `authenticate.ts`  SigV4 (scoped to the API's signing name) and the key's state;
+ *                                      skipped for an operation the model marks unsigned
+ *   4. parse        `parse-input.ts`   JSON object or Query form, validated against the operation's model
  *   5. authorize    `authorize.ts`     the operation's action on its fixed resource (per-secret: domain)
  *   6. execute      `execute.ts`       the change's intent audited first (ADR 0005), then the handler
  *   7. audit        the RequestAudit   every outcome, allowed or not, durably recorded …
  *   8. reply        `reply.ts`         … before it is answered; 503 if it cannot be recorded
  *
- * A failure in any phase skips to 7 with the error. Only an unexpected fault becomes a 500.
+ * A failure in any phase skips to 7 with the error. Only an unexpected fault becomes a 500. Answers
+ * and errors are written in the protocol of the API the call was framed for (AWS JSON 1.1, or the
+ * Query protocol's XML); AWS JSON until that is known.
  */
 import { randomUUID } from "node:crypto";
 import { AuditWriteError, OutcomeUnrecorded } from "../audit/audit-write-error.js";
@@ -28,8 +32,9 @@ import { type AuthenticatedCaller, createAuthenticate } from "./authenticate.js"
 import { authorize } from "./authorize.js";
 import { execute } from "./execute.js";
 import { type FramedCall, frame } from "./frame.js";
+import { frameQuery } from "./frame-query.js";
 import { parseInput } from "./parse-input.js";
-import { auditFailureReply, errorReply, okReply } from "./reply.js";
+import { auditFailureReply, errorReply, okReply, wireErrorOf, wireErrorReply, xmlReply } from "./reply.js";
 import type { RequestAudit, RequestRecord } from "./request-record.js";
 import { headerOf, type Reply, type TransportCall } from "./transport-call.js";
 
@@ -68,8 +73,13 @@ export interface RequestPipeline {
   ): Promise<Reply | undefined>;
 }
 
+/** The caller of an unsigned operation until it proves who it is: nobody. */
+const anonymous = { principal: "", accessKeyId: "", session: undefined } as const;
+
 export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
   const authenticate = createAuthenticate(deps);
+  // The API a record names, for the protocol its answer and errors are written in.
+  const apiNamed = new Map(deps.apis.map((api) => [api.name, api]));
 
   function newRecord(call: TransportCall): RequestRecord {
     return {
@@ -89,62 +99,105 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
   }
 
   async function run(call: TransportCall, record: RequestRecord): Promise<object> {
-    let framed: FramedCall;
+    let framing: ReturnType<typeof frame>;
     try {
-      framed = frame(call, deps.apis);
+      framing = frame(call, deps.apis);
     } catch (error) {
       await call.discardBody();
       throw error;
     }
-    record.api = framed.api.name;
-    record.operation = framed.operation.name;
+    record.api = framing.api.name;
+    if (framing.operation !== undefined) record.operation = framing.operation.name;
     const body = await call.readBody(deps.maxBodyBytes);
+    let framed: FramedCall;
+    if (framing.operation === undefined) {
+      // A Query call names its operation in the body.
+      framed = frameQuery(framing, body);
+      record.operation = framed.operation.name;
+    } else {
+      framed = framing;
+    }
     if (deps.catchUp) await deps.catchUp();
-    const authenticated = authenticate(call, body, record);
-    const caller = authenticated instanceof Promise ? await authenticated : authenticated;
-    const input = parseInput(framed, body, record);
-    const scope: RequestScope = {
-      region: caller.region,
-      caller: { principal: caller.principal, accessKeyId: caller.accessKeyId, sourceIp: record.sourceIp },
-    };
-    const authorized = authorize(deps.authorizer, framed.operation, input, scope);
+    const { operation } = framed;
+    let scope: RequestScope;
+    let context: OperationContext;
+    let input: Record<string, unknown>;
+    if (operation.signed) {
+      const authenticated = authenticate(call, body, record, framed.api.signingName);
+      const caller = authenticated instanceof Promise ? await authenticated : authenticated;
+      input = parseInput(framed, body, record);
+      // Built field by field, the same fields every time (no spread): this runs on every request.
+      scope = {
+        region: caller.region,
+        caller: {
+          principal: caller.principal,
+          accessKeyId: caller.accessKeyId,
+          sourceIp: record.sourceIp,
+          session: caller.session,
+        },
+      };
+      context = {
+        scope,
+        requestId: record.requestId,
+        caller: { accessKeyId: caller.accessKeyId, principal: caller.principal, session: caller.session },
+        sourceIp: record.sourceIp,
+      };
+    } else {
+      input = parseInput(framed, body, record);
+      // Nobody is signed in; nothing regional runs on an unsigned call (its audit event takes the
+      // server's default region). The operation names its caller once it has proved who it is.
+      scope = { region: "", caller: { ...anonymous, sourceIp: record.sourceIp } };
+      context = {
+        scope,
+        requestId: record.requestId,
+        caller: anonymous,
+        sourceIp: record.sourceIp,
+        noteWebIdentity: (who) => {
+          record.webIdentity = who;
+        },
+      };
+    }
+    const authorized = authorize(deps.authorizer, operation, input, scope);
     if (authorized !== undefined) await authorized;
-    const context: OperationContext = {
-      scope,
-      requestId: record.requestId,
-      caller: { accessKeyId: caller.accessKeyId, principal: caller.principal },
-      sourceIp: record.sourceIp,
-    };
     return execute(framed, input, context, deps.services, deps.audit, record);
   }
 
   async function answer(record: RequestRecord, result: object): Promise<Reply> {
+    const api = apiNamed.get(record.api);
+    let xml: Reply | undefined;
+    if (api?.protocol === "awsQuery") {
+      // Written before the outcome is recorded: an answer that cannot be written is recorded as the failure.
+      try {
+        xml = xmlReply(api, record.operation ?? "", record.requestId, result);
+      } catch (error) {
+        return fail(error, record);
+      }
+    }
     record.output = result;
     try {
       await deps.audit(record);
     } catch (auditError) {
-      return refuse(record.intended ? new OutcomeUnrecorded(auditError) : auditError, record.requestId);
+      return refuse(record.intended ? new OutcomeUnrecorded(auditError) : auditError, record);
     }
     // A warm read's answer was serialized once, when the read model took it in (docs/adr/0008).
-    return okReply(record.requestId, readyJsonOf(result) ?? JSON.stringify(result));
+    return xml ?? okReply(record.requestId, readyJsonOf(result) ?? JSON.stringify(result));
   }
 
   async function fail(error: unknown, record: RequestRecord): Promise<Reply> {
     if (error instanceof AuditWriteError || error instanceof OutcomeUnrecorded) {
       // The trail is failing: one line says so (the log's own outage report says since when);
       // trying to record this refusal would fail the same way.
-      return refuse(error, record.requestId);
+      return refuse(error, record);
     }
-    const reply = errorReply(error, record.requestId);
-    logFailure(error, reply.errorType ?? "InternalServiceError", record.requestId);
-    record.error = {
-      awsName: reply.errorType ?? "InternalServiceError",
-      message: messageOf(error, reply.body),
-    };
+    const wire = wireErrorOf(error, record.requestId, apiNamed.get(record.api));
+    const reply = wireErrorReply(wire, record.requestId);
+    logFailure(error, wire.awsName, record.requestId);
+    // The audit trail names the error as the client was told it (STS's ValidationError, say).
+    record.error = { awsName: wire.awsName, message: wire.message };
     try {
       await deps.audit(record);
     } catch (auditError) {
-      const refused = refuse(auditError, record.requestId);
+      const refused = refuse(auditError, record);
       // The request itself failed on a known server fault (a storage engine's InternalServiceError:
       // its database unreachable, say; not an unexpected error, which may be the trail's own) and its event
       // cannot be written either — on PostgreSQL the trail lives in that same database. The client
@@ -154,7 +207,8 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
     return reply;
   }
 
-  function refuse(error: unknown, requestId: string): Reply {
+  function refuse(error: unknown, record: RequestRecord): Reply {
+    const { requestId } = record;
     const changed = error instanceof OutcomeUnrecorded;
     const cause = changed ? error.cause : error;
     deps.logger.error("request refused: the audit trail cannot be written", {
@@ -165,7 +219,7 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
           ? ((cause.cause as { code?: string } | undefined)?.code ?? cause.name)
           : "unknown",
     });
-    return auditFailureReply(changed, requestId);
+    return auditFailureReply(changed, requestId, apiNamed.get(record.api));
   }
 
   function logFailure(error: unknown, awsName: string, requestId: string) {
@@ -181,9 +235,9 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
   }
 
   /** The last line of defence: whatever escaped the phases above is logged and answered as a 500. */
-  function unexpected(error: unknown, requestId: string): Reply {
-    logFailure(error, "InternalServiceError", requestId);
-    return errorReply(error, requestId);
+  function unexpected(error: unknown, record: RequestRecord): Reply {
+    logFailure(error, "InternalServiceError", record.requestId);
+    return errorReply(error, record.requestId, apiNamed.get(record.api));
   }
 
   function logDone(call: TransportCall, reply: Reply, started: number) {
@@ -212,7 +266,7 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
         }
         reply = await answer(record, result);
       } catch (error) {
-        reply = unexpected(error, record.requestId);
+        reply = unexpected(error, record);
       }
       logDone(call, reply, started);
       return reply;
@@ -236,15 +290,10 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
           return await fail(error, record);
         }
       } catch (error) {
-        return unexpected(error, record.requestId);
+        return unexpected(error, record);
       }
     },
   };
-}
-
-function messageOf(error: unknown, wireBody: string): string {
-  if (error instanceof CofferError) return error.message;
-  return (JSON.parse(wireBody) as { message: string }).message;
 }
 
 function causeName(error: Error): string | undefined {

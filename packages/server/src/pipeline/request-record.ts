@@ -1,11 +1,21 @@
+import type { WebIdentityCaller } from "../domain/identity/sts/role-sessions.js";
+import type { RoleSessionRecord } from "../domain/ports/identity-store.js";
+
 /** What the request handler tells the audit trail about every request, allowed or not. */
 export interface RequestRecord {
   /** The operation as named by the client (`GetSecretValue`, `CreateUser`, `SubscribeToChanges`), if known. */
   operation: string | undefined;
-  /** `secretsmanager` or `coffer`. */
+  /** `secretsmanager`, `coffer` or `sts`. */
   api: string;
   region: string | undefined;
-  caller: { principal: string; accessKeyId: string } | undefined;
+  /** The signed caller; undefined until SigV4 established one, and for an unsigned operation. */
+  caller: { principal: string; accessKeyId: string; session?: RoleSessionRecord | undefined } | undefined;
+  /**
+   * An unsigned operation's caller, once it proved who it is (AssumeRoleWithWebIdentity: its
+   * token's provider, subject and audience, told by the operation through
+   * `OperationContext.noteWebIdentity`). Never the token.
+   */
+  webIdentity?: WebIdentityCaller | undefined;
   /** The access key id a failed authentication claimed, if it could be read. */
   claimedAccessKeyId: string | undefined;
   sourceIp: string;

@@ -22,8 +22,10 @@ export interface TransportCall {
 export interface Reply {
   status: number;
   requestId: string;
-  /** AWS JSON 1.1. */
+  /** AWS JSON 1.1, or XML for a Query call (STS). */
   body: string;
+  /** `application/x-amz-json-1.1` or `text/xml`: the protocol of the API the call was framed for. */
+  contentType: string;
   /** `x-amzn-errortype` for a failure. */
   errorType?: string | undefined;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { compileJavaPatterns, findJavaOnlyConstruct } from "./java-pattern.js";
-import { loadServiceModel, modelPatterns } from "./model.js";
+import { compileJavaPatterns, findJavaOnlyConstruct, spellPunctuationEscapes } from "./java-pattern.js";
+import { loadServiceModel, loadStsModel, modelPatterns } from "./model.js";
 
 const model = loadServiceModel();
 
@@ -69,5 +69,45 @@ describe("compileJavaPatterns", () => {
     assert.equal(findJavaOnlyConstruct("(?:a)(?=b)(?<n>c)[+]+\\++", ""), undefined);
     assert.equal(findJavaOnlyConstruct("\\p{L}+", "u"), undefined);
     assert.equal(findJavaOnlyConstruct("\\p{L}{2}+", "u"), "a possessive quantifier");
+  });
+});
+
+describe("STS's patterns", () => {
+  const compiled = compileJavaPatterns(modelPatterns(loadStsModel()));
+
+  it("compile under u: Unicode categories (\\p{L}) beside a Java escape of punctuation (\\:)", () => {
+    assert.equal(compiled.flags, "u");
+    const tagKey = compiled.byPattern.get("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+");
+    assert.ok(tagKey?.test("Kostenstelle é-1 ٣"));
+    assert.ok(!tagKey?.test("a*b"));
+    assert.ok(!tagKey?.test(""));
+    const serial = compiled.byPattern.get("[\\w+=,.@\\:-]*");
+    assert.ok(serial?.test("arn:aws:iam::1:mfa-x.y"));
+    assert.ok(!serial?.test("a b"));
+  });
+
+  it("read the ARN pattern's \\u10000 as Java does: \\u1000 then 0", () => {
+    const arn = compiled.byPattern.get(
+      "[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+",
+    );
+    assert.ok(arn?.test("arn:aws:iam::123456789012:role/x"));
+    assert.ok(!arn?.test("a\u0000b"));
+    assert.ok(!arn?.test("\u{1F600}"), "a code point above U+FFFF is outside the class, in Java too");
+  });
+
+  it("spell escaped punctuation as \\u00XX and leave JS's syntax escapes alone", () => {
+    assert.equal(spellPunctuationEscapes("[\\w\\:\\-\\!]"), "[\\w\\u003a\\u002d\\u0021]");
+    assert.equal(spellPunctuationEscapes("\\.\\*\\/\\(\\d\\p{L}"), "\\.\\*\\/\\(\\d\\p{L}");
+    assert.ok(
+      new RegExp(`^[a${spellPunctuationEscapes("\\-")}z]$`, "u").test("-"),
+      "an escaped hyphen stays a literal",
+    );
+    assert.ok(!new RegExp(`^[a${spellPunctuationEscapes("\\-")}z]$`, "u").test("m"));
+  });
+
+  it("refuse Java's POSIX property classes, which JS reads differently, even alone", () => {
+    assert.throws(() => compileJavaPatterns(["\\p{Alpha}+"]), /\\p\{Alpha\}/);
+    assert.throws(() => compileJavaPatterns(["\\p{Lower}", "\\:"]), /JavaScript cannot evaluate/);
+    assert.equal(compileJavaPatterns(["\\p{Lu}\\p{Nd}", "\\:"]).flags, "u");
   });
 });

@@ -6,9 +6,11 @@
  * We reproduce that by wrapping every pattern as `^(?:…)$`.
  *
  * The `u` flag is used only when every pattern compiles with it: without `u`, JS accepts Java's
- * identity escapes such as `\!` and `\=` (present in this model), and `\w`/`\d` are ASCII-only in
- * both languages. Java-only constructs that JS would silently read differently are rejected, so a
- * future model update fails at startup instead of validating wrongly.
+ * identity escapes such as `\!` and `\=` (present in Secrets Manager's model), and `\w`/`\d` are
+ * ASCII-only in both languages. A model that needs `u` for Unicode categories (`\p{L}`, in STS's)
+ * but also escapes punctuation JS refuses under `u` (`\:`) has those escapes spelled `\u003a`, which
+ * both languages read as the same literal. Java-only constructs that JS would silently read
+ * differently are rejected, so a future model update fails at startup instead of validating wrongly.
  */
 
 export interface CompiledPatterns {
@@ -20,18 +22,56 @@ export interface CompiledPatterns {
 
 export function compileJavaPatterns(patterns: Iterable<string>): CompiledPatterns {
   const sources = [...new Set(patterns)];
-  const flags = sources.every(compilesWithUnicodeFlag) ? "u" : "";
+  let flags: "u" | "" = sources.every(compilesWithUnicodeFlag) ? "u" : "";
+  let spelled = (source: string) => source;
+  if (flags === "" && sources.some(needsUnicodeFlag)) {
+    const respelled = sources.map(spellPunctuationEscapes);
+    if (respelled.every(compilesWithUnicodeFlag)) {
+      flags = "u";
+      spelled = spellPunctuationEscapes;
+    }
+  }
   const byPattern = new Map<string, RegExp>();
   for (const source of sources) {
-    const unsupported = findJavaOnlyConstruct(source, flags);
+    const unsupported = findJavaOnlyConstruct(spelled(source), flags);
     if (unsupported !== undefined) {
       throw new Error(
         `Model pattern ${source} uses ${unsupported}, which JavaScript cannot evaluate as Java does`,
       );
     }
-    byPattern.set(source, new RegExp(`^(?:${source})$`, flags));
+    byPattern.set(source, new RegExp(`^(?:${spelled(source)})$`, flags));
   }
   return { flags, byPattern };
+}
+
+/** Unicode property escapes: JS reads them only under `u`. */
+function needsUnicodeFlag(source: string): boolean {
+  return /\\[pP]\{/.test(source);
+}
+
+/** Characters JS's `u` mode lets a backslash escape; any other escaped punctuation is Java's literal. */
+const unicodeModeSyntax = new Set([..."^$\\.*+?()[]{}|/"]);
+
+/**
+ * Java reads a backslash before any non-alphanumeric character as that character; JS under `u`
+ * refuses most of them (`\:`, `\!`). `\u00XX` means the same literal to both.
+ */
+export function spellPunctuationEscapes(source: string): string {
+  let out = "";
+  for (let i = 0; i < source.length; i++) {
+    const char = source[i] as string;
+    const next = source[i + 1];
+    if (char !== "\\" || next === undefined) {
+      out += char;
+      continue;
+    }
+    i++;
+    const code = next.charCodeAt(0);
+    const punctuation = code < 0x80 && !/[A-Za-z0-9]/.test(next);
+    out +=
+      punctuation && !unicodeModeSyntax.has(next) ? `\\u${code.toString(16).padStart(4, "0")}` : `\\${next}`;
+  }
+  return out;
 }
 
 function compilesWithUnicodeFlag(source: string): boolean {
@@ -47,6 +87,9 @@ function compilesWithUnicodeFlag(source: string): boolean {
 const JAVA_ONLY_ESCAPES = new Set(["A", "Z", "z", "G", "Q", "E", "h", "H", "R", "X", "p", "P"]);
 /** With `u`, JS understands `\p{…}` itself and rejects anything it does not know at compile time. */
 const UNICODE_MODE_ESCAPES = new Set(["p", "P"]);
+
+/** Unicode general categories by their short names, which Java and JS read alike. */
+const generalCategory = /^(?:L[ultmo]?|M[nce]?|N[dlo]?|P[cdseifo]?|S[mcko]?|Z[slp]?|C[cfsno]?)$/;
 
 /** Returns a description of the first Java-only construct in `source`, if any. */
 export function findJavaOnlyConstruct(source: string, flags: "u" | ""): string | undefined {
@@ -66,7 +109,13 @@ export function findJavaOnlyConstruct(source: string, flags: "u" | ""): string |
       // Skip a property name such as \p{L}, so its closing brace is not taken for a quantifier.
       if ((next === "p" || next === "P") && source[i + 1] === "{") {
         const close = source.indexOf("}", i + 1);
-        if (close !== -1) i = close;
+        if (close !== -1) {
+          // A general category (L, Lu, Z, N, …) means the same in both; Java's other names do not
+          // (its \p{Alpha} is ASCII letters, JS's every alphabetic character).
+          const name = source.slice(i + 2, close);
+          if (!generalCategory.test(name)) return `the escape \\${next}{${name}}`;
+          i = close;
+        }
       }
       continue;
     }

@@ -1,6 +1,14 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { childShapeNames, loadServiceModel, operationNames, parseServiceModel, shapeNamed } from "./model.js";
+import {
+  childShapeNames,
+  isUnsignedOperation,
+  loadServiceModel,
+  loadStsModel,
+  operationNames,
+  parseServiceModel,
+  shapeNamed,
+} from "./model.js";
 
 describe("loadServiceModel", () => {
   it("loads the bundled Secrets Manager model once", () => {
@@ -30,5 +38,44 @@ describe("loadServiceModel", () => {
   it("refuses JSON that is not a service model", () => {
     assert.throws(() => parseServiceModel("[]"), /metadata, operations and shapes/);
     assert.throws(() => parseServiceModel('{"operations":{}}'), /metadata, operations and shapes/);
+  });
+});
+
+describe("loadStsModel", () => {
+  const model = loadStsModel();
+
+  it("is botocore's STS model: the Query protocol, its XML namespace, signed as sts", () => {
+    assert.equal(model.metadata.protocol, "query");
+    assert.equal(model.metadata.apiVersion, "2011-06-15");
+    assert.equal(model.metadata.xmlNamespace, "https://sts.amazonaws.com/doc/2011-06-15/");
+    assert.equal(model.metadata.signingName ?? model.metadata.endpointPrefix, "sts");
+    assert.equal(loadStsModel(), model);
+  });
+
+  it("marks AssumeRoleWithWebIdentity and AssumeRoleWithSAML unsigned, and nothing else", () => {
+    const unsigned = Object.values(model.operations)
+      .filter(isUnsignedOperation)
+      .map((op) => op.name);
+    assert.deepEqual(unsigned.sort(), ["AssumeRoleWithSAML", "AssumeRoleWithWebIdentity"]);
+  });
+
+  it("marks the web identity token and the secret access key sensitive", () => {
+    assert.equal(shapeNamed(model, "clientTokenType").sensitive, true);
+    assert.equal(shapeNamed(model, "accessKeySecretType").sensitive, true);
+  });
+
+  it("has no dangling shape references", () => {
+    for (const shape of Object.values(model.shapes)) {
+      for (const child of childShapeNames(shape)) assert.doesNotThrow(() => shapeNamed(model, child), child);
+    }
+  });
+});
+
+describe("isUnsignedOperation", () => {
+  it("reads Smithy's auth list and botocore's authtype", () => {
+    assert.equal(isUnsignedOperation({ name: "A", auth: ["smithy.api#noAuth"] }), true);
+    assert.equal(isUnsignedOperation({ name: "A", authtype: "none" }), true);
+    assert.equal(isUnsignedOperation({ name: "A", auth: ["aws.auth#sigv4", "smithy.api#noAuth"] }), false);
+    assert.equal(isUnsignedOperation({ name: "A" }), false);
   });
 });

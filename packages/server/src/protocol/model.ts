@@ -1,5 +1,5 @@
 /**
- * A typed view of botocore's JSON service model for Secrets Manager, and its loader.
+ * A typed view of botocore's JSON service models (Secrets Manager, Coffer's admin API, STS), and their loaders.
  *
  * The model file ships with the package (`packages/server/model/`) and is the single source of truth
  * for operation names, input shapes and their constraints. Only the parts the server uses are typed.
@@ -12,6 +12,8 @@ export interface ShapeRef {
   /** Nullable in generated SDKs; irrelevant for validation (a JSON null is always refused). */
   readonly box?: boolean;
   readonly idempotencyToken?: boolean;
+  /** An operation's output, Query protocol: the element its members are wrapped in (`AssumeRoleResult`). */
+  readonly resultWrapper?: string;
 }
 
 interface Sensitivity {
@@ -85,16 +87,26 @@ export interface Operation {
   readonly input?: ShapeRef;
   readonly output?: ShapeRef;
   readonly errors?: readonly ShapeRef[];
+  /** Smithy's auth schemes; `["smithy.api#noAuth"]` for an operation that is not signed. */
+  readonly auth?: readonly string[];
+  /** botocore's older spelling of the same: `none` for an operation that is not signed. */
+  readonly authtype?: string;
 }
 
 export interface ServiceMetadata {
   readonly apiVersion: string;
-  readonly jsonVersion: string;
+  /** `json` (AWS JSON 1.1) or `query` (the AWS Query protocol). */
   readonly protocol: string;
-  readonly targetPrefix: string;
-  readonly signingName: string;
+  /** AWS JSON only. */
+  readonly jsonVersion?: string;
+  /** AWS JSON only: `X-Amz-Target` is `<targetPrefix>.<Operation>`. */
+  readonly targetPrefix?: string;
+  /** SigV4's credential scope service; `endpointPrefix` when absent (STS). */
+  readonly signingName?: string;
   readonly endpointPrefix: string;
   readonly serviceId: string;
+  /** Query only: the namespace of its XML answers. */
+  readonly xmlNamespace?: string;
 }
 
 export interface ServiceModel {
@@ -108,8 +120,11 @@ const MODEL_URL = new URL("../../model/secretsmanager-2017-10-17.json", import.m
 
 const ADMIN_MODEL_URL = new URL("../../model/coffer-admin-2026-11-28.json", import.meta.url);
 
+const STS_MODEL_URL = new URL("../../model/sts-2011-06-15.json", import.meta.url);
+
 let cachedModel: ServiceModel | undefined;
 let cachedAdminModel: ServiceModel | undefined;
+let cachedStsModel: ServiceModel | undefined;
 
 /** Reads and parses the bundled service model once per process. */
 export function loadServiceModel(): ServiceModel {
@@ -121,6 +136,24 @@ export function loadServiceModel(): ServiceModel {
 export function loadAdminModel(): ServiceModel {
   cachedAdminModel ??= parseServiceModel(readFileSync(ADMIN_MODEL_URL, "utf8"));
   return cachedAdminModel;
+}
+
+/** AWS STS (botocore's model, documentation left out): every action, though Coffer serves three. */
+export function loadStsModel(): ServiceModel {
+  cachedStsModel ??= parseServiceModel(readFileSync(STS_MODEL_URL, "utf8"));
+  return cachedStsModel;
+}
+
+/**
+ * Whether an operation is called without a signature (STS's AssumeRoleWithWebIdentity and
+ * AssumeRoleWithSAML: their token or assertion is their authentication). An operation that lists
+ * a signature among its schemes is signed.
+ */
+export function isUnsignedOperation(operation: Operation): boolean {
+  if (operation.auth !== undefined && operation.auth.length > 0) {
+    return operation.auth.every((scheme) => scheme === "smithy.api#noAuth");
+  }
+  return operation.authtype === "none";
 }
 
 /**

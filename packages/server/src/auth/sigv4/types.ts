@@ -35,7 +35,7 @@ export interface VerifiedRequest {
 }
 
 export interface SigV4VerifierOptions {
-  /** Signing name the credential scope must name, e.g. "secretsmanager". */
+  /** Signing name the credential scope must name, e.g. "secretsmanager", unless `parse` is given another. */
   service: string;
   /** How far the signing time may be from the server clock, either way. Default 5 minutes. */
   maxClockSkewMs?: number;
@@ -49,8 +49,10 @@ export interface SigV4Verifier {
   /**
    * `verify` in two steps, for a caller that looks the key up itself (perhaps asynchronously): every
    * check that needs no key (shape, signed headers, scope, clock), then `check` with the key's secret.
+   * `service` is the signing name of the API the request was framed for (`sts`); by default the
+   * verifier's own.
    */
-  parse(request: IncomingSignedRequest): ParsedSignedRequest;
+  parse(request: IncomingSignedRequest, service?: string): ParsedSignedRequest;
   /** The signature itself; `undefined` (an unknown key) is UnrecognizedClientException. */
   check(parsed: ParsedSignedRequest, secretAccessKey: string | undefined): VerifiedRequest;
 }

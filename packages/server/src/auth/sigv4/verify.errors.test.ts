@@ -389,6 +389,30 @@ describe("SigV4 verifier: credential scope", () => {
     );
   });
 
+  it("is checked against the service the caller names (the framed API's signing name)", async () => {
+    const request = await signWithSmithy(
+      baseInput({
+        service: "sts",
+        headers: { host: "localhost:4566", "content-type": "application/x-www-form-urlencoded" },
+        body: Buffer.from("Action=GetCallerIdentity&Version=2011-06-15"),
+      }),
+    );
+    const verifier = verifierAt(SIGNED_AT);
+    assert.equal(verifier.check(verifier.parse(request, "sts"), SECRET).accessKeyId, ACCESS_KEY_ID);
+    assertRejects(
+      () => verifier.parse(request),
+      InvalidSignatureException,
+      "Credential should be scoped to correct service: 'secretsmanager'.",
+    );
+    // A Secrets Manager request does not pass as STS's either.
+    const secretsManager = await signWithSmithy(baseInput());
+    assertRejects(
+      () => verifier.parse(secretsManager, "sts"),
+      InvalidSignatureException,
+      "Credential should be scoped to correct service: 'sts'.",
+    );
+  });
+
   it("has another terminator: InvalidSignatureException", async () => {
     const request = await signWithSmithy(baseInput());
     const authorization = authorizationOf(request).replace("/aws4_request", "/aws5_request");

@@ -28,6 +28,8 @@ interface ParsedParts extends ParsedSignedRequest {
   auth: ReturnType<typeof parseAuthorization>;
   time: ReturnType<typeof readRequestTime>;
   headerBlock: string;
+  /** The service the credential scope was checked against, and the signing key is derived for. */
+  service: string;
 }
 
 /**
@@ -38,7 +40,6 @@ interface ParsedParts extends ParsedSignedRequest {
  * (UnrecognizedClientException) and the cryptography (InvalidSignatureException).
  */
 export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifier {
-  const { service } = options;
   const maxSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
   const now = options.now ?? Date.now;
   if (!Number.isFinite(maxSkewMs) || maxSkewMs < 0) {
@@ -46,7 +47,7 @@ export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifie
   }
   const signingKeys = new SigningKeyCache();
 
-  function parse(request: IncomingSignedRequest): ParsedParts {
+  function parse(request: IncomingSignedRequest, service = options.service): ParsedParts {
     const { headers } = request;
     if (request.rawHeaders !== undefined) checkRepeatedHeaders(request.rawHeaders);
     const authorization = headerValue(headers.authorization);
@@ -59,14 +60,14 @@ export function createSigV4Verifier(options: SigV4VerifierOptions): SigV4Verifie
     checkCredentialScope(auth, service, time.amzDate);
     const headerBlock = canonicalHeaders(headers, auth.signedHeaderNames);
     checkClockSkew(time.amzDate, time.epochMs, now(), maxSkewMs);
-    return { accessKeyId: auth.accessKeyId, request, auth, time, headerBlock };
+    return { accessKeyId: auth.accessKeyId, request, auth, time, headerBlock, service };
   }
 
   function check(parsed: ParsedSignedRequest, secretAccessKey: string | undefined): VerifiedRequest {
     if (secretAccessKey === undefined) {
       throw new UnrecognizedClientException("The security token included in the request is invalid.");
     }
-    const { request, auth, time, headerBlock } = parsed as ParsedParts;
+    const { request, auth, time, headerBlock, service } = parsed as ParsedParts;
     const { headers } = request;
 
     const hash = payloadHash(headers, request.body);
