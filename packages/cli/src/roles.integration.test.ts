@@ -207,7 +207,7 @@ describe("coffer admin role and oidc-provider against a live server", () => {
     assert.equal(malformed.code, 5);
     assert.match(
       malformed.stderr,
-      /^error: MalformedPolicyDocumentException: Statement\.Resource: A trust policy applies to the role/,
+      /^error: MalformedPolicyDocumentException: The policy document is malformed\. Statement\[0\]\.Resource: A trust policy applies to the role/,
     );
 
     const tooShort = await coffer(["admin", "role", "update", "app", "--max-session-duration", "60"]);

@@ -129,7 +129,7 @@ describe("roles through the admin API", () => {
       "CreateRole",
       { RoleName: "malformed", AssumeRolePolicyDocument: withResource },
       "MalformedPolicyDocumentException",
-      /Statement\.Resource: A trust policy applies to the role it belongs to and cannot have Resource; remove it\./,
+      /Statement\[0\]\.Resource: A trust policy applies to the role it belongs to and cannot have Resource; remove it\./,
     );
     await refused(
       "CreateRole",
@@ -395,7 +395,11 @@ describe("authorization, audit and review of roles", () => {
       "DeleteOpenIDConnectProvider",
     ];
     for (const eventName of changes) {
-      const { Events } = (await call("QueryAuditEvents", { EventName: eventName, MaxResults: 1000 })) as {
+      const { Events } = (await call("QueryAuditEvents", {
+        EventName: eventName,
+        Principal: `arn:aws:iam::${testAccountId}:user/admin`,
+        MaxResults: 1000,
+      })) as {
         Events: Array<{ Event: AuditEvent }>;
       };
       const events = Events.map(({ Event }) => Event);
