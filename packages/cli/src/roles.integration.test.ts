@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -222,7 +223,9 @@ describe("coffer admin role and oidc-provider against a live server", () => {
   });
 
   test("update and remove a provider, and delete the role", async () => {
-    const jwks = file("jwks.json", { keys: [{ kty: "RSA", kid: "k1", n: "sXch", e: "AQAB" }] });
+    // One real signing key: the server refuses keys its verifier could not use.
+    const key = generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" });
+    const jwks = file("jwks.json", { keys: [{ ...key, kid: "k1", use: "sig", alg: "RS256" }] });
     const updated = await coffer([
       "admin",
       "oidc-provider",

@@ -61,19 +61,30 @@ function keyCount(document: string | undefined): number | undefined {
   }
 }
 
-/** `https://issuer/` and `issuer` name the same provider as `https://issuer`; also trust policies' key prefix. */
-function normalizedIssuer(text: string): string {
-  return text.replace(/^https?:\/\//i, "").replace(/\/+$/, "");
+/** The issuer without its scheme and trailing slash: trust policies' condition-key prefix. */
+function keyPrefix(issuer: string): string {
+  return issuer.replace(/^https?:\/\//i, "").replace(/\/+$/, "");
 }
 
-/** The provider's ARN, given its ARN or its issuer URL (looked up among the providers). */
+/**
+ * The provider's ARN, given its ARN or its issuer URL (looked up among the providers): the issuer
+ * exactly as stored, else the one provider whose issuer differs only by `https://` or a trailing
+ * slash (IAM tells `https://x/` and `https://x` apart, so both may exist).
+ */
 async function providerArn(context: AdminContext, arnOrIssuer: string): Promise<string> {
   if (arnOrIssuer.startsWith("arn:")) return arnOrIssuer;
   const { OpenIDConnectProviderList } = (await context.admin("ListOpenIDConnectProviders", {})) as {
     OpenIDConnectProviderList: Array<{ Arn: string; Url: string }>;
   };
-  const wanted = normalizedIssuer(arnOrIssuer);
-  const found = OpenIDConnectProviderList.find((p) => normalizedIssuer(p.Url) === wanted);
+  const exact = OpenIDConnectProviderList.find((p) => p.Url === arnOrIssuer);
+  if (exact) return exact.Arn;
+  const close = OpenIDConnectProviderList.filter((p) => keyPrefix(p.Url) === keyPrefix(arnOrIssuer));
+  if (close.length > 1) {
+    throw new UsageError(
+      `several OIDC providers have an issuer like ${arnOrIssuer} (${close.map((p) => p.Url).join(", ")}); give the ARN`,
+    );
+  }
+  const [found] = close;
   if (!found) {
     throw new CliError(
       `no OIDC provider has the issuer ${arnOrIssuer}; see coffer admin oidc-provider list`,
@@ -99,7 +110,7 @@ export async function runProviderAdd(
     ...(typeof keys.JwksDocument === "string" ? { JwksDocument: keys.JwksDocument } : {}),
   });
   context.stderr.write(
-    `Added OIDC provider ${options.issuer} (${OpenIDConnectProviderArn}), accepting tokens for ${options.audience.join(", ")}; keys ${source}. A role lets its tokens in with a trust policy naming it as "Federated" and pinning "${normalizedIssuer(options.issuer)}:sub".\n`,
+    `Added OIDC provider ${options.issuer} (${OpenIDConnectProviderArn}), accepting tokens for ${options.audience.join(", ")}; keys ${source}. A role lets its tokens in with a trust policy naming it as "Federated" and pinning "${keyPrefix(options.issuer)}:sub".\n`,
   );
   context.stdout.write(formatFields([["ARN", OpenIDConnectProviderArn]]));
 }

@@ -207,6 +207,26 @@ describe("coffer admin oidc-provider", () => {
     );
   });
 
+  it("an issuer written exactly picks its provider; one that two providers are like asks for the ARN", async () => {
+    const twins = {
+      OpenIDConnectProviderList: [
+        { Arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/tenant.example`, Url: "https://tenant.example" },
+        { Arn: `arn:aws:iam::${ACCOUNT}:oidc-provider/tenant.example/`, Url: "https://tenant.example/" },
+      ],
+    };
+    const { calls, context } = scripted({ ListOpenIDConnectProviders: twins });
+    await runProviderRemove(context, "https://tenant.example/");
+    assert.deepEqual(calls.at(-1), [
+      "DeleteOpenIDConnectProvider",
+      { OpenIDConnectProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/tenant.example/` },
+    ]);
+    await assert.rejects(
+      runProviderRemove(context, "tenant.example"),
+      (error: Error) =>
+        error instanceof UsageError && /several OIDC providers .*; give the ARN/.test(error.message),
+    );
+  });
+
   it("an issuer no provider has is not found (exit code 2)", async () => {
     const { context } = scripted({ ListOpenIDConnectProviders: listed });
     await assert.rejects(

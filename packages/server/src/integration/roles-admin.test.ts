@@ -3,6 +3,7 @@
  * permission policies and OIDC providers — created, read, changed, refused, authorized and audited.
  */
 import assert from "node:assert/strict";
+import { generateKeyPairSync } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import type { AuditEvent } from "../audit/event.js";
 import { type AdminCallError, adminCall, createUserWithPolicy } from "../testing/admin-call.js";
@@ -28,8 +29,16 @@ const readPolicy = JSON.stringify({
   Version: "2012-10-17",
   Statement: [{ Sid: "Read", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }],
 });
+/** A JWKS document with one real signing key (the verifier refuses keys it could not use). */
 const jwks = JSON.stringify({
-  keys: [{ kty: "RSA", kid: "k1", use: "sig", alg: "RS256", n: "sXch", e: "AQAB" }],
+  keys: [
+    {
+      ...generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ format: "jwk" }),
+      kid: "k1",
+      use: "sig",
+      alg: "RS256",
+    },
+  ],
 });
 
 let server: ServerProcess;

@@ -168,6 +168,10 @@ describe("trust policy lint", () => {
       assert.ok(!matchesAnySubject(value), value);
     }
     assert.equal(providerKeyPrefix(eksArn), EKS);
+    assert.equal(
+      providerKeyPrefix(`arn:aws:iam::${ACCOUNT}:oidc-provider/tenant.auth0.com/`),
+      "tenant.auth0.com",
+    );
   });
 });
 

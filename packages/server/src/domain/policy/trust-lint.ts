@@ -44,10 +44,14 @@ const PINNING_OPERATORS: ReadonlySet<string> = new Set([
 const ONLY_WILDCARDS = /^[*?]*\*[*?]*$/;
 const KIND_THEN_WILDCARDS = /^[A-Za-z_]+:[*?]*\*[*?]*$/;
 
-/** The condition-key prefix of an OIDC provider's claims: its ARN's issuer part (host and path). */
+/**
+ * The condition-key prefix of an OIDC provider's claims: its ARN's issuer part (host and path),
+ * without a trailing slash (`https://tenant.auth0.com/`'s keys are `tenant.auth0.com:sub`, as IAM's).
+ */
 export function providerKeyPrefix(providerArn: string): string {
   const at = providerArn.indexOf(PROVIDER_ARN_MARKER);
-  return at === -1 ? providerArn : providerArn.slice(at + PROVIDER_ARN_MARKER.length);
+  const issuer = at === -1 ? providerArn : providerArn.slice(at + PROVIDER_ARN_MARKER.length);
+  return issuer.endsWith("/") ? issuer.slice(0, -1) : issuer;
 }
 
 /** Whether a StringLike pattern on `sub` lets every subject of a provider in (see the header). */

@@ -41,6 +41,11 @@ describe("the workload identity operations of the admin API", () => {
       arn,
     );
     assert.equal(resourceOf("ListOpenIDConnectProviders", {}), "*");
+    // Authorization comes before the Url is checked: a Url the service refuses still names a resource.
+    for (const url of ["ftp://files.example", "x", "http://plain.example"]) {
+      const resource = resourceOf("CreateOpenIDConnectProvider", { Url: url });
+      assert.ok(resource?.startsWith(`arn:aws:iam::${account}:oidc-provider/`), resource);
+    }
   });
 
   it("are audited ahead unless they only read", () => {

@@ -87,8 +87,20 @@ export function adminResource(accountId: string, operation: string) {
     if (typeof input.RoleName === "string") return roleArn(accountId, input.RoleName);
     if (typeof input.OpenIDConnectProviderArn === "string") return input.OpenIDConnectProviderArn;
     if (operation === "CreateOpenIDConnectProvider" && typeof input.Url === "string") {
-      return oidcProviderArn(accountId, input.Url);
+      return providerArnOf(accountId, input.Url);
     }
     return "*";
   };
+}
+
+/**
+ * The ARN a provider for this Url would have. Authorization comes before the Url is checked: a Url
+ * the service will refuse still names a resource (so a caller without permission is told so).
+ */
+function providerArnOf(accountId: string, url: string): string {
+  try {
+    return oidcProviderArn(accountId, url);
+  } catch {
+    return `arn:aws:iam::${accountId}:oidc-provider/${url.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, "")}`;
+  }
 }
