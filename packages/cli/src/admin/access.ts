@@ -3,9 +3,19 @@ import type { AdminContext } from "./context.js";
 
 interface Grant {
   Principal: string;
+  /** user or role (absent from servers before roles). */
+  Kind?: string;
   Source: string;
   PolicyName?: string;
   Sid?: string;
+}
+
+/** `user reader`, `role deploy (its sessions)`: who, in words; the ARN is in its own column. */
+function principalText(grant: Grant): string {
+  const name = grant.Principal.slice(grant.Principal.lastIndexOf("/") + 1);
+  if (grant.Kind === "role") return `role ${name} (its sessions)`;
+  if (grant.Kind === "user") return `user ${name}`;
+  return name;
 }
 
 export async function runWhoCan(
@@ -24,8 +34,9 @@ export async function runWhoCan(
   context.stderr.write(`Principals allowed ${answer.Action} on ${secret}:\n`);
   context.stdout.write(
     formatTable(
-      ["Principal", "Through", "Policy", "Statement"],
+      ["Principal", "ARN", "Through", "Policy", "Statement"],
       answer.Principals.map((g) => [
+        principalText(g),
         g.Principal,
         g.Source === "resource" ? "resource policy" : "identity policy",
         g.PolicyName ?? "-",

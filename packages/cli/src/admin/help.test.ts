@@ -23,6 +23,13 @@ function* commandsUnder(command: Command): Generator<Command> {
   for (const sub of command.commands) yield* commandsUnder(sub);
 }
 
+/** `["admin", "role", "policy"]`: the words that reach a command from `coffer`. */
+function pathOf(command: Command): string[] {
+  const words: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) words.unshift(at.name());
+  return words;
+}
+
 describe("help of coffer admin, access and policy", () => {
   const program = buildProgram(deps(), () => {});
   const roots = ["admin", "access", "policy"].map((name) => {
@@ -35,7 +42,7 @@ describe("help of coffer admin, access and policy", () => {
     let checked = 0;
     for (const root of roots) {
       for (const command of commandsUnder(root)) {
-        const path = [command.parent?.name(), command.name()].join(" ");
+        const path = pathOf(command).join(" ");
         assert.notEqual(command.description(), "", `${path} has no description`);
         for (const argument of command.registeredArguments) {
           assert.notEqual(argument.description, "", `${path} <${argument.name()}> has no description`);
@@ -54,14 +61,46 @@ describe("help of coffer admin, access and policy", () => {
       for (const command of commandsUnder(root)) {
         if (command.commands.length === 0) continue;
         const d = deps();
-        const args = [...(command.parent?.parent ? [command.parent.name()] : []), command.name(), "--help"];
+        const args = [...pathOf(command), "--help"];
         assert.equal(await runCli(args, d), 0, args.join(" "));
         for (const sub of command.commands) {
-          const line = d.stdout.text.split("\n").find((l) => l.trimStart().startsWith(`${sub.name()} `));
+          // A command's line is indented by two spaces; a wrapped description's lines, deeper.
+          const line = d.stdout.text.split("\n").find((l) => l.startsWith(`  ${sub.name()} `));
           assert.ok(line, `${args.join(" ")} does not list ${sub.name()}:\n${d.stdout.text}`);
           assert.ok(line.includes(sub.description().slice(0, 20)), `${args.join(" ")}: ${line}`);
         }
       }
+    }
+  });
+
+  it("has the role and OIDC provider commands, with their options", () => {
+    const byPath = new Map<string, Command>();
+    for (const root of roots)
+      for (const command of commandsUnder(root)) byPath.set(pathOf(command).join(" "), command);
+    const expected: Record<string, string[]> = {
+      "admin role create": ["--trust-policy", "--max-session-duration", "--description", "--tag"],
+      "admin role list": ["--json"],
+      "admin role get": ["--json"],
+      "admin role delete": [],
+      "admin role update": ["--max-session-duration", "--description", "--trust-policy"],
+      "admin role policy put": ["--file"],
+      "admin role policy get": [],
+      "admin role policy delete": [],
+      "admin role policy list": [],
+      "admin oidc-provider add": ["--issuer", "--audience", "--jwks-file", "--jwks-url"],
+      "admin oidc-provider list": ["--json"],
+      "admin oidc-provider get": ["--json"],
+      "admin oidc-provider update": ["--audience", "--jwks-file", "--jwks-url", "--discovery"],
+      "admin oidc-provider remove": [],
+    };
+    for (const [path, options] of Object.entries(expected)) {
+      const command = byPath.get(path);
+      assert.ok(command, `no ${path}`);
+      assert.deepEqual(
+        command.options.map((o) => o.long),
+        options,
+        path,
+      );
     }
   });
 });

@@ -8,6 +8,7 @@ import type { LocalAuditOpener } from "./audit.js";
 import { runKeyCreate, runKeyDelete, runKeyList, runKeySetStatus, runSession } from "./keys.js";
 import { runAdminRecover } from "./recover.js";
 import { registerAuditCommands } from "./register-audit.js";
+import { registerWorkloadIdentityCommands } from "./register-workload-identity.js";
 import {
   runPolicyDelete,
   runPolicyGet,
@@ -32,11 +33,14 @@ interface Runners {
   stderr: Output;
 }
 
-/** `coffer admin …` (users, keys, policies, sessions), `coffer access`, `coffer policy` and `coffer audit`. */
+/**
+ * `coffer admin …` (users, keys, policies, sessions, roles, OIDC providers), `coffer access`,
+ * `coffer policy` and `coffer audit`.
+ */
 export function registerAdminCommands(program: Command, run: Runners): void {
   const admin = program
     .command("admin")
-    .description("users, access keys, identity policies and session credentials");
+    .description("users, access keys, identity policies, session credentials, roles and OIDC providers");
 
   const user = admin.command("user").description("users (and service identities)");
   user
@@ -156,12 +160,14 @@ export function registerAdminCommands(program: Command, run: Runners): void {
     .argument("<user>", "user name")
     .action((name: string) => run.client((c) => runPolicyList(c, name)));
 
+  registerWorkloadIdentityCommands(admin, run);
+
   program
     .command("access")
     .description("who may do what")
     .command("who-can")
     .description(
-      "every principal that can read a secret (or perform --action on it), and through which statement",
+      "every principal (user, or role: its sessions) that can read a secret (or perform --action on it), and through which statement",
     )
     .argument("<secret>", "secret name or ARN")
     .option("--action <action>", "the action to check (default secretsmanager:GetSecretValue)")
@@ -175,7 +181,7 @@ export function registerAdminCommands(program: Command, run: Runners): void {
     .description("policy hygiene")
     .command("lint")
     .description(
-      "flag actions that do not exist, other services' actions, super-user grants, grants unused in the audit trail, and grants broader than their use",
+      "flag actions that do not exist, other services' actions, super-user grants, grants unused in the audit trail, grants broader than their use, and roles' trust policies that let too many in",
     )
     .option("--unused-days <days>", "how far back the audit trail is searched for use (default 90)")
     .option("--json", "print the findings as JSON")

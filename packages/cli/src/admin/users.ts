@@ -1,7 +1,7 @@
-import { readFile } from "node:fs/promises";
 import { parseTags } from "../key-value.js";
 import { formatDate, formatFields, formatTable, toJson } from "../output.js";
 import { type AdminContext, dateOf } from "./context.js";
+import { readInputFile } from "./input-file.js";
 
 interface User {
   UserName: string;
@@ -67,7 +67,7 @@ export async function runPolicyPut(
   policyName: string,
   options: { file: string; force?: boolean },
 ) {
-  const document = await readFile(options.file, "utf8");
+  const document = await readInputFile(options.file, "the policy file");
   await context.admin("PutUserPolicy", {
     UserName: user,
     PolicyName: policyName,

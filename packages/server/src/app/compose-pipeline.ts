@@ -35,6 +35,8 @@ export function composePipeline(
       reader: coffer.reader,
       writer: coffer.writer,
       identity: coffer.identity,
+      roles: coffer.roles,
+      oidcProviders: coffer.oidcProviders,
       review: new AccessReview({
         identity: coffer.stores.identity,
         authorizer: coffer.authorizer,

@@ -3,11 +3,17 @@ import type { Envelope } from "../crypto/envelope.js";
 import { Authorizer } from "../domain/access/authorizer.js";
 import { IdentityService } from "../domain/identity/identity-service.js";
 import { administeringActions, type PolicyDocument } from "../domain/identity/lockout-guard.js";
+import { OidcProviderService } from "../domain/identity/oidc-provider-service.js";
+import { RoleService } from "../domain/identity/role-service.js";
 import type { RotationCredentialVault } from "../domain/identity/rotation-credentials.js";
 import { assertKnownActions, parsePolicy } from "../domain/policy/index.js";
 import type { IdentityStore } from "../domain/ports/identity-store.js";
+import { validateJwksDocument } from "./jwks-document.js";
 
-/** Access keys, the policy evaluator and the identity service over one store: the server's and `coffer admin recover`'s. */
+/**
+ * Access keys, the policy evaluator and the identity services (users, roles, OIDC providers) over
+ * one store: the server's and `coffer admin recover`'s.
+ */
 export function createIdentityServices(deps: {
   store: IdentityStore;
   envelope: Envelope;
@@ -19,19 +25,56 @@ export function createIdentityServices(deps: {
   const { store, envelope, accountId, now, rotationCredentials } = deps;
   const accessKeys = new AccessKeyRegistry(store, envelope, now, rotationCredentials);
   const authorizer = new Authorizer({ identity: store, accountId, now, ephemeral: rotationCredentials });
+  const validatePolicy = (document: string) => {
+    // Only here, where a policy is put: stored policies load with parsePolicy alone.
+    assertKnownActions(parsePolicy(document, { kind: "identity" }));
+  };
+  const principalChanged = (arn: string) => authorizer.forget(arn);
   const identity = new IdentityService({
     store,
     accessKeys,
     accountId,
     now,
-    validatePolicy: (document) => {
-      // Only here, where a policy is put: stored policies load with parsePolicy alone.
-      assertKnownActions(parsePolicy(document, { kind: "identity" }));
-    },
-    principalChanged: (arn) => authorizer.forget(arn),
+    validatePolicy,
+    principalChanged,
     canAdminister: (arn, policies) => canAdminister(authorizer, arn, policies),
   });
-  return { accessKeys, authorizer, identity };
+  const roles = new RoleService({
+    store,
+    accessKeys,
+    accountId,
+    now,
+    validatePolicy,
+    validateTrustPolicy: (document) => {
+      parsePolicy(document, { kind: "resource", trust: true });
+    },
+    // A role's sessions act with its policies and tags: forgetting the role forgets their views too.
+    principalChanged,
+  });
+  const providerListeners = new Set<(providerArn: string) => void>();
+  const oidcProviders = new OidcProviderService({
+    store,
+    accountId,
+    now,
+    validateJwks: validateJwksDocument,
+    providerChanged: (arn) => {
+      for (const listener of providerListeners) listener(arn);
+    },
+  });
+  return {
+    accessKeys,
+    authorizer,
+    identity,
+    roles,
+    oidcProviders,
+    /**
+     * Tells `listener` of every OIDC provider changed or removed on this node, so whatever caches
+     * a provider's keys (the web identity verifier) drops them.
+     */
+    onProviderChanged: (listener: (providerArn: string) => void) => {
+      providerListeners.add(listener);
+    },
+  };
 }
 
 /**

@@ -8,6 +8,8 @@ import { type Keyring, openKeyring } from "../crypto/keyring.js";
 import type { Authorizer } from "../domain/access/authorizer.js";
 import { type AccessKey, generateAccessKey } from "../domain/identity/access-key-material.js";
 import type { IdentityService } from "../domain/identity/identity-service.js";
+import type { OidcProviderService } from "../domain/identity/oidc-provider-service.js";
+import type { RoleService } from "../domain/identity/role-service.js";
 import { RotationCredentialVault } from "../domain/identity/rotation-credentials.js";
 import type { Stores } from "../domain/ports/stores.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
@@ -37,6 +39,12 @@ export interface Coffer {
   envelope: Envelope;
   accessKeys: AccessKeyRegistry;
   identity: IdentityService;
+  /** Roles: principals a workload becomes for a while (docs/adr/0011). */
+  roles: RoleService;
+  /** The OpenID Connect providers whose tokens may be exchanged for role sessions. */
+  oidcProviders: OidcProviderService;
+  /** Subscribes to OIDC providers changed or removed on this node (to drop their cached keys). */
+  onProviderChanged(listener: (providerArn: string) => void): void;
   authorizer: Authorizer;
   /** Issues the short-lived, in-memory credentials a rotator calls back with (the rotation engine's RotationCredentialIssuer). */
   rotationCredentials: RotationCredentialVault;
@@ -99,13 +107,14 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     },
     principalChanged: (arn) => authorizer.forget(arn),
   });
-  const { accessKeys, authorizer, identity } = createIdentityServices({
-    store: stores.identity,
-    envelope,
-    accountId,
-    now,
-    rotationCredentials,
-  });
+  const { accessKeys, authorizer, identity, roles, oidcProviders, onProviderChanged } =
+    createIdentityServices({
+      store: stores.identity,
+      envelope,
+      accountId,
+      now,
+      rotationCredentials,
+    });
   const admin = await identity.ensureAdmin();
   if (config.admin) await accessKeys.save({ ...config.admin, principal: admin.arn });
   // The trail before the admin key: if another process holds the data folder, nothing is created.
@@ -201,6 +210,9 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     envelope,
     accessKeys,
     identity,
+    roles,
+    oidcProviders,
+    onProviderChanged,
     authorizer,
     rotationCredentials,
     audit: createRequestAudit(auditLog, accountId, config.defaultRegion),

@@ -1,6 +1,8 @@
 import type { AuditReader } from "../audit/audit-reader.js";
 import type { AccessReview } from "../domain/access/access-review.js";
 import type { IdentityService } from "../domain/identity/identity-service.js";
+import type { OidcProviderService } from "../domain/identity/oidc-provider-service.js";
+import type { RoleService } from "../domain/identity/role-service.js";
 import type { RoleSessions, WebIdentityCaller } from "../domain/identity/sts/role-sessions.js";
 import type { RoleSessionRecord } from "../domain/ports/identity-store.js";
 import type { RotationService } from "../domain/rotation/rotation-service.js";
@@ -41,6 +43,10 @@ export interface OperationServices {
   audit: AuditReader;
   /** RotateSecret and CancelRotateSecret; absent where rotation is not wired (they answer so). */
   rotation?: RotationService | undefined;
+  /** Roles (CreateRole, PutRolePolicy…); absent where not wired (those operations answer so). */
+  roles?: RoleService | undefined;
+  /** OpenID Connect providers (CreateOpenIDConnectProvider…); absent where not wired (they answer so). */
+  oidcProviders?: OidcProviderService | undefined;
   /** STS's AssumeRoleWithWebIdentity, AssumeRole and GetCallerIdentity; absent where not wired (they answer so). */
   sts?: RoleSessions | undefined;
 }

@@ -44,6 +44,31 @@ export const COFFER_AUDIT_ACTIONS = [
   "coffer:VerifyAuditTrail",
 ] as const;
 
+/**
+ * Coffer's actions for workload identity (docs/adr/0011): roles and OpenID Connect providers, named
+ * as IAM names them, each authorized on the role's ARN (`arn:aws:iam::<account>:role/<name>`) or the
+ * provider's (`arn:aws:iam::<account>:oidc-provider/<issuer>`); listing them on `*`.
+ */
+export const COFFER_WORKLOAD_IDENTITY_ACTIONS = [
+  "coffer:CreateOpenIDConnectProvider",
+  "coffer:CreateRole",
+  "coffer:DeleteOpenIDConnectProvider",
+  "coffer:DeleteRole",
+  "coffer:DeleteRolePolicy",
+  "coffer:GetOpenIDConnectProvider",
+  "coffer:GetRole",
+  "coffer:GetRolePolicy",
+  "coffer:ListOpenIDConnectProviders",
+  "coffer:ListRolePolicies",
+  "coffer:ListRoles",
+  "coffer:PutRolePolicy",
+  "coffer:TagRole",
+  "coffer:UntagRole",
+  "coffer:UpdateAssumeRolePolicy",
+  "coffer:UpdateOpenIDConnectProvider",
+  "coffer:UpdateRole",
+] as const;
+
 /** Every `coffer:` IAM action: the operations of Coffer's admin API (model/coffer-admin-*.json). */
 export const COFFER_ADMIN_ACTIONS = [
   "coffer:CreateAccessKey",
@@ -65,6 +90,7 @@ export const COFFER_ADMIN_ACTIONS = [
   "coffer:UpdateAccessKey",
   "coffer:WhoCanAccess",
   ...COFFER_AUDIT_ACTIONS,
+  ...COFFER_WORKLOAD_IDENTITY_ACTIONS,
 ] as const;
 
 /** The services whose every action Coffer knows (lower-case prefix → actions). */

@@ -14,6 +14,7 @@ export {
   ACCOUNT_LEVEL_ACTIONS,
   COFFER_ADMIN_ACTIONS,
   COFFER_AUDIT_ACTIONS,
+  COFFER_WORKLOAD_IDENTITY_ACTIONS,
   canonicalAction,
   isMultiValuedKey,
   knownConditionKey,

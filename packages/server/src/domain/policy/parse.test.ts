@@ -636,3 +636,26 @@ describe("parsePolicy", () => {
     );
   });
 });
+
+describe("trust policies' condition keys", () => {
+  it("accept an issuer with a path as the key's prefix (EKS, GitLab under a path, Entra ID tenants)", () => {
+    for (const issuer of [
+      "token.actions.githubusercontent.com",
+      "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",
+      "sts.windows.net/5b9c1a2e-0000-4000-8000-000000000000",
+    ]) {
+      const policy = parsePolicy(
+        JSON.stringify(
+          doc({
+            Effect: "Allow",
+            Principal: { Federated: `arn:aws:iam::123456789012:oidc-provider/${issuer}` },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { [`${issuer}:sub`]: "system:serviceaccount:apps:api" } },
+          }),
+        ),
+        { kind: "resource", trust: true },
+      );
+      assert.equal(policy.statements[0]?.conditions[0]?.key, `${issuer}:sub`);
+    }
+  });
+});

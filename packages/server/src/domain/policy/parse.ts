@@ -173,7 +173,8 @@ const principalArnPattern =
 const oidcProviderArnPattern = /^arn:aws:iam::\d{12}:oidc-provider\/[^*?\s]+$/;
 const actionPattern = /^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$/;
 const resourcePattern = /^arn:[^:]*:([^:]+):/;
-const conditionKeyPattern = /^[A-Za-z0-9.*?-]+:\S/;
+/** `vendor:name`; a trust policy's vendor is an OIDC issuer, which may have a path (`oidc.eks.<region>.amazonaws.com/id/<id>:sub`). */
+const conditionKeyPattern = /^[A-Za-z0-9.*?/-]+:\S/;
 
 class Parser {
   readonly issues: PolicyIssue[] = [];

@@ -1,6 +1,9 @@
 import { typedOperation } from "../wire-types.js";
 
-/** Every principal that can perform an action (default GetSecretValue) on a secret, and through which statement. */
+/**
+ * Every principal that can perform an action (default GetSecretValue) on a secret, and through which
+ * statement. `Kind` is `user` or `role` (a role's grant is its sessions').
+ */
 export const whoCanAccess = typedOperation<{ SecretId: string; Action?: string }>(
   async (input, { scope }, { reader, review }) => {
     const action = input.Action ?? "secretsmanager:GetSecretValue";
@@ -12,6 +15,7 @@ export const whoCanAccess = typedOperation<{ SecretId: string; Action?: string }
       Action: action,
       Principals: grants.map((grant) => ({
         Principal: grant.principal,
+        Kind: grant.kind,
         Source: grant.source,
         ...(grant.policyName !== undefined ? { PolicyName: grant.policyName } : {}),
         ...(grant.sid !== undefined ? { Sid: grant.sid } : {}),
@@ -20,7 +24,10 @@ export const whoCanAccess = typedOperation<{ SecretId: string; Action?: string }
   },
 );
 
-/** Super-user grants, grants unused in the audit trail for N days, and grants broader than their use. */
+/**
+ * Super-user grants, grants unused in the audit trail for N days, grants broader than their use, and
+ * roles' trust policies that let too many in (PolicyName `(trust policy)`).
+ */
 export const lintPolicies = typedOperation<{ UnusedDays?: number }>(async (input, _context, { review }) => {
   const findings = await review.lint({ unusedDays: input.UnusedDays ?? 90 });
   return {
