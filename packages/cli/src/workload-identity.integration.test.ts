@@ -138,6 +138,7 @@ before(async () => {
     HOME: scratch,
     TMPDIR: tmpdir(),
     AWS_REGION: testRegion,
+    AWS_DEFAULT_REGION: testRegion,
     AWS_ROLE_ARN: roleArn,
     AWS_WEB_IDENTITY_TOKEN_FILE: join(scratch, "token"),
     AWS_ROLE_SESSION_NAME: "payments-api-pod",

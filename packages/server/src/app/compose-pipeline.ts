@@ -37,6 +37,7 @@ export function composePipeline(
       identity: coffer.identity,
       roles: coffer.roles,
       oidcProviders: coffer.oidcProviders,
+      sts: coffer.sts,
       review: new AccessReview({
         identity: coffer.stores.identity,
         authorizer: coffer.authorizer,

@@ -1,4 +1,5 @@
 import { AccessKeyRegistry } from "../auth/access-keys.js";
+import { createWebIdentityVerifier, parseJwksDocument } from "../auth/web-identity/index.js";
 import type { Envelope } from "../crypto/envelope.js";
 import { Authorizer } from "../domain/access/authorizer.js";
 import { IdentityService } from "../domain/identity/identity-service.js";
@@ -6,9 +7,9 @@ import { administeringActions, type PolicyDocument } from "../domain/identity/lo
 import { OidcProviderService } from "../domain/identity/oidc-provider-service.js";
 import { RoleService } from "../domain/identity/role-service.js";
 import type { RotationCredentialVault } from "../domain/identity/rotation-credentials.js";
+import { RoleSessionService } from "../domain/identity/sts/role-session-service.js";
 import { assertKnownActions, parsePolicy } from "../domain/policy/index.js";
 import type { IdentityStore } from "../domain/ports/identity-store.js";
-import { validateJwksDocument } from "./jwks-document.js";
 
 /**
  * Access keys, the policy evaluator and the identity services (users, roles, OIDC providers) over
@@ -51,22 +52,29 @@ export function createIdentityServices(deps: {
     // A role's sessions act with its policies and tags: forgetting the role forgets their views too.
     principalChanged,
   });
-  const providerListeners = new Set<(providerArn: string) => void>();
+  // One verifier per process: it caches each provider's keys (docs/workload-identity.md).
+  const verifier = createWebIdentityVerifier();
+  const providerListeners = new Set<(providerArn: string) => void>([(arn) => verifier.forget(arn)]);
   const oidcProviders = new OidcProviderService({
     store,
     accountId,
     now,
-    validateJwks: validateJwksDocument,
+    validateJwks: (text) => {
+      // Refuses what the verifier could not use (private keys, no usable key, too many keys).
+      parseJwksDocument(text);
+    },
     providerChanged: (arn) => {
       for (const listener of providerListeners) listener(arn);
     },
   });
+  const sts = new RoleSessionService({ store, accessKeys, verifier, authorizer, accountId, now });
   return {
     accessKeys,
     authorizer,
     identity,
     roles,
     oidcProviders,
+    sts,
     /**
      * Tells `listener` of every OIDC provider changed or removed on this node, so whatever caches
      * a provider's keys (the web identity verifier) drops them.

@@ -11,6 +11,7 @@ import type { IdentityService } from "../domain/identity/identity-service.js";
 import type { OidcProviderService } from "../domain/identity/oidc-provider-service.js";
 import type { RoleService } from "../domain/identity/role-service.js";
 import { RotationCredentialVault } from "../domain/identity/rotation-credentials.js";
+import type { RoleSessions } from "../domain/identity/sts/role-sessions.js";
 import type { Stores } from "../domain/ports/stores.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import { ChangeEventBus } from "../domain/secrets/change-events.js";
@@ -43,6 +44,8 @@ export interface Coffer {
   roles: RoleService;
   /** The OpenID Connect providers whose tokens may be exchanged for role sessions. */
   oidcProviders: OidcProviderService;
+  /** STS's role sessions: AssumeRoleWithWebIdentity, AssumeRole, GetCallerIdentity. */
+  sts: RoleSessions;
   /** Subscribes to OIDC providers changed or removed on this node (to drop their cached keys). */
   onProviderChanged(listener: (providerArn: string) => void): void;
   authorizer: Authorizer;
@@ -107,7 +110,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     },
     principalChanged: (arn) => authorizer.forget(arn),
   });
-  const { accessKeys, authorizer, identity, roles, oidcProviders, onProviderChanged } =
+  const { accessKeys, authorizer, identity, roles, oidcProviders, sts, onProviderChanged } =
     createIdentityServices({
       store: stores.identity,
       envelope,
@@ -212,6 +215,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     identity,
     roles,
     oidcProviders,
+    sts,
     onProviderChanged,
     authorizer,
     rotationCredentials,

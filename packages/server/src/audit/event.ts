@@ -126,6 +126,14 @@ export const DENIED_ERROR_CODES: ReadonlySet<string> = new Set([
   "InvalidClientTokenId",
   "SignatureDoesNotMatch",
   "ExpiredTokenException",
+  // STS's names for the same refusals (the Query protocol's codes, as its clients see them), and a
+  // web identity token refused or not trusted.
+  "AccessDenied",
+  "MissingAuthenticationToken",
+  "IncompleteSignature",
+  "ExpiredToken",
+  "InvalidIdentityToken",
+  "IDPRejectedClaim",
 ]);
 
 export function outcomeOf(event: Pick<AuditEvent, "errorCode" | "additionalEventData">): AuditOutcome {

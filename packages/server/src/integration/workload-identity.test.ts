@@ -99,7 +99,7 @@ before(async () => {
   });
   await adminCall(server.url, "CreateRole", {
     RoleName: "deployer",
-    MaxSessionDuration: 3600,
+    MaxSessionDuration: 7200,
     AssumeRolePolicyDocument: JSON.stringify({
       Version: "2012-10-17",
       Statement: [
@@ -113,7 +113,8 @@ before(async () => {
         },
         {
           Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${testAccountId}:user/alice` },
+          // Alice, and the role's own sessions (role chaining).
+          Principal: { AWS: [`arn:aws:iam::${testAccountId}:user/alice`, roleArn] },
           Action: ["sts:AssumeRole", "sts:TagSession"],
         },
       ],
@@ -221,7 +222,7 @@ print(json.dumps({"r": {k: v for k, v in r["response"].items() if k != "Credenti
       `
 tokens = json.loads(os.environ["TOKENS"])
 result = {name: exchange(token) for name, token in tokens.items()}
-result["too long"] = exchange(os.environ["GOOD"], DurationSeconds=7200)
+result["too long"] = exchange(os.environ["GOOD"], DurationSeconds=10800)
 print(json.dumps(result))`,
       { TOKENS: JSON.stringify(tokens), GOOD: await sign(claims()) },
     );
@@ -294,7 +295,7 @@ mallory = sts_as(os.environ["M_KEY"], os.environ["M_SECRET"])
 print(json.dumps({"arn": r["response"]["AssumedRoleUser"]["Arn"], "size": r["response"].get("PackedPolicySize"),
                   "tagged": s.get_secret_value(SecretId="payments/key")["SecretString"],
                   "alice": alice.get_caller_identity()["Arn"],
-                  "mallory": outcome(mallory.assume_role, RoleArn=os.environ["ROLE_ARN"], RoleSessionName="m"),
+                  "mallory": outcome(mallory.assume_role, RoleArn=os.environ["ROLE_ARN"], RoleSessionName="mallory-try"),
                   "chained_too_long": outcome(sts_as(c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]).assume_role,
                                               RoleArn=os.environ["ROLE_ARN"], RoleSessionName="again", DurationSeconds=7200)}))`,
       {
@@ -312,6 +313,7 @@ print(json.dumps({"arn": r["response"]["AssumedRoleUser"]["Arn"], "size": r["res
     assert.equal(out.mallory.status, 403);
     assert.match(out.mallory.message, /user\/mallory is not authorized to perform: sts:AssumeRole/);
     assert.equal(out.chained_too_long.code, "ValidationError");
+    assert.match(out.chained_too_long.message, /1 hour session limit for roles assumed by role chaining/);
 
     const { Events } = (await adminCall(server.url, "QueryAuditEvents", {
       EventName: "GetSecretValue",

@@ -6,8 +6,7 @@ const accountOfArn = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;
 
 /**
  * GetCallerIdentity's answer from the caller's ARN alone — `AIDA…` for a user, `AROA…:<session>`
- * for a role session, the account its ARN names — as `RoleSessionService.callerIdentity` answers
- * it, for a server whose role sessions are not wired: who a signed caller is needs nothing else.
+ * for a role session, the account its ARN names: who a signed caller is needs nothing else.
  */
 export function callerIdentityOf(principal: string): CallerIdentity {
   const session = roleOfSession(principal);

@@ -18,9 +18,10 @@ import type {
 import { WebIdentityTokenError, type WebIdentityVerifier } from "../../ports/web-identity.js";
 import type { Tag } from "../../secrets/records.js";
 import { type AccessKeyKeeper, generateAccessKey, hashSessionToken } from "../access-key-material.js";
-import { assumedRoleArn, isRoleSessionName, roleOfSession } from "../names.js";
+import { assumedRoleArn, isRoleSessionName } from "../names.js";
 import { issuerUrlProblem, oidcConditionKeyPrefix, oidcProviderArn } from "../oidc-names.js";
 import { uniqueIdOf } from "../unique-ids.js";
+import { callerIdentityOf } from "./caller-identity.js";
 import type {
   AssumeRoleRequest,
   AssumeRoleWithWebIdentityRequest,
@@ -204,11 +205,7 @@ export class RoleSessionService implements RoleSessions {
   }
 
   callerIdentity(caller: StsCaller): CallerIdentity {
-    const session = roleOfSession(caller.principal);
-    const userId = session
-      ? `${uniqueIdOf("role", session.roleArn)}:${session.session}`
-      : uniqueIdOf("user", caller.principal);
-    return { userId, account: this.deps.accountId, arn: caller.principal };
+    return callerIdentityOf(caller.principal);
   }
 
   /** The role a RoleArn names in this account, or undefined (then STS answers AccessDenied, not NotFound). */
