@@ -32,6 +32,7 @@ const storeTests = [
   "app/node-heartbeat.test.js",
   "domain/access/access-review.test.js",
   "domain/identity/lockout-guard.test.js",
+  "domain/rotation/labels.property.test.js",
   "domain/rotation/rotation-service.test.js",
   "domain/secrets/aws-exact.test.js",
   "domain/secrets/change-events.test.js",
