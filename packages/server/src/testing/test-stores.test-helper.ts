@@ -105,10 +105,12 @@ function once(close: () => Promise<void>): () => Promise<void> {
 
 /** Temp folders not yet removed: the exit fallback removes them. */
 const sqliteFolders = new Set<string>();
+let sqliteExitFallback = false;
 
 function openSqlite(): TestStores {
   const dir = mkdtempSync(join(tmpdir(), "coffer-test-stores-"));
-  if (sqliteFolders.size === 0) process.once("exit", removeSqliteFolders);
+  if (!sqliteExitFallback) process.once("exit", removeSqliteFolders);
+  sqliteExitFallback = true;
   sqliteFolders.add(dir);
   const path = join(dir, "coffer.db");
   const opened = openedStores();
