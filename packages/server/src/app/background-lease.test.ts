@@ -1,17 +1,16 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, test } from "node:test";
-import { openSqliteStores } from "../storage/sqlite/sqlite-stores.js";
+import { test } from "node:test";
+import { openTestStores, requireTestStores } from "../testing/test-stores.test-helper.js";
 import { BackgroundLease } from "./background-lease.js";
 
-const home = mkdtempSync(join(tmpdir(), "coffer-lease-"));
-after(() => rmSync(home, { recursive: true, force: true }));
+const { skip } = requireTestStores();
 
-test("one of several nodes holds the lease; another takes over when it stops or its claim runs out", async () => {
-  const path = join(home, "coffer.db");
-  const nodes = [openSqliteStores(path), openSqliteStores(path), openSqliteStores(path)];
+test("one of several nodes holds the lease; another takes over when it stops or its claim runs out", {
+  skip,
+}, async () => {
+  // Three nodes: three `Stores` on the same data (a SQLite file, or a PostgreSQL database).
+  const data = await openTestStores();
+  const nodes = [data.stores, await data.openAnother(), await data.openAnother()];
   let clock = 1_000_000;
   const now = () => clock;
   const leases = nodes.map(
@@ -43,7 +42,7 @@ test("one of several nodes holds the lease; another takes over when it stops or 
     assert.equal(leases[2]?.held(), true);
   } finally {
     for (const lease of leases) await lease.stop();
-    for (const stores of nodes) await stores.close();
+    await data.close();
   }
 });
 

@@ -1,16 +1,15 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { after, test } from "node:test";
-import { openSqliteStores } from "../storage/sqlite/sqlite-stores.js";
+import { test } from "node:test";
+import { openTestStores, requireTestStores } from "../testing/test-stores.test-helper.js";
 import { nodeLiveWindowMs, startNodeHeartbeat, waitForNodesOnKey } from "./node-heartbeat.js";
 
-const home = mkdtempSync(join(tmpdir(), "coffer-nodes-"));
-after(() => rmSync(home, { recursive: true, force: true }));
+const { skip } = requireTestStores();
 
-test("a key rotation waits until every live node wraps under the new key, and names the ones that do not", async () => {
-  const stores = openSqliteStores(join(home, "coffer.db"));
+test("a key rotation waits until every live node wraps under the new key, and names the ones that do not", {
+  skip,
+}, async () => {
+  const opened = await openTestStores();
+  const { stores } = opened;
   let clock = 5_000_000;
   const now = () => clock;
   const keys = { a: "kek-old", b: "kek-old" };
@@ -59,6 +58,6 @@ test("a key rotation waits until every live node wraps under the new key, and na
   } finally {
     await a.stop();
     await b.stop();
-    await stores.close();
+    await opened.close();
   }
 });

@@ -1,26 +1,29 @@
 import assert from "node:assert/strict";
-import { after, describe, it } from "node:test";
-import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { describe, it } from "node:test";
+import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
 import { AccessReview } from "./access-review.js";
 import { Authorizer } from "./authorizer.js";
 
-describe("a policy stored before actions were checked", () => {
-  const store = new SqliteStore(":memory:");
-  after(() => store.close());
+const { skip } = requireTestStores();
+
+describe("a policy stored before actions were checked", { skip }, () => {
   const arn = "arn:aws:iam::123456789012:user/legacy";
   const now = () => Date.UTC(2026, 11, 1);
-  const authorizer = new Authorizer({ identity: store.identity, accountId: "123456789012", now });
-  const review = new AccessReview({
-    identity: store.identity,
-    authorizer,
-    queryAudit: async () => ({ events: [], nextAfter: undefined }),
-    now,
-  });
 
-  it("still loads and authorizes, and policy lint reports its unknown action as an error", async () => {
-    await store.identity.createPrincipal({ arn, name: "legacy", kind: "user", tags: [], createdAt: now() });
+  it("still loads and authorizes, and policy lint reports its unknown action as an error", async (t) => {
+    const opened = await openTestStores();
+    t.after(() => opened.close());
+    const { identity } = opened.stores;
+    const authorizer = new Authorizer({ identity, accountId: "123456789012", now });
+    const review = new AccessReview({
+      identity,
+      authorizer,
+      queryAudit: async () => ({ events: [], nextAfter: undefined }),
+      now,
+    });
+    await identity.createPrincipal({ arn, name: "legacy", kind: "user", tags: [], createdAt: now() });
     // Written straight to the store, as PutUserPolicy accepted it before it checked actions.
-    await store.identity.putPolicy({
+    await identity.putPolicy({
       principalArn: arn,
       policyName: "old",
       updatedAt: now(),

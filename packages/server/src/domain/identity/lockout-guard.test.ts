@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { describe, test } from "node:test";
+import { describe, type TestContext, test } from "node:test";
 import fc from "fast-check";
 import { AccessKeyRegistry } from "../../auth/access-keys.js";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
-import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
 import { Authorizer } from "../access/authorizer.js";
 import { parsePolicy } from "../policy/index.js";
 import { IdentityService } from "./identity-service.js";
 import { administeringActions, type PolicyDocument } from "./lockout-guard.js";
 
+const { skip } = requireTestStores();
 const accountId = "123456789012";
 const allowAll = JSON.stringify({
   Version: "2012-10-17",
@@ -18,10 +19,13 @@ const allowAll = JSON.stringify({
 });
 const policy = (statements: object[]) => JSON.stringify({ Version: "2012-10-17", Statement: statements });
 
-async function identityDomain() {
+/** The identity domain over fresh stores, closed when `t` ends (or by `close`, for each run of a property). */
+async function identityDomain(t?: TestContext) {
   let now = Date.UTC(2026, 0, 1);
   const keyring = openKeyring({ home: "/nonexistent", masterKeyBase64: randomBytes(32).toString("base64") });
-  const store = new SqliteStore(":memory:");
+  const opened = await openTestStores();
+  t?.after(() => opened.close());
+  const store = opened.stores;
   const accessKeys = new AccessKeyRegistry(store.identity, createEnvelope(keyring), () => now);
   const authorizer = new Authorizer({ identity: store.identity, accountId, now: () => now });
   const identity = new IdentityService({
@@ -49,6 +53,7 @@ async function identityDomain() {
   const adminKey = await identity.createAccessKey("admin");
   return {
     store,
+    close: () => opened.close(),
     identity,
     canAdminister,
     admin,
@@ -75,9 +80,9 @@ const refused = (pattern: RegExp) => (error: unknown) => {
   return true;
 };
 
-describe("the lockout guard", () => {
-  test("the last key able to administer cannot be disabled or deleted, nor its user deleted, unless forced", async () => {
-    const { identity, adminKey, store } = await identityDomain();
+describe("the lockout guard", { skip }, () => {
+  test("the last key able to administer cannot be disabled or deleted, nor its user deleted, unless forced", async (t) => {
+    const { identity, adminKey, store } = await identityDomain(t);
     const id = adminKey.accessKeyId;
     await assert.rejects(
       identity.setAccessKeyStatus(id, "inactive"),
@@ -94,8 +99,8 @@ describe("the lockout guard", () => {
     assert.equal(await store.identity.getAccessKey(id), undefined);
   });
 
-  test("the key a request is signed with, or the caller's own user, is refused even when others remain", async () => {
-    const { identity, adminKey, admin } = await identityDomain();
+  test("the key a request is signed with, or the caller's own user, is refused even when others remain", async (t) => {
+    const { identity, adminKey, admin } = await identityDomain(t);
     await identity.createAccessKey("admin");
     const caller = { accessKeyId: adminKey.accessKeyId, principal: admin.arn };
     await assert.rejects(
@@ -107,16 +112,16 @@ describe("the lockout guard", () => {
     await identity.deleteAccessKey(adminKey.accessKeyId, { caller, force: true });
   });
 
-  test("with a second administering key, one may go; then the other is the last", async () => {
-    const domain = await identityDomain();
+  test("with a second administering key, one may go; then the other is the last", async (t) => {
+    const domain = await identityDomain(t);
     const { identity, adminKey } = domain;
     const second = await identity.createAccessKey("admin");
     await identity.setAccessKeyStatus(adminKey.accessKeyId, "inactive");
     await assert.rejects(identity.deleteAccessKey(second.accessKeyId), refused(/no active access key/));
   });
 
-  test("who administers comes from the policy evaluator, not from the user name", async () => {
-    const domain = await identityDomain();
+  test("who administers comes from the policy evaluator, not from the user name", async (t) => {
+    const domain = await identityDomain(t);
     const { identity, adminKey } = domain;
     // Can create keys but not attach policies: not an administrator.
     await domain.user("half", policy([{ Effect: "Allow", Action: "coffer:CreateAccessKey", Resource: "*" }]));
@@ -151,8 +156,8 @@ describe("the lockout guard", () => {
     await assert.rejects(identity.deleteAccessKey(ops.accessKeyId), refused(/no active access key/));
   });
 
-  test("keys that cannot administer go freely, even when no administering key is left", async () => {
-    const domain = await identityDomain();
+  test("keys that cannot administer go freely, even when no administering key is left", async (t) => {
+    const domain = await identityDomain(t);
     const { identity, adminKey } = domain;
     const reader = await domain.user(
       "reader",
@@ -165,8 +170,8 @@ describe("the lockout guard", () => {
     await identity.deleteUser("reader");
   });
 
-  test("policy changes that would leave nobody able to administer are refused unless forced", async () => {
-    const domain = await identityDomain();
+  test("policy changes that would leave nobody able to administer are refused unless forced", async (t) => {
+    const domain = await identityDomain(t);
     const { identity } = domain;
     await assert.rejects(
       identity.deleteUserPolicy("admin", "AdministratorAccess"),
@@ -187,8 +192,8 @@ describe("the lockout guard", () => {
     await identity.deleteUserPolicy("ops", "p", { force: true });
   });
 
-  test("expired keys and session credentials do not count as a way back", async () => {
-    const { identity, adminKey, admin, advance } = await identityDomain();
+  test("expired keys and session credentials do not count as a way back", async (t) => {
+    const { identity, adminKey, admin, advance } = await identityDomain(t);
     await identity.createAccessKey("admin", { expiresInSeconds: 60 });
     await identity.createSessionCredentials(admin.arn, 3600);
     advance(61_000);
@@ -224,51 +229,57 @@ describe("the lockout guard", () => {
       fc.asyncProperty(fc.array(step, { maxLength: 12 }), async (steps: Step[]) => {
         const domain = await identityDomain();
         const { identity, store, canAdminister } = domain;
-        await domain.user("ops", allowAll);
-        await domain.user(
-          "reader",
-          policy([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }]),
-        );
-        for (const s of steps) {
-          const keys = await store.identity.listAccessKeys();
-          try {
-            if ("key" in s) {
-              const key = keys[s.key % Math.max(keys.length, 1)];
-              if (!key) continue;
-              if (s.op === "delete") await identity.deleteAccessKey(key.accessKeyId);
-              else
-                await identity.setAccessKeyStatus(key.accessKeyId, s.op === "enable" ? "active" : "inactive");
-            } else {
-              const user = users[s.user] as string;
-              if (s.op === "deleteUser") await identity.deleteUser(user);
-              else if (s.op === "createKey") await identity.createAccessKey(user);
-              else if (s.op === "grantAll") await identity.putUserPolicy(user, "all", allowAll);
-              else if (s.op === "denyPolicy") await identity.putUserPolicy(user, "deny", denyAdmin);
-              else {
-                const names = (await identity.listUserPolicies(user)).map((p) => p.policyName);
-                if (names[0] !== undefined) await identity.deleteUserPolicy(user, names[0]);
+        try {
+          await domain.user("ops", allowAll);
+          await domain.user(
+            "reader",
+            policy([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }]),
+          );
+          for (const s of steps) {
+            const keys = await store.identity.listAccessKeys();
+            try {
+              if ("key" in s) {
+                const key = keys[s.key % Math.max(keys.length, 1)];
+                if (!key) continue;
+                if (s.op === "delete") await identity.deleteAccessKey(key.accessKeyId);
+                else
+                  await identity.setAccessKeyStatus(
+                    key.accessKeyId,
+                    s.op === "enable" ? "active" : "inactive",
+                  );
+              } else {
+                const user = users[s.user] as string;
+                if (s.op === "deleteUser") await identity.deleteUser(user);
+                else if (s.op === "createKey") await identity.createAccessKey(user);
+                else if (s.op === "grantAll") await identity.putUserPolicy(user, "all", allowAll);
+                else if (s.op === "denyPolicy") await identity.putUserPolicy(user, "deny", denyAdmin);
+                else {
+                  const names = (await identity.listUserPolicies(user)).map((p) => p.policyName);
+                  if (names[0] !== undefined) await identity.deleteUserPolicy(user, names[0]);
+                }
               }
+            } catch (error) {
+              const name = (error as Error).name;
+              assert.ok(name === "InvalidRequestException" || name === "ResourceNotFoundException", name);
             }
-          } catch (error) {
-            const name = (error as Error).name;
-            assert.ok(name === "InvalidRequestException" || name === "ResourceNotFoundException", name);
+            let administering = 0;
+            for (const key of await store.identity.listAccessKeys()) {
+              if (key.status === "active" && (await canAdminister(key.principal))) administering++;
+            }
+            assert.ok(administering > 0, "an administering key must remain");
           }
-          let administering = 0;
-          for (const key of await store.identity.listAccessKeys()) {
-            if (key.status === "active" && (await canAdminister(key.principal))) administering++;
-          }
-          assert.ok(administering > 0, "an administering key must remain");
+        } finally {
+          await domain.close();
         }
-        await store.close();
       }),
       { numRuns: 40 },
     );
   });
 });
 
-describe("restoring the administrator (coffer admin recover)", () => {
-  test("re-creates the admin user and its AdministratorAccess policy, with a key that can administer", async () => {
-    const { identity, admin, adminKey, store } = await identityDomain();
+describe("restoring the administrator (coffer admin recover)", { skip }, () => {
+  test("re-creates the admin user and its AdministratorAccess policy, with a key that can administer", async (t) => {
+    const { identity, admin, adminKey, store } = await identityDomain(t);
     await identity.deleteUser("admin", { force: true });
     const restored = await identity.restoreAdministrator();
     assert.equal(restored.recreatedUser, true);
@@ -280,8 +291,8 @@ describe("restoring the administrator (coffer admin recover)", () => {
     await assert.rejects(identity.deleteAccessKey(restored.key.accessKeyId), refused(/no active access key/));
   });
 
-  test("puts back a weakened AdministratorAccess policy and keeps the user", async () => {
-    const { identity } = await identityDomain();
+  test("puts back a weakened AdministratorAccess policy and keeps the user", async (t) => {
+    const { identity } = await identityDomain(t);
     await identity.putUserPolicy(
       "admin",
       "AdministratorAccess",

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { randomBytes } from "node:crypto";
+import { type TestContext, test } from "node:test";
 import {
   day,
   flakyArn,
@@ -8,11 +9,23 @@ import {
   scope,
   text,
 } from "../../storage/sqlite/rotation-fixture.test-helper.js";
+import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
 import { randomPasswordRotatorArn } from "./builtin-rotators.js";
 import { RotationScheduler } from "./scheduler.js";
 
-test("RotateSecret with the built-in: four steps, AWSCURRENT moves, AWSPREVIOUS follows, AWSPENDING goes", async () => {
-  const d = rotationDomain();
+const { skip } = requireTestStores();
+
+/** The rotation domain over fresh stores, closed when `t` ends; `data` reaches the rows directly. */
+async function domain(t: TestContext, options: { start?: number } = {}) {
+  const data = await openTestStores();
+  t.after(() => data.close());
+  return Object.assign(rotationDomain({ ...options, stores: data.stores }), { data });
+}
+
+test("RotateSecret with the built-in: four steps, AWSCURRENT moves, AWSPREVIOUS follows, AWSPENDING goes", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   const created = await d.writer.create(scope, {
     name: "db",
     value: text('{"username":"app","password":"old"}'),
@@ -55,8 +68,10 @@ test("RotateSecret with the built-in: four steps, AWSCURRENT moves, AWSPREVIOUS 
   );
 });
 
-test("a failing step leaves AWSCURRENT alone and AWSPENDING in place; the next RotateSecret is refused as AWS refuses it", async () => {
-  const d = rotationDomain();
+test("a failing step leaves AWSCURRENT alone and AWSPENDING in place; the next RotateSecret is refused as AWS refuses it", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   const created = await d.writer.create(scope, { name: "db", value: text("old") });
   d.failing.add("testSecret");
   const rotated = await d.service.rotate(scope, { secretId: "db", rotationLambdaArn: flakyArn });
@@ -77,8 +92,10 @@ test("a failing step leaves AWSCURRENT alone and AWSPENDING in place; the next R
   });
 });
 
-test("RotateImmediately=false runs testSecret only, on a copy of AWSCURRENT it then removes", async () => {
-  const d = rotationDomain();
+test("RotateImmediately=false runs testSecret only, on a copy of AWSCURRENT it then removes", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   const created = await d.writer.create(scope, { name: "db", value: text("same") });
   await d.service.rotate(scope, {
     secretId: "db",
@@ -101,8 +118,8 @@ test("RotateImmediately=false runs testSecret only, on a copy of AWSCURRENT it t
   assert.equal(state.secret.rotation?.nextRotationAt, Date.UTC(2026, 0, 8));
 });
 
-test("RotateSecret answers AWS's errors and changes nothing", async () => {
-  const d = rotationDomain();
+test("RotateSecret answers AWS's errors and changes nothing", { skip }, async (t) => {
+  const d = await domain(t);
   await d.writer.create(scope, { name: "db", value: text("v") });
   await assert.rejects(d.service.rotate(scope, { secretId: "db" }), {
     name: "InvalidRequestException",
@@ -149,8 +166,10 @@ test("RotateSecret answers AWS's errors and changes nothing", async () => {
   assert.deepEqual(d.audit, []);
 });
 
-test("CancelRotateSecret turns rotation off, keeps labels, and names the pending version", async () => {
-  const d = rotationDomain();
+test("CancelRotateSecret turns rotation off, keeps labels, and names the pending version", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   await d.writer.create(scope, { name: "db", value: text("v") });
   await assert.rejects(d.service.cancel(scope, "db"), { name: "InvalidRequestException" });
   d.failing.add("setSecret");
@@ -168,8 +187,10 @@ test("CancelRotateSecret turns rotation off, keeps labels, and names the pending
   assert.equal(secret.rotation?.lambdaArn, flakyArn);
 });
 
-test("the scheduler runs a due rotation inside its window, once, and reattempts a stuck one with its token", async () => {
-  const d = rotationDomain({ start: Date.UTC(2026, 0, 1, 12) });
+test("the scheduler runs a due rotation inside its window, once, and reattempts a stuck one with its token", {
+  skip,
+}, async (t) => {
+  const d = await domain(t, { start: Date.UTC(2026, 0, 1, 12) });
   await d.writer.create(scope, { name: "db", value: text("v0") });
   await d.service.rotate(scope, {
     secretId: "db",
@@ -192,8 +213,10 @@ test("the scheduler runs a due rotation inside its window, once, and reattempts 
   assert.equal(await d.scheduler.tick(), 0, "a rotated secret is not due again");
 });
 
-test("a window that passed with no server running is skipped to the next one, not rotated late", async () => {
-  const d = rotationDomain({ start: Date.UTC(2026, 0, 1, 12) });
+test("a window that passed with no server running is skipped to the next one, not rotated late", {
+  skip,
+}, async (t) => {
+  const d = await domain(t, { start: Date.UTC(2026, 0, 1, 12) });
   await d.writer.create(scope, { name: "db", value: text("v0") });
   await d.service.rotate(scope, {
     secretId: "db",
@@ -210,8 +233,8 @@ test("a window that passed with no server running is skipped to the next one, no
   assert.ok(d.audit.some((e) => e.event === "RotationAbandoned"));
 });
 
-test("of two nodes sharing a store, exactly one runs a due rotation", async () => {
-  const d = rotationDomain({ start: Date.UTC(2026, 0, 1, 12) });
+test("of two nodes sharing a store, exactly one runs a due rotation", { skip }, async (t) => {
+  const d = await domain(t, { start: Date.UTC(2026, 0, 1, 12) });
   await d.writer.create(scope, { name: "db", value: text("v0") });
   await d.service.rotate(scope, {
     secretId: "db",
@@ -224,7 +247,7 @@ test("of two nodes sharing a store, exactly one runs a due rotation", async () =
   const nodes = ["node-a", "node-b", "node-c"].map(
     (nodeId) =>
       new RotationScheduler({
-        schedule: d.store.rotation,
+        schedule: d.stores.rotation,
         rotations: d.service,
         now: d.now,
         nodeId,
@@ -240,14 +263,16 @@ test("of two nodes sharing a store, exactly one runs a due rotation", async () =
   // A lease another node holds (and has not let expire) keeps the secret from every other node.
   const { secret } = await d.reader.describe(scope, "db");
   d.setNow(Date.UTC(2026, 0, 3, 1));
-  assert.equal(await d.store.rotation.claim(secret.arn, "node-z", d.now(), 60_000), true);
+  assert.equal(await d.stores.rotation.claim(secret.arn, "node-z", d.now(), 60_000), true);
   assert.equal(await nodes[0]?.tick(), 0);
   d.advance(60_000);
   assert.equal(await nodes[0]?.tick(), 1, "an expired lease is taken over");
 });
 
-test("days from day: AutomaticallyAfterDays counts from the last rotation; a secret's rotation survives a new store object", async () => {
-  const d = rotationDomain({ start: Date.UTC(2026, 0, 1, 23) });
+test("days from day: AutomaticallyAfterDays counts from the last rotation; a secret's rotation survives a new store object", {
+  skip,
+}, async (t) => {
+  const d = await domain(t, { start: Date.UTC(2026, 0, 1, 23) });
   await d.writer.create(scope, { name: "db", value: text("v0") });
   await d.service.rotate(scope, {
     secretId: "db",
@@ -255,13 +280,13 @@ test("days from day: AutomaticallyAfterDays counts from the last rotation; a sec
     rotationRules: { automaticallyAfterDays: 2 },
   });
   await d.service.settled();
-  const due = await d.store.rotation.listDue(Date.UTC(2026, 0, 3) + day, 10);
+  const due = await d.stores.rotation.listDue(Date.UTC(2026, 0, 3) + day, 10);
   assert.equal(due.length, 1);
-  assert.deepEqual(await d.store.rotation.listDue(Date.UTC(2026, 0, 3) - 1, 10), []);
+  assert.deepEqual(await d.stores.rotation.listDue(Date.UTC(2026, 0, 3) - 1, 10), []);
 });
 
-test("a rotation function named by an edited row (not as sealed) never runs", async () => {
-  const d = rotationDomain({ start: Date.UTC(2026, 0, 1, 12) });
+test("a rotation function named by an edited row (not as sealed) never runs", { skip }, async (t) => {
+  const d = await domain(t, { start: Date.UTC(2026, 0, 1, 12) });
   await d.writer.create(scope, { name: "db", value: text("v0") });
   await d.service.rotate(scope, {
     secretId: "db",
@@ -269,16 +294,21 @@ test("a rotation function named by an edited row (not as sealed) never runs", as
     rotationRules: { automaticallyAfterDays: 1 },
   });
   await d.service.settled();
-  const raw = (d.store as unknown as { db: import("better-sqlite3").Database }).db;
-  raw.prepare(`UPDATE secrets SET rotation = json_set(rotation, '$.lambdaArn', ?)`).run(flakyArn);
+  // The rotation column is text (JSON) on both engines: the function's ARN is swapped in place.
+  await d.data.rawSql("UPDATE secrets SET rotation = replace(rotation, $1, $2)", [
+    randomPasswordRotatorArn,
+    flakyArn,
+  ]);
   d.setNow(Date.UTC(2026, 0, 2, 1));
   assert.equal(await d.scheduler.tick(), 0);
   await assert.rejects(d.service.rotate(scope, { secretId: "db" }), { name: "DecryptionFailure" });
   assert.deepEqual(d.invoked, []);
 });
 
-test("two RotateSecret calls at once on one secret: one starts, the other is refused", async () => {
-  const d = rotationDomain();
+test("two RotateSecret calls at once on one secret: one starts, the other is refused", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   await d.writer.create(scope, { name: "db", value: text("v0") });
   const request = { secretId: "db", rotationLambdaArn: randomPasswordRotatorArn };
   const outcomes = await Promise.allSettled([
@@ -295,47 +325,37 @@ test("two RotateSecret calls at once on one secret: one starts, the other is ref
   assert.equal(d.audit.filter((e) => e.event === "RotationSucceeded").length, 1);
 });
 
-test("due work survives a restart: a new process over the same data folder finds and runs it", async () => {
-  const { mkdtempSync, rmSync } = await import("node:fs");
-  const { join } = await import("node:path");
-  const { tmpdir } = await import("node:os");
-  const { randomBytes } = await import("node:crypto");
-  const { SqliteStore } = await import("../../storage/sqlite/sqlite-store.js");
-  const dir = mkdtempSync(join(tmpdir(), "coffer-rotation-restart-"));
-  try {
-    const path = join(dir, "coffer.db");
-    const masterKey = randomBytes(32).toString("base64");
-    const first = rotationDomain({
-      store: new SqliteStore(path),
-      masterKey,
-      start: Date.UTC(2026, 0, 1, 12),
-    });
-    await first.writer.create(scope, { name: "db", value: text("v0") });
-    await first.service.rotate(scope, {
-      secretId: "db",
-      rotationLambdaArn: randomPasswordRotatorArn,
-      rotationRules: { automaticallyAfterDays: 1 },
-    });
-    await first.service.settled();
-    const before = await first.value("db");
-    await first.store.close();
+test("due work survives a restart: a new process over the same data finds and runs it", {
+  skip,
+}, async (t) => {
+  const data = await openTestStores();
+  t.after(() => data.close());
+  const masterKey = randomBytes(32).toString("base64");
+  const first = rotationDomain({ stores: data.stores, masterKey, start: Date.UTC(2026, 0, 1, 12) });
+  await first.writer.create(scope, { name: "db", value: text("v0") });
+  await first.service.rotate(scope, {
+    secretId: "db",
+    rotationLambdaArn: randomPasswordRotatorArn,
+    rotationRules: { automaticallyAfterDays: 1 },
+  });
+  await first.service.settled();
+  const before = await first.value("db");
+  await data.stores.close();
 
-    const second = rotationDomain({
-      store: new SqliteStore(path),
-      masterKey,
-      start: Date.UTC(2026, 0, 2, 3),
-    });
-    assert.equal(await second.scheduler.tick(), 1);
-    assert.notEqual(await second.value("db"), before);
-    assert.equal(await second.value("db", { versionStage: "AWSPREVIOUS" }), before);
-    await second.store.close();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const second = rotationDomain({
+    stores: await data.openAnother(),
+    masterKey,
+    start: Date.UTC(2026, 0, 2, 3),
+  });
+  assert.equal(await second.scheduler.tick(), 1);
+  assert.notEqual(await second.value("db"), before);
+  assert.equal(await second.value("db", { versionStage: "AWSPREVIOUS" }), before);
 });
 
-test("CancelRotateSecret during a run stops it between steps; a cancelled configuration test leaves nothing", async () => {
-  const d = rotationDomain();
+test("CancelRotateSecret during a run stops it between steps; a cancelled configuration test leaves nothing", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   const created = await d.writer.create(scope, { name: "db", value: text("v0") });
   d.onStep = async (step) => {
     if (step === "setSecret") await d.service.cancel(scope, "db");
@@ -354,7 +374,7 @@ test("CancelRotateSecret during a run stops it between steps; a cancelled config
   assert.equal(secret.rotation?.run?.outcome, "cancelled");
   assert.ok(d.audit.some((e) => e.event === "RotationAbandoned"));
 
-  const e = rotationDomain();
+  const e = await domain(t);
   const first = await e.writer.create(scope, { name: "db", value: text("v0") });
   e.onStep = async () => {
     await e.service.cancel(scope, "db");

@@ -1,13 +1,15 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { describe, test } from "node:test";
+import { describe, type TestContext, test } from "node:test";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
-import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
 import { randomArnSuffix } from "./arn.js";
 import { type ChangeEvent, ChangeEventBus, type ChangeNotice } from "./change-events.js";
 import type { SecretDomainDeps } from "./deps.js";
 import { SecretWriter } from "./secret-writer.js";
+
+const { skip } = requireTestStores();
 
 function notice(name: string, overrides: Partial<ChangeNotice> = {}): ChangeNotice {
   return {
@@ -141,8 +143,11 @@ describe("ChangeEventBus", () => {
   });
 });
 
-describe("SecretWriter publishes after each committed change", () => {
-  function domain() {
+describe("SecretWriter publishes after each committed change", { skip }, () => {
+  /** A writer over fresh stores, closed when `t` ends. */
+  async function domain(t: TestContext) {
+    const opened = await openTestStores();
+    t.after(() => opened.close());
     let now = Date.UTC(2026, 0, 1);
     const keyring = openKeyring({
       home: "/nonexistent",
@@ -152,7 +157,7 @@ describe("SecretWriter publishes after each committed change", () => {
     const events: ChangeEvent[] = [];
     bus.subscribe((e) => events.push(e));
     const deps: SecretDomainDeps = {
-      store: new SqliteStore(":memory:"),
+      store: opened.stores.secrets,
       envelope: createEnvelope(keyring),
       accountId: "123456789012",
       now: () => now,
@@ -172,8 +177,8 @@ describe("SecretWriter publishes after each committed change", () => {
   const scope = { region: "eu-west-1" };
   const text = (s: string) => ({ kind: "string" as const, bytes: Buffer.from(s) });
 
-  test("every operation, with the AWSCURRENT holder after it, and never a value", async () => {
-    const { writer, events, advance, now } = domain();
+  test("every operation, with the AWSCURRENT holder after it, and never a value", async (t) => {
+    const { writer, events, advance, now } = await domain(t);
     const canary = `canary-${randomUUID()}`;
     const created = await writer.create(scope, { name: "app/db", value: text(canary) });
     const v1 = created.versionId;
@@ -228,8 +233,8 @@ describe("SecretWriter publishes after each committed change", () => {
     assert.equal(events.at(-1)?.eventTime, now());
   });
 
-  test("a secret created without a value has no current version; no-op retries publish nothing", async () => {
-    const { writer, events } = domain();
+  test("a secret created without a value has no current version; no-op retries publish nothing", async (t) => {
+    const { writer, events } = await domain(t);
     await writer.create(scope, { name: "empty" });
     assert.deepEqual(
       events.map((e) => [e.operation, e.versionId]),
@@ -243,8 +248,8 @@ describe("SecretWriter publishes after each committed change", () => {
     assert.equal(events.length, 2);
   });
 
-  test("failed writes publish nothing", async () => {
-    const { writer, events } = domain();
+  test("failed writes publish nothing", async (t) => {
+    const { writer, events } = await domain(t);
     await writer.create(scope, { name: "one", value: text("x") });
     await assert.rejects(writer.create(scope, { name: "one", value: text("y") }));
     await assert.rejects(writer.putValue(scope, { secretId: "missing", value: text("y") }));
@@ -252,8 +257,8 @@ describe("SecretWriter publishes after each committed change", () => {
     assert.equal(events.length, 1);
   });
 
-  test("the purge sweep publishes Purge with the name and region taken from the ARN", async () => {
-    const { writer, events, advance } = domain();
+  test("the purge sweep publishes Purge with the name and region taken from the ARN", async (t) => {
+    const { writer, events, advance } = await domain(t);
     const { arn } = await writer.create(scope, { name: "team/old-key", value: text("x") });
     await writer.delete(scope, { secretId: "team/old-key", recoveryWindowInDays: 7 });
     advance(8 * 86_400_000);
@@ -265,14 +270,16 @@ describe("SecretWriter publishes after each committed change", () => {
     );
   });
 
-  test("a publisher that throws does not fail the committed write", async () => {
+  test("a publisher that throws does not fail the committed write", async (t) => {
+    const opened = await openTestStores();
+    t.after(() => opened.close());
     let now = Date.UTC(2026, 0, 1);
     const keyring = openKeyring({
       home: "/nonexistent",
       masterKeyBase64: randomBytes(32).toString("base64"),
     });
     const writer = new SecretWriter({
-      store: new SqliteStore(":memory:"),
+      store: opened.stores.secrets,
       envelope: createEnvelope(keyring),
       accountId: "123456789012",
       now: () => now++,

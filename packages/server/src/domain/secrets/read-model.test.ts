@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring, rotateKeyringFile } from "../../crypto/keyring.js";
 import { AccessDeniedException } from "../../errors/catalog.js";
-import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
 import type { Authorizer } from "../access/authorizer.js";
 import type { SecretStore } from "../ports/secret-store.js";
 import { randomArnSuffix } from "./arn.js";
@@ -21,15 +21,20 @@ import { SecretReadModel } from "./read-model.js";
 import { SecretReader } from "./secret-reader.js";
 import { SecretWriter } from "./secret-writer.js";
 
+const { skip } = requireTestStores();
 const region = "us-east-1";
 const text = (s: string) => ({ kind: "string" as const, bytes: Buffer.from(s) });
 
-/** A real SQLite store in a temporary folder, a file keyring, the read model wired as open-coffer wires it. */
-function domain(options: { maxEntries?: number; deny?: () => boolean } = {}) {
+/**
+ * Fresh stores (on the engine COFFER_TEST_STORE names), a file keyring in a temporary folder, the
+ * read model wired as open-coffer wires it.
+ */
+async function domain(options: { maxEntries?: number; deny?: () => boolean } = {}) {
+  const opened = await openTestStores();
   const home = mkdtempSync(join(tmpdir(), "coffer-read-model-"));
-  const sqlite = new SqliteStore(join(home, "coffer.db"));
+  const store = opened.stores.secrets;
   const reads = { count: 0 };
-  const counted: SecretStore = new Proxy(sqlite, {
+  const counted: SecretStore = new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== "function") return value;
@@ -76,16 +81,19 @@ function domain(options: { maxEntries?: number; deny?: () => boolean } = {}) {
     invalidations,
     writer: new SecretWriter(base),
     cached: new SecretReader({ ...base, readModel }),
-    uncached: new SecretReader({ ...base, store: sqlite }),
+    uncached: new SecretReader({ ...base, store }),
     close: async () => {
-      await sqlite.close();
-      rmSync(home, { recursive: true, force: true });
+      try {
+        await opened.close();
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
     },
   };
 }
 
-test("a warm read queries no store and decrypts nothing, but authorizes every time", async () => {
-  const d = domain();
+test("a warm read queries no store and decrypts nothing, but authorizes every time", { skip }, async () => {
+  const d = await domain();
   try {
     await d.writer.create(d.scope, { name: "warm", value: text("one") });
     const first = await d.cached.getValue(d.scope, { secretId: "warm" });
@@ -98,9 +106,9 @@ test("a warm read queries no store and decrypts nothing, but authorizes every ti
   }
 });
 
-test("a denial applies to a warm read", async () => {
+test("a denial applies to a warm read", { skip }, async () => {
   let deny = false;
-  const d = domain({ deny: () => deny });
+  const d = await domain({ deny: () => deny });
   try {
     await d.writer.create(d.scope, { name: "guarded", value: text("x") });
     await d.cached.getValue(d.scope, { secretId: "guarded" });
@@ -113,8 +121,8 @@ test("a denial applies to a warm read", async () => {
   }
 });
 
-test("a master-key rotation (the keyring reloading other keys) drops the read model", async () => {
-  const d = domain();
+test("a master-key rotation (the keyring reloading other keys) drops the read model", { skip }, async () => {
+  const d = await domain();
   try {
     await d.writer.create(d.scope, { name: "keyed", value: text("v") });
     await d.cached.getValue(d.scope, { secretId: "keyed" });
@@ -128,8 +136,8 @@ test("a master-key rotation (the keyring reloading other keys) drops the read mo
   }
 });
 
-test("a load that began before an invalidation of its secret is not kept", async () => {
-  const d = domain();
+test("a load that began before an invalidation of its secret is not kept", { skip }, async () => {
+  const d = await domain();
   try {
     await d.writer.create(d.scope, { name: "raced", value: text("old") });
     const read = await d.uncached.getValue(d.scope, { secretId: "raced" });
@@ -156,8 +164,8 @@ test("a load that began before an invalidation of its secret is not kept", async
   }
 });
 
-test("memory is bounded by entries: least recently used first", async () => {
-  const d = domain({ maxEntries: 3 });
+test("memory is bounded by entries: least recently used first", { skip }, async () => {
+  const d = await domain({ maxEntries: 3 });
   try {
     for (let i = 0; i < 6; i++) {
       await d.writer.create(d.scope, { name: `s${i}`, value: text(`${i}`) });
@@ -171,10 +179,12 @@ test("memory is bounded by entries: least recently used first", async () => {
   }
 });
 
-test("secret values reach no error message and no inspection of the read model (canary)", async () => {
+test("secret values reach no error message and no inspection of the read model (canary)", {
+  skip,
+}, async () => {
   const canary = `canary-${randomBytes(8).toString("hex")}`;
   let deny = false;
-  const d = domain({ deny: () => deny });
+  const d = await domain({ deny: () => deny });
   try {
     await d.writer.create(d.scope, { name: "canary", value: text(canary) });
     await d.cached.getValue(d.scope, { secretId: "canary" });
@@ -213,7 +223,9 @@ type Op =
   | { kind: "read"; secret: number; by: "name" | "arn" | "previous" }
   | { kind: "concurrent"; secret: number; value: string };
 
-test("property: random interleavings of writes and reads; every cached read agrees with the store", async () => {
+test("property: random interleavings of writes and reads; every cached read agrees with the store", {
+  skip,
+}, async () => {
   const secret = fc.integer({ min: 0, max: 2 });
   const op: fc.Arbitrary<Op> = fc.oneof(
     fc.record({ kind: fc.constant("put" as const), secret, value: fc.string({ maxLength: 8 }) }),
@@ -226,7 +238,7 @@ test("property: random interleavings of writes and reads; every cached read agre
   );
   await fc.assert(
     fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 40 }), async (ops) => {
-      const d = domain({ maxEntries: 2 });
+      const d = await domain({ maxEntries: 2 });
       try {
         const arns: string[] = [];
         for (let i = 0; i < 3; i++)

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
-import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
 import { Authorizer } from "../access/authorizer.js";
 import type { IdentityStore } from "../ports/identity-store.js";
 import { randomArnSuffix } from "./arn.js";
@@ -17,11 +17,13 @@ import { SecretWriter } from "./secret-writer.js";
  * supply them: a policy conditioned on them allows or refuses exactly the calls it names.
  */
 
+const { skip } = requireTestStores();
 const account = "123456789012";
 const alice = `arn:aws:iam::${account}:user/alice`;
 const regions = ["eu-west-1", "us-west-2", "ap-south-1"] as const;
 
-function writerWith(statements: object[]) {
+/** A writer over fresh stores, as alice with these policy statements; `close` closes the stores. */
+async function writerWith(statements: object[]) {
   const policies = [
     {
       principalArn: alice,
@@ -35,10 +37,10 @@ function writerWith(statements: object[]) {
       arn === alice ? { arn, name: "alice", kind: "user" as const, tags: [], createdAt: 0 } : undefined,
     listPolicies: async (arn: string) => (arn === alice ? policies : []),
   } as unknown as IdentityStore;
-  const store = new SqliteStore(":memory:");
+  const opened = await openTestStores();
   const keyring = openKeyring({ home: "/nonexistent", masterKeyBase64: randomBytes(32).toString("base64") });
   const deps: SecretDomainDeps = {
-    store,
+    store: opened.stores.secrets,
     envelope: createEnvelope(keyring),
     accountId: account,
     now: () => Date.UTC(2026, 0, 1),
@@ -50,7 +52,7 @@ function writerWith(statements: object[]) {
     region: "us-east-1",
     caller: { principal: alice, accessKeyId: "AKIAALICE", sourceIp: "127.0.0.1" },
   };
-  return { writer: new SecretWriter(deps), scope, close: () => store.close() };
+  return { writer: new SecretWriter(deps), scope, close: () => opened.close() };
 }
 
 const allowAll = { Effect: "Allow", Action: "secretsmanager:*", Resource: "*" };
@@ -63,13 +65,15 @@ const denyEu = {
 
 const denied = { name: "AccessDeniedException" };
 
-test("Deny ForAnyValue:StringEquals AddReplicaRegions eu-west-1 refuses exactly the calls that ask for eu-west-1", async () => {
+test("Deny ForAnyValue:StringEquals AddReplicaRegions eu-west-1 refuses exactly the calls that ask for eu-west-1", {
+  skip,
+}, async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.subarray([...regions], { minLength: 0 }),
       fc.subarray([...regions], { minLength: 1 }),
       async (atCreate, later) => {
-        const d = writerWith([allowAll, denyEu]);
+        const d = await writerWith([allowAll, denyEu]);
         try {
           const create = d.writer.create(d.scope, {
             name: "db",
@@ -100,8 +104,10 @@ test("Deny ForAnyValue:StringEquals AddReplicaRegions eu-west-1 refuses exactly 
   );
 });
 
-test("ForAllValues:StringEquals AddReplicaRegions allows only requests whose every region is listed", async () => {
-  const d = writerWith([
+test("ForAllValues:StringEquals AddReplicaRegions allows only requests whose every region is listed", {
+  skip,
+}, async () => {
+  const d = await writerWith([
     { Effect: "Allow", Action: "secretsmanager:CreateSecret", Resource: "*" },
     {
       Effect: "Allow",
@@ -134,8 +140,10 @@ test("ForAllValues:StringEquals AddReplicaRegions allows only requests whose eve
   }
 });
 
-test("CreateSecret with AddReplicaRegions also needs secretsmanager:ReplicateSecretToRegions, as AWS documents", async () => {
-  const d = writerWith([{ Effect: "Allow", Action: "secretsmanager:CreateSecret", Resource: "*" }]);
+test("CreateSecret with AddReplicaRegions also needs secretsmanager:ReplicateSecretToRegions, as AWS documents", {
+  skip,
+}, async () => {
+  const d = await writerWith([{ Effect: "Allow", Action: "secretsmanager:CreateSecret", Resource: "*" }]);
   try {
     await assert.rejects(
       d.writer.create(d.scope, { name: "db", addReplicaRegions: [{ region: "eu-west-1" }] }),
@@ -148,13 +156,13 @@ test("CreateSecret with AddReplicaRegions also needs secretsmanager:ReplicateSec
   }
 });
 
-test("ForceOverwriteReplicaSecret is a Bool key, set only when the request sets it", async () => {
+test("ForceOverwriteReplicaSecret is a Bool key, set only when the request sets it", { skip }, async () => {
   for (const [force, allowed] of [
     [undefined, true],
     [false, true],
     [true, false],
   ] as const) {
-    const d = writerWith([
+    const d = await writerWith([
       allowAll,
       {
         Effect: "Deny",

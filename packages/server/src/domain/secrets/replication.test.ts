@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import fc from "fast-check";
 import { OutcomeUnrecorded } from "../../audit/audit-write-error.js";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
-import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
 import { commitEdit } from "../rotation/rotation-commit.js";
 import { randomArnSuffix } from "./arn.js";
 import type { SecretDomainDeps } from "./deps.js";
@@ -14,14 +14,18 @@ import type { ReplicationAuditEntry } from "./replication-audit.js";
 import { SecretReader } from "./secret-reader.js";
 import { SecretWriter } from "./secret-writer.js";
 
+const { skip } = requireTestStores();
 const east = { region: "us-east-1" };
 const west = { region: "us-west-2" };
 const eu = { region: "eu-west-1" };
 
-function domain() {
+/** The domain over fresh stores, closed when `t` ends (or by `close`, for each run of a property). */
+async function domain(t?: TestContext) {
   let now = Date.UTC(2026, 0, 1);
   const keyring = openKeyring({ home: "/nonexistent", masterKeyBase64: randomBytes(32).toString("base64") });
-  const store = new SqliteStore(":memory:");
+  const opened = await openTestStores();
+  t?.after(() => opened.close());
+  const store = opened.stores.secrets;
   const deps: SecretDomainDeps = {
     store,
     envelope: createEnvelope(keyring),
@@ -33,6 +37,8 @@ function domain() {
   const reader = new SecretReader(deps);
   return {
     store,
+    rawSql: opened.rawSql,
+    close: () => opened.close(),
     deps,
     reader,
     writer: new SecretWriter(deps),
@@ -61,8 +67,10 @@ function domain() {
 
 const text = (s: string) => ({ kind: "string" as const, bytes: Buffer.from(s) });
 
-test("CreateSecret with AddReplicaRegions: a replica under the same name, ARN differing only by region", async () => {
-  const d = domain();
+test("CreateSecret with AddReplicaRegions: a replica under the same name, ARN differing only by region", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   const created = await d.writer.create(east, {
     name: "app/db",
     value: text("one"),
@@ -82,8 +90,8 @@ test("CreateSecret with AddReplicaRegions: a replica under the same name, ARN di
   assert.deepEqual(await d.shape(west, "app/db"), await d.shape(east, "app/db"));
 });
 
-test("a replica follows every kind of change of its primary", async () => {
-  const d = domain();
+test("a replica follows every kind of change of its primary", { skip }, async (t) => {
+  const d = await domain(t);
   await d.writer.create(east, { name: "s", value: text("v1"), addReplicaRegions: [{ region: "us-west-2" }] });
   const same = async () => assert.deepEqual(await d.shape(west, "s"), await d.shape(east, "s"));
   const put = await d.writer.putValue(east, { secretId: "s", value: text("v2") });
@@ -130,8 +138,8 @@ test("a replica follows every kind of change of its primary", async () => {
   assert.equal(await d.value(west, "s"), "v4");
 });
 
-test("writes to a replica are refused with AWS's error; reads work", async () => {
-  const d = domain();
+test("writes to a replica are refused with AWS's error; reads work", { skip }, async (t) => {
+  const d = await domain(t);
   await d.writer.create(east, { name: "s", value: text("v1"), addReplicaRegions: [{ region: "us-west-2" }] });
   const refused = { name: "InvalidParameterException", message: replicaWriteMessage };
   await assert.rejects(d.writer.putValue(west, { secretId: "s", value: text("x") }), refused);
@@ -153,8 +161,10 @@ test("writes to a replica are refused with AWS's error; reads work", async () =>
   assert.equal(await d.value(west, "s"), "v1");
 });
 
-test("ReplicateSecretToRegions: same region refused; a taken name fails the region unless overwritten", async () => {
-  const d = domain();
+test("ReplicateSecretToRegions: same region refused; a taken name fails the region unless overwritten", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   await d.writer.create(east, { name: "s", value: text("mine") });
   await assert.rejects(
     d.writer.replicate(east, { secretId: "s", addReplicaRegions: [{ region: "us-east-1" }] }),
@@ -195,8 +205,10 @@ test("ReplicateSecretToRegions: same region refused; a taken name fails the regi
   assert.deepEqual(await d.shape(eu, "s"), await d.shape(east, "s"));
 });
 
-test("RemoveRegionsFromReplication deletes those replicas; DeleteSecret waits for it, as AWS", async () => {
-  const d = domain();
+test("RemoveRegionsFromReplication deletes those replicas; DeleteSecret waits for it, as AWS", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   const { arn } = await d.writer.create(east, {
     name: "s",
     value: text("v"),
@@ -220,8 +232,10 @@ test("RemoveRegionsFromReplication deletes those replicas; DeleteSecret waits fo
   await d.writer.delete(east, { secretId: "s" });
 });
 
-test("StopReplicationToReplica promotes the replica to a standalone secret; the primary forgets it", async () => {
-  const d = domain();
+test("StopReplicationToReplica promotes the replica to a standalone secret; the primary forgets it", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   await d.writer.create(east, { name: "s", value: text("v1"), addReplicaRegions: [{ region: "us-west-2" }] });
   await assert.rejects(d.writer.promote(east, "s"), { name: "InvalidParameterException" });
   await d.writer.promote(west, "s");
@@ -233,8 +247,8 @@ test("StopReplicationToReplica promotes the replica to a standalone secret; the 
   assert.equal(await d.value(west, "s"), "west");
 });
 
-test("the primary-region filter is each secret's own primary region", async () => {
-  const d = domain();
+test("the primary-region filter is each secret's own primary region", { skip }, async (t) => {
+  const d = await domain(t);
   await d.writer.create(east, {
     name: "replicated",
     value: text("v"),
@@ -252,15 +266,18 @@ test("the primary-region filter is each secret's own primary region", async () =
   assert.deepEqual(await names(east, "us-west-2"), []);
 });
 
-test("the replication column is under the row seal: an edit without the master key fails closed", async () => {
-  const d = domain();
+test("the replication column is under the row seal: an edit without the master key fails closed", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   await d.writer.create(east, { name: "s", value: text("v"), addReplicaRegions: [{ region: "us-west-2" }] });
-  const db = (d.store as unknown as { db: import("better-sqlite3").Database }).db;
-  db.prepare("UPDATE secrets SET replication = NULL, primary_region = NULL WHERE region = 'us-west-2'").run();
+  await d.rawSql("UPDATE secrets SET replication = NULL, primary_region = NULL WHERE region = 'us-west-2'");
   await assert.rejects(d.value(west, "s"), { name: "DecryptionFailure" });
 });
 
-test("property: after any sequence of primary writes, each replica equals the primary", async () => {
+test("property: after any sequence of primary writes, each replica equals the primary", {
+  skip,
+}, async () => {
   const op = fc.oneof(
     fc.record({
       kind: fc.constant("put" as const),
@@ -276,64 +293,69 @@ test("property: after any sequence of primary writes, each replica equals the pr
   );
   await fc.assert(
     fc.asyncProperty(fc.array(op, { maxLength: 12 }), async (ops) => {
-      const d = domain();
-      await d.writer.create(east, {
-        name: "p",
-        value: text("0"),
-        addReplicaRegions: [{ region: "us-west-2" }],
-      });
-      for (const o of ops) {
-        d.advance(1000);
-        if (o.kind === "put") {
-          await d.writer.putValue(east, {
-            secretId: "p",
-            value: text(o.value),
-            stages: o.staged ? ["S"] : undefined,
-          });
-        } else if (o.kind === "move") {
-          const { versions } = await d.reader.describe(east, "p");
-          const target = versions[o.pick % versions.length];
-          const holder = versions.find((v) => v.stages.includes("AWSCURRENT"));
-          if (target && holder && target.versionId !== holder.versionId) {
-            await d.writer.updateVersionStage(east, {
+      const d = await domain();
+      try {
+        await d.writer.create(east, {
+          name: "p",
+          value: text("0"),
+          addReplicaRegions: [{ region: "us-west-2" }],
+        });
+        for (const o of ops) {
+          d.advance(1000);
+          if (o.kind === "put") {
+            await d.writer.putValue(east, {
               secretId: "p",
-              stage: "AWSCURRENT",
-              moveToVersionId: target.versionId,
-              removeFromVersionId: holder.versionId,
+              value: text(o.value),
+              stages: o.staged ? ["S"] : undefined,
             });
+          } else if (o.kind === "move") {
+            const { versions } = await d.reader.describe(east, "p");
+            const target = versions[o.pick % versions.length];
+            const holder = versions.find((v) => v.stages.includes("AWSCURRENT"));
+            if (target && holder && target.versionId !== holder.versionId) {
+              await d.writer.updateVersionStage(east, {
+                secretId: "p",
+                stage: "AWSCURRENT",
+                moveToVersionId: target.versionId,
+                removeFromVersionId: holder.versionId,
+              });
+            }
+          } else if (o.kind === "tag") await d.writer.tag(east, "p", [{ Key: o.key, Value: "v" }]);
+          else if (o.kind === "untag") await d.writer.untag(east, "p", [o.key]);
+          else if (o.kind === "describe") await d.writer.update(east, { secretId: "p", description: o.text });
+          else if (o.kind === "replicate")
+            await d.writer.replicate(east, { secretId: "p", addReplicaRegions: [{ region: o.region }] });
+          else await d.writer.removeRegions(east, { secretId: "p", regions: [o.region] });
+        }
+        const primary = await d.reader.describe(east, "p");
+        const regions =
+          primary.secret.replication?.role === "primary"
+            ? primary.secret.replication.replicas.map((r) => r.region)
+            : [];
+        for (const region of ["us-west-2", "eu-west-1"]) {
+          if (!regions.includes(region)) {
+            await assert.rejects(d.reader.describe({ region }, "p"), { name: "ResourceNotFoundException" });
+            continue;
           }
-        } else if (o.kind === "tag") await d.writer.tag(east, "p", [{ Key: o.key, Value: "v" }]);
-        else if (o.kind === "untag") await d.writer.untag(east, "p", [o.key]);
-        else if (o.kind === "describe") await d.writer.update(east, { secretId: "p", description: o.text });
-        else if (o.kind === "replicate")
-          await d.writer.replicate(east, { secretId: "p", addReplicaRegions: [{ region: o.region }] });
-        else await d.writer.removeRegions(east, { secretId: "p", regions: [o.region] });
-      }
-      const primary = await d.reader.describe(east, "p");
-      const regions =
-        primary.secret.replication?.role === "primary"
-          ? primary.secret.replication.replicas.map((r) => r.region)
-          : [];
-      for (const region of ["us-west-2", "eu-west-1"]) {
-        if (!regions.includes(region)) {
-          await assert.rejects(d.reader.describe({ region }, "p"), { name: "ResourceNotFoundException" });
-          continue;
+          assert.deepEqual(await d.shape({ region }, "p"), await d.shape(east, "p"));
+          for (const v of primary.versions) {
+            const a = await d.reader.getValue(east, { secretId: "p", versionId: v.versionId });
+            const b = await d.reader.getValue({ region }, { secretId: "p", versionId: v.versionId });
+            assert.equal(b.value.bytes.toString(), a.value.bytes.toString());
+          }
         }
-        assert.deepEqual(await d.shape({ region }, "p"), await d.shape(east, "p"));
-        for (const v of primary.versions) {
-          const a = await d.reader.getValue(east, { secretId: "p", versionId: v.versionId });
-          const b = await d.reader.getValue({ region }, { secretId: "p", versionId: v.versionId });
-          assert.equal(b.value.bytes.toString(), a.value.bytes.toString());
-        }
+      } finally {
+        await d.close();
       }
-      await d.store.close();
     }),
     { numRuns: 40 },
   );
 });
 
-test("a commit outside the writer (the rotation engine's) reaches the replicas, and is refused on a replica", async () => {
-  const d = domain();
+test("a commit outside the writer (the rotation engine's) reaches the replicas, and is refused on a replica", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   const store = replicatingStore(d.store, d.deps.envelope);
   const deps = { ...d.deps, store };
   await d.writer.create(east, { name: "s", value: text("v1"), addReplicaRegions: [{ region: "us-west-2" }] });
@@ -373,8 +395,10 @@ test("a commit outside the writer (the rotation engine's) reaches the replicas, 
   });
 });
 
-test("ReplicationStatus reports each replica's last read in its own region; none until it is read there", async () => {
-  const d = domain();
+test("ReplicationStatus reports each replica's last read in its own region; none until it is read there", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   const today = Date.UTC(2026, 0, 1);
   await d.writer.create(east, {
     name: "db",
@@ -404,11 +428,13 @@ test("ReplicationStatus reports each replica's last read in its own region; none
   assert.deepEqual(removed.replicationStatus, [
     { region: "eu-west-1", status: "InSync", lastAccessedAt: today },
   ]);
-  await d.store.close();
+  await d.close();
 });
 
-test("each replicated change gets an event in the replica's region naming the replica; a failed region gets ReplicationFailed", async () => {
-  const d = domain();
+test("each replicated change gets an event in the replica's region naming the replica; a failed region gets ReplicationFailed", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   const events: ReplicationAuditEntry[] = [];
   d.deps.replicationAudit = { record: async (entries) => void events.push(...entries) };
   await d.writer.create(west, { name: "s", value: text("theirs") });
@@ -451,11 +477,13 @@ test("each replicated change gets an event in the replica's region naming the re
   await d.writer.putValue(east, { secretId: "plain", value: text("q") });
   await assert.rejects(d.writer.putValue(eu, { secretId: "s", value: text("x") }));
   assert.deepEqual(seen(), []);
-  await d.store.close();
+  await d.close();
 });
 
-test("a replication event that cannot be written after the commit says the change was made (OutcomeUnrecorded)", async () => {
-  const d = domain();
+test("a replication event that cannot be written after the commit says the change was made (OutcomeUnrecorded)", {
+  skip,
+}, async (t) => {
+  const d = await domain(t);
   d.deps.replicationAudit = {
     record: async () => {
       throw new Error("disk full");
@@ -468,5 +496,5 @@ test("a replication event that cannot be written after the commit says the chang
   // It was made, primary and replica alike.
   assert.equal((await d.reader.getValue(east, { secretId: "s" })).value.bytes.toString(), "v");
   assert.equal((await d.reader.getValue(eu, { secretId: "s" })).value.bytes.toString(), "v");
-  await d.store.close();
+  await d.close();
 });

@@ -1,22 +1,26 @@
 import assert from "node:assert/strict";
 import { randomBytes, randomUUID } from "node:crypto";
-import { test } from "node:test";
+import { type TestContext, test } from "node:test";
 import fc from "fast-check";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
-import { SqliteStore } from "../../storage/sqlite/sqlite-store.js";
+import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
 import { randomArnSuffix } from "./arn.js";
 import type { SecretDomainDeps } from "./deps.js";
 import { SecretReader } from "./secret-reader.js";
 import { SecretWriter } from "./secret-writer.js";
 
+const { skip } = requireTestStores();
 const scope = { region: "us-east-1" };
 const day = 86_400_000;
 
-function domain() {
+/** The domain over fresh stores, closed when `t` ends (or by `close`, for each run of a property). */
+async function domain(t?: TestContext) {
   let now = Date.UTC(2026, 0, 1);
   const keyring = openKeyring({ home: "/nonexistent", masterKeyBase64: randomBytes(32).toString("base64") });
-  const store = new SqliteStore(":memory:");
+  const opened = await openTestStores();
+  t?.after(() => opened.close());
+  const store = opened.stores.secrets;
   const deps: SecretDomainDeps = {
     store,
     envelope: createEnvelope(keyring),
@@ -32,13 +36,14 @@ function domain() {
     advance: (ms: number) => {
       now += ms;
     },
+    close: () => opened.close(),
   };
 }
 
 const text = (s: string) => ({ kind: "string" as const, bytes: Buffer.from(s) });
 
-test("a secret is purged for good when its recovery window ends", async () => {
-  const { reader, writer, store, advance } = domain();
+test("a secret is purged for good when its recovery window ends", { skip }, async (t) => {
+  const { reader, writer, store, advance } = await domain(t);
   const { arn } = await writer.create(scope, { name: "temp", value: text("x") });
   await writer.delete(scope, { secretId: "temp", recoveryWindowInDays: 7 });
   advance(6 * day);
@@ -55,8 +60,8 @@ test("a secret is purged for good when its recovery window ends", async () => {
   await writer.create(scope, { name: "temp", value: text("y") });
 });
 
-test("concurrent writers to one secret both land, with consistent labels", async () => {
-  const { reader, writer } = domain();
+test("concurrent writers to one secret both land, with consistent labels", { skip }, async (t) => {
+  const { reader, writer } = await domain(t);
   await writer.create(scope, { name: "busy", value: text("0") });
   const results = await Promise.all(
     Array.from({ length: 8 }, (_, i) =>
@@ -70,8 +75,10 @@ test("concurrent writers to one secret both land, with consistent labels", async
   assert.equal(new Set(results.map((r) => r.versionId)).size, 8);
 });
 
-test("versions beyond 100 are pruned, oldest unlabelled first, but not those younger than a day", async () => {
-  const { reader, writer, advance } = domain();
+test("versions beyond 100 are pruned, oldest unlabelled first, but not those younger than a day", {
+  skip,
+}, async (t) => {
+  const { reader, writer, advance } = await domain(t);
   await writer.create(scope, { name: "many", value: text("0") });
   for (let i = 1; i <= 104; i++) await writer.putValue(scope, { secretId: "many", value: text(String(i)) });
   let listed = await reader.listVersions(scope, {
@@ -91,7 +98,9 @@ test("versions beyond 100 are pruned, oldest unlabelled first, but not those you
   );
 });
 
-test("property: paging through ListSecrets while secrets are added and removed returns every untouched secret exactly once", async () => {
+test("property: paging through ListSecrets while secrets are added and removed returns every untouched secret exactly once", {
+  skip,
+}, async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.integer({ min: 0, max: 30 }),
@@ -100,43 +109,47 @@ test("property: paging through ListSecrets while secrets are added and removed r
       fc.constantFrom("asc" as const, "desc" as const),
       fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 29 })), { maxLength: 10 }),
       async (count, pageSize, sortBy, sortOrder, churn) => {
-        const { reader, writer, advance } = domain();
-        for (let i = 0; i < count; i++) {
-          await writer.create(scope, { name: `s${String(i).padStart(2, "0")}`, value: text("v") });
-          advance(1000);
-        }
-        const seen: string[] = [];
-        const removed = new Set<string>();
-        let token: string | undefined;
-        let step = 0;
-        do {
-          const page = await reader.list(scope, {
-            maxResults: pageSize,
-            nextToken: token,
-            sortBy,
-            sortOrder,
-          });
-          seen.push(...page.secrets.map((s) => s.name));
-          token = page.nextToken;
-          const change = churn[step++];
-          if (change) {
-            const [add, index] = change;
-            if (add) {
-              await writer.create(scope, { name: `new-${step}`, value: text("v") });
-              advance(1000);
-            } else if (index < count) {
-              const name = `s${String(index).padStart(2, "0")}`;
-              if (!removed.has(name)) {
-                await writer.delete(scope, { secretId: name, forceDeleteWithoutRecovery: true });
-                removed.add(name);
+        const { reader, writer, advance, close } = await domain();
+        try {
+          for (let i = 0; i < count; i++) {
+            await writer.create(scope, { name: `s${String(i).padStart(2, "0")}`, value: text("v") });
+            advance(1000);
+          }
+          const seen: string[] = [];
+          const removed = new Set<string>();
+          let token: string | undefined;
+          let step = 0;
+          do {
+            const page = await reader.list(scope, {
+              maxResults: pageSize,
+              nextToken: token,
+              sortBy,
+              sortOrder,
+            });
+            seen.push(...page.secrets.map((s) => s.name));
+            token = page.nextToken;
+            const change = churn[step++];
+            if (change) {
+              const [add, index] = change;
+              if (add) {
+                await writer.create(scope, { name: `new-${step}`, value: text("v") });
+                advance(1000);
+              } else if (index < count) {
+                const name = `s${String(index).padStart(2, "0")}`;
+                if (!removed.has(name)) {
+                  await writer.delete(scope, { secretId: name, forceDeleteWithoutRecovery: true });
+                  removed.add(name);
+                }
               }
             }
+          } while (token);
+          assert.equal(new Set(seen).size, seen.length, "no secret is listed twice");
+          for (let i = 0; i < count; i++) {
+            const name = `s${String(i).padStart(2, "0")}`;
+            if (!removed.has(name)) assert.ok(seen.includes(name), `${name} missing`);
           }
-        } while (token);
-        assert.equal(new Set(seen).size, seen.length, "no secret is listed twice");
-        for (let i = 0; i < count; i++) {
-          const name = `s${String(i).padStart(2, "0")}`;
-          if (!removed.has(name)) assert.ok(seen.includes(name), `${name} missing`);
+        } finally {
+          await close();
         }
       },
     ),
@@ -144,8 +157,8 @@ test("property: paging through ListSecrets while secrets are added and removed r
   );
 });
 
-test("a NextToken from one query is refused by another", async () => {
-  const { reader, writer } = domain();
+test("a NextToken from one query is refused by another", { skip }, async (t) => {
+  const { reader, writer } = await domain(t);
   for (let i = 0; i < 3; i++) await writer.create(scope, { name: `p${i}`, value: text("v") });
   const page = await reader.list(scope, { maxResults: 1 });
   assert.ok(page.nextToken);
@@ -154,8 +167,8 @@ test("a NextToken from one query is refused by another", async () => {
   });
 });
 
-test("a value over 65,536 bytes is refused before anything is stored", async () => {
-  const { writer, store } = domain();
+test("a value over 65,536 bytes is refused before anything is stored", { skip }, async (t) => {
+  const { writer, store } = await domain(t);
   await assert.rejects(writer.create(scope, { name: "huge", value: text("x".repeat(65_537)) }), {
     name: "InvalidParameterException",
   });

@@ -7,16 +7,17 @@ import { test } from "node:test";
 import Database from "better-sqlite3";
 import { randomPasswordRotatorArn } from "../../domain/rotation/builtin-rotators.js";
 import { migrate } from "./migrations.js";
-import { rotationDomain, scope, text } from "./rotation-fixture.test-helper.js";
+import { rotationDomain, scope, sqliteRotationStores, text } from "./rotation-fixture.test-helper.js";
 import { SqliteStore } from "./sqlite-store.js";
 
 /** A v6 data folder holding sealed rows the domain wrote: copied row by row from today's store. */
 async function v5Folder(path: string, masterKey: string) {
-  const source = rotationDomain({ masterKey });
+  const store = new SqliteStore(":memory:");
+  const source = rotationDomain({ stores: sqliteRotationStores(store), masterKey });
   await source.writer.create(scope, { name: "prod/db", value: text('{"password":"one"}') });
   await source.writer.putValue(scope, { secretId: "prod/db", value: text('{"password":"two"}') });
   await source.writer.create(scope, { name: "dev/db", value: text("three") });
-  const raw = (source.store as unknown as { db: Database.Database }).db;
+  const raw = (store as unknown as { db: Database.Database }).db;
   const rows = (table: string) =>
     raw.prepare(`SELECT * FROM ${table}`).all() as Array<Record<string, unknown>>;
   const old = new Database(path);
@@ -39,7 +40,7 @@ async function v5Folder(path: string, masterKey: string) {
   for (const row of rows("version_stages")) insert("version_stages", row);
   for (const row of rows("secret_terms")) insert("secret_terms", row);
   old.close();
-  await source.store.close();
+  await store.close();
 }
 
 test("schema v7 upgrades a v6 data folder: old seals still verify, rotation state is stored and sealed", async () => {
@@ -50,7 +51,7 @@ test("schema v7 upgrades a v6 data folder: old seals still verify, rotation stat
     await v5Folder(path, masterKey);
 
     const store = new SqliteStore(path);
-    const d = rotationDomain({ store, masterKey });
+    const d = rotationDomain({ stores: sqliteRotationStores(store), masterKey });
     // Rows sealed before v7 carry no rotation and still verify on every value read.
     assert.equal(await d.value("prod/db"), '{"password":"two"}');
     assert.equal(await d.value("dev/db"), "three");
@@ -80,7 +81,7 @@ test("schema v7 upgrades a v6 data folder: old seals still verify, rotation stat
       .run();
     check.close();
     const reopened = new SqliteStore(path);
-    const e = rotationDomain({ store: reopened, masterKey });
+    const e = rotationDomain({ stores: sqliteRotationStores(reopened), masterKey });
     await assert.rejects(e.value("prod/db"), { name: "DecryptionFailure" });
     assert.equal(await e.value("dev/db"), "three");
     await reopened.close();

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
+import type { Stores } from "../../domain/ports/stores.js";
 import { BuiltinRotators } from "../../domain/rotation/builtin-rotators.js";
 import type { PostgresPort } from "../../domain/rotation/postgres-port.js";
 import { firstResolver, noCredentialIssuer } from "../../domain/rotation/resolvers.js";
@@ -23,15 +24,26 @@ export const text = (s: string) => ({ kind: "string" as const, bytes: Buffer.fro
 /** A rotator AWS-style that fails the steps named in `failing` (with a message). */
 export const flakyArn = "arn:aws:lambda:us-east-1:123456789012:function:flaky";
 
+/** What the rotation domain keeps its state in: the secrets, and the schedule of due rotations. */
+export type RotationStores = Pick<Stores, "secrets" | "rotation">;
+
+/** A SQLite store as {@link RotationStores}. */
+export const sqliteRotationStores = (store: SqliteStore): RotationStores => ({
+  secrets: store,
+  rotation: store.rotation,
+});
+
 /**
- * The rotation domain over an in-memory store with a clock the test moves: the built-in
- * random-password rotator, plus `flakyArn`, which delegates to it but fails the steps in `failing`.
+ * The rotation domain over `stores` (default: an in-memory SQLite store) with a clock the test
+ * moves: the built-in random-password rotator, plus `flakyArn`, which delegates to it but fails the
+ * steps in `failing`.
  */
 export function rotationDomain(
-  options: { start?: number; store?: SqliteStore; masterKey?: string; postgres?: PostgresPort } = {},
+  options: { start?: number; stores?: RotationStores; masterKey?: string; postgres?: PostgresPort } = {},
 ) {
   let now = options.start ?? Date.UTC(2026, 0, 1, 12);
-  const store = options.store ?? new SqliteStore(":memory:");
+  const stores = options.stores ?? sqliteRotationStores(new SqliteStore(":memory:"));
+  const store = stores.secrets;
   const keyring = openKeyring({
     home: "/nonexistent",
     masterKeyBase64: options.masterKey ?? randomBytes(32).toString("base64"),
@@ -78,12 +90,12 @@ export function rotationDomain(
     },
     endpoint: () => "http://127.0.0.1:1",
     stepTimeoutMs: 60_000,
-    schedule: store.rotation,
+    schedule: stores.rotation,
     nodeId,
     leaseMs: 10 * 60_000,
   });
   const scheduler = new RotationScheduler({
-    schedule: store.rotation,
+    schedule: stores.rotation,
     rotations: service,
     now: () => now,
     nodeId,
@@ -94,7 +106,7 @@ export function rotationDomain(
     set onStep(hook: ((step: RotationStep) => Promise<unknown>) | undefined) {
       hooks.onStep = hook;
     },
-    store,
+    stores,
     secrets,
     reader,
     writer,
