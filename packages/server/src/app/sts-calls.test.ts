@@ -264,18 +264,16 @@ describe("STS through the pipeline", () => {
     assert.equal(asked.assumeRole, undefined);
   });
 
-  it("GetCallerIdentity asks the domain when it is wired, and answers from the caller's ARN when not", async () => {
+  it("GetCallerIdentity asks the domain, and answers InvalidAction where role sessions are not wired", async () => {
     const body = "Action=GetCallerIdentity&Version=2011-06-15";
     const wired = harness(fakeRoleSessions().sts);
     const fromDomain = await wired.pipeline.handle(await signed(body));
     assert.equal(fromDomain.status, 200, fromDomain.body);
     assert.match(fromDomain.body, /<UserId>AIDAFROMDOMAIN<\/UserId>/);
     const bare = harness(undefined);
-    const fromArn = await bare.pipeline.handle(await signed(body, sessionKey));
-    assert.equal(fromArn.status, 200, fromArn.body);
-    assert.match(fromArn.body, /<UserId>AROA[A-Z2-7]{17}:ci<\/UserId><Account>123456789012<\/Account>/);
-    assert.match(fromArn.body, /<Arn>arn:aws:sts::123456789012:assumed-role\/deploy\/ci<\/Arn>/);
-    assert.equal(bare.events().at(-1)?.readOnly, true);
+    const unwired = await bare.pipeline.handle(await signed(body, sessionKey));
+    assert.equal(unwired.status, 400, unwired.body);
+    assert.match(unwired.body, /<Code>InvalidAction<\/Code><Message>Role sessions are not configured/);
   });
 
   it("a signed STS action checks the signature against sts, and answers SigV4's failures in STS's words", async () => {

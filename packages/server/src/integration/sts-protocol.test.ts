@@ -28,8 +28,9 @@ import {
 /**
  * STS's Query protocol on a real Coffer server process, through the clients workloads use: the AWS
  * SDK for JavaScript v3, boto3 and the aws CLI ask who they are (GetCallerIdentity); raw requests
- * check STS's XML errors; AssumeRoleWithWebIdentity, with role sessions not wired on this server,
- * is refused clearly — and its token is found nowhere but in the request that carried it.
+ * check STS's XML errors; AssumeRoleWithWebIdentity with a token that is no JWT is refused with
+ * STS's InvalidIdentityToken, unsigned — and its token is found nowhere but in the request that
+ * carried it. (Good and bad tokens, roles and trust: integration/workload-identity.test.ts.)
  */
 
 const aws = requireTool("aws");
@@ -256,8 +257,8 @@ describe("STS's errors, as STS writes them", () => {
   });
 });
 
-describe("AssumeRoleWithWebIdentity where role sessions are not wired", () => {
-  test("the SDK gets a clear InvalidAction, unsigned as STS expects", async () => {
+describe("AssumeRoleWithWebIdentity with a token that is no JWT", () => {
+  test("the SDK gets InvalidIdentityToken, unsigned as STS expects", async () => {
     const anonymous = new STSClient({
       endpoint: server.url,
       region: testRegion,
@@ -275,8 +276,9 @@ describe("AssumeRoleWithWebIdentity where role sessions are not wired", () => {
         }),
       ),
       (error: Error & { $metadata?: { httpStatusCode?: number } }) => {
-        assert.equal(error.name, "InvalidAction");
-        assert.match(error.message, /Role sessions are not configured on this Coffer server/);
+        assert.equal(error.name, "InvalidIdentityTokenException");
+        assert.match(error.message, /not a valid JWT/);
+        assert.doesNotMatch(error.message, /CANARY/);
         assert.equal(error.$metadata?.httpStatusCode, 400);
         return true;
       },
@@ -298,7 +300,7 @@ except ClientError as e:
     print(json.dumps({"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"],
                       "status": e.response["ResponseMetadata"]["HTTPStatusCode"]}))
 `);
-    assert.deepEqual({ code: result.code, status: result.status }, { code: "InvalidAction", status: 400 });
+    assert.deepEqual({ code: result.code, status: result.status }, { code: "InvalidIdentityToken", status: 400 });
     const cli = await awsCli([
       "sts",
       "assume-role-with-web-identity",
@@ -312,7 +314,7 @@ except ClientError as e:
     assert.notEqual(cli.status, 0);
     assert.match(
       cli.stderr,
-      /An error occurred \(InvalidAction\) when calling the AssumeRoleWithWebIdentity operation/,
+      /An error occurred \(InvalidIdentityToken\) when calling the AssumeRoleWithWebIdentity operation/,
     );
   });
 
