@@ -30,6 +30,7 @@ const serverTests = [
 const storeTests = [
   "app/background-lease.test.js",
   "app/node-heartbeat.test.js",
+  "app/role-sessions.test.js",
   "domain/access/access-review.test.js",
   "domain/identity/lockout-guard.test.js",
   "domain/rotation/labels.property.test.js",

@@ -48,7 +48,9 @@ async function world() {
     maxSessionDurationSeconds: 7200,
     trustPolicy: JSON.stringify({
       Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Principal: { Federated: federated }, Action: "sts:AssumeRoleWithWebIdentity" }],
+      Statement: [
+        { Effect: "Allow", Principal: { Federated: federated }, Action: "sts:AssumeRoleWithWebIdentity" },
+      ],
     }),
   });
   await services.roles.putRolePolicy(
@@ -157,7 +159,11 @@ describe("role sessions", { skip }, () => {
   it("end with their role: a deleted role's session keys are gone and its ARN is allowed nothing", async () => {
     const { exchange, signIn, services } = await world();
     const session = await exchange();
-    const caller = { principal: session.assumedRoleArn, accessKeyId: session.accessKeyId, sourceIp: "192.0.2.1" };
+    const caller = {
+      principal: session.assumedRoleArn,
+      accessKeyId: session.accessKeyId,
+      sourceIp: "192.0.2.1",
+    };
     await services.authorizer.check(caller, "secretsmanager:GetSecretValue", "*");
     await services.roles.deleteRole("worker");
     await assert.rejects(signIn(session), { name: "UnrecognizedClientException" });

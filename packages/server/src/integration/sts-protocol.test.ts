@@ -300,7 +300,10 @@ except ClientError as e:
     print(json.dumps({"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"],
                       "status": e.response["ResponseMetadata"]["HTTPStatusCode"]}))
 `);
-    assert.deepEqual({ code: result.code, status: result.status }, { code: "InvalidIdentityToken", status: 400 });
+    assert.deepEqual(
+      { code: result.code, status: result.status },
+      { code: "InvalidIdentityToken", status: 400 },
+    );
     const cli = await awsCli([
       "sts",
       "assume-role-with-web-identity",
