@@ -5,7 +5,7 @@
 //   data in PostgreSQL instead of SQLite (a database of its own per data folder, dropped when the
 //   test file ends; see packages/server/src/testing/test-store.ts);
 // - the server's unit tests that open stores themselves (the domain's and the app's), each store on
-//   a database of the test file instead of a SQLite file (testing/test-stores.test-helper.ts).
+//   a database of the test file instead of a SQLite file (storage/test-stores.test-helper.ts).
 // The storage contract suites already run on both engines in the first pass; tests of what only
 // the embedded engine has (its files, its lock, the keyring file, its migrations) pin SQLite, and
 // the files written for PostgreSQL alone run in the first pass only.

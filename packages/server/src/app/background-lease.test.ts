@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { openTestStores, requireTestStores } from "../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../storage/test-stores.test-helper.js";
 import { BackgroundLease } from "./background-lease.js";
 
 const { skip } = requireTestStores();

@@ -9,7 +9,7 @@ import { createEnvelope } from "../crypto/envelope.js";
 import { openKeyring } from "../crypto/keyring.js";
 import { createAuthenticate } from "../pipeline/authenticate.js";
 import type { RequestRecord } from "../pipeline/request-record.js";
-import { openTestStores, requireTestStores } from "../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../storage/test-stores.test-helper.js";
 import { createIdentityServices } from "./identity-services.js";
 
 // Role sessions as the server composes them (createIdentityServices), on the engine COFFER_TEST_STORE

@@ -3,7 +3,6 @@
  * event (pass `eventId` to make it fully deterministic; otherwise a random UUID is drawn).
  */
 import { randomUUID } from "node:crypto";
-import type { WebIdentityCaller } from "../domain/identity/sts/role-sessions.js";
 import { loadServiceModel, type ServiceModel } from "../protocol/model.js";
 import {
   AUDIT_EVENT_SOURCE,
@@ -16,7 +15,12 @@ import {
   SECRET_RESOURCE_TYPE,
 } from "./event.js";
 import { createRequestRedactor, isPlainObject, responseElementsOf, truncate } from "./redact-request.js";
-import { type AuditCaller, userIdentityOf, webIdentityUserOf } from "./user-identity.js";
+import {
+  type AuditCaller,
+  type AuditWebIdentity,
+  userIdentityOf,
+  webIdentityUserOf,
+} from "./user-identity.js";
 
 export interface AuditEventInput {
   /** The operation named by `X-Amz-Target`, e.g. "GetSecretValue" (may be one the model lacks). */
@@ -29,7 +33,7 @@ export interface AuditEventInput {
   /** For an unauthenticated call: the access key id its Authorization header claimed, if any. */
   attemptedAccessKeyId?: string | undefined;
   /** AssumeRoleWithWebIdentity, once its token was verified: who the token proved to be. */
-  webIdentity?: WebIdentityCaller | undefined;
+  webIdentity?: AuditWebIdentity | undefined;
   sourceIp: string;
   userAgent: string | undefined;
   /** The parsed request body as received (before or after validation); anything goes. */

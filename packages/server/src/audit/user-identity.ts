@@ -1,8 +1,27 @@
-import { roleOfSession } from "../domain/identity/names.js";
-import type { WebIdentityCaller } from "../domain/identity/sts/role-sessions.js";
-import { uniqueIdOf } from "../domain/identity/unique-ids.js";
-import type { RoleSessionRecord } from "../domain/ports/identity-store.js";
+import { roleOfSession } from "../arns/principal-arns.js";
+import { uniqueIdOf } from "../arns/unique-ids.js";
 import type { AuditUserIdentity, JsonObject } from "./event.js";
+
+/**
+ * What the trail records of a role session (the domain's RoleSessionRecord has this shape): its
+ * role, when it began, its tags, and how it was obtained. Never a token.
+ */
+export interface AuditSessionContext {
+  roleArn: string;
+  issuedAt: number;
+  tags: ReadonlyArray<{ Key: string; Value: string }>;
+  sourceIdentity?: string | undefined;
+  via:
+    | { kind: "web-identity"; providerArn: string; issuer: string; subject: string; audience: string }
+    | { kind: "assume-role"; callerArn: string; callerAccessKeyId: string };
+}
+
+/** Who a verified web identity token proved to be (AssumeRoleWithWebIdentity's caller). */
+export interface AuditWebIdentity {
+  issuer: string;
+  subject: string;
+  audience: string;
+}
 
 /** Who made a call, as the request handler established it with SigV4. */
 export interface AuditCaller {
@@ -10,7 +29,7 @@ export interface AuditCaller {
   /** The principal's ARN, e.g. `arn:aws:iam::123456789012:user/admin`. */
   principal: string;
   /** A role session's context, stored with its key. */
-  session?: RoleSessionRecord | undefined;
+  session?: AuditSessionContext | undefined;
 }
 
 const principalPattern = /^arn:aws[a-z-]*:(iam|sts)::(\d*):(user|assumed-role)\/(.+)$/;
@@ -67,7 +86,7 @@ export function userIdentityOf(
 
 /** CloudTrail's `sessionContext` of a role session: which role, since when, and how it was obtained. */
 function sessionContextOf(
-  session: RoleSessionRecord,
+  session: AuditSessionContext,
   roleName: string,
   roleId: string,
   accountId: string,
@@ -95,7 +114,7 @@ function sessionContextOf(
  * CloudTrail's `WebIdentityUser`: the caller of AssumeRoleWithWebIdentity once its token was
  * verified (refused or not), named by issuer, audience and subject — never by the token.
  */
-export function webIdentityUserOf(who: WebIdentityCaller): AuditUserIdentity {
+export function webIdentityUserOf(who: AuditWebIdentity): AuditUserIdentity {
   const issuer = who.issuer.replace(/^https?:\/\//, "");
   return {
     type: "WebIdentityUser",

@@ -13,7 +13,7 @@ import {
 } from "@aws-sdk/client-sts";
 import { Hash } from "@smithy/hash-node";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { uniqueIdOf } from "../domain/identity/unique-ids.js";
+import { uniqueIdOf } from "../arns/unique-ids.js";
 import { adminCall } from "../testing/admin-call.js";
 import { requireTool } from "../testing/real-clients.js";
 import { runPythonJson } from "../testing/run-python.js";

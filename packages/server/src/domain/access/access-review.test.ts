@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../../storage/test-stores.test-helper.js";
 import { AccessReview } from "./access-review.js";
 import { Authorizer } from "./authorizer.js";
 

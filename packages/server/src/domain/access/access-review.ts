@@ -1,5 +1,5 @@
+import { assumedRoleArn, roleOfSession } from "../../arns/principal-arns.js";
 import type { AuditPage, AuditQuery } from "../../audit/audit-query.js";
-import { assumedRoleArn, roleOfSession } from "../identity/names.js";
 import {
   actionStatus,
   canonicalAction,

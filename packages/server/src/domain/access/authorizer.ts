@@ -1,5 +1,5 @@
+import { roleOfSession } from "../../arns/principal-arns.js";
 import { AccessDeniedException } from "../../errors/catalog.js";
-import { roleOfSession } from "../identity/names.js";
 import type { EphemeralPrincipals } from "../identity/rotation-credentials.js";
 import {
   type AuthorizationResult,

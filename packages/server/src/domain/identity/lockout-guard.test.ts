@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { AccessKeyRegistry } from "../../auth/access-keys.js";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
-import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../../storage/test-stores.test-helper.js";
 import { Authorizer } from "../access/authorizer.js";
 import { parsePolicy } from "../policy/index.js";
 import { IdentityService } from "./identity-service.js";

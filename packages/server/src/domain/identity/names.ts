@@ -38,24 +38,3 @@ export function assertRoleName(name: string): void {
 export function isRoleSessionName(name: string): boolean {
   return roleSessionName.test(name);
 }
-
-export function roleArn(accountId: string, name: string): string {
-  return `arn:aws:iam::${accountId}:role/${name}`;
-}
-
-/** `arn:aws:sts::<account>:assumed-role/<role>/<session>`: a role session's own ARN. */
-export function assumedRoleArn(accountId: string, role: string, session: string): string {
-  return `arn:aws:sts::${accountId}:assumed-role/${role}/${session}`;
-}
-
-const assumedRolePattern = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\/([^/]+)$/;
-
-/** The role a session ARN belongs to, or undefined when the ARN is not a role session's. */
-export function roleOfSession(
-  arn: string,
-): { roleArn: string; roleName: string; session: string } | undefined {
-  const match = assumedRolePattern.exec(arn);
-  if (!match) return undefined;
-  const [, account, role, session] = match as unknown as [string, string, string, string];
-  return { roleArn: roleArn(account, role), roleName: role, session };
-}

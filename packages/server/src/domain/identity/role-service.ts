@@ -1,3 +1,4 @@
+import { roleArn } from "../../arns/principal-arns.js";
 import {
   InvalidParameterException,
   ResourceExistsException,
@@ -12,7 +13,7 @@ import {
 } from "../ports/identity-store.js";
 import { mergeTags, type RequestedTag, removeTags } from "../secrets/tags.js";
 import type { AccessKeyKeeper } from "./access-key-material.js";
-import { assertPolicyName, assertRoleName, roleArn } from "./names.js";
+import { assertPolicyName, assertRoleName } from "./names.js";
 
 export interface RoleServiceDeps {
   store: IdentityStore;

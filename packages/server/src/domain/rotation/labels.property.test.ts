@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { flakyArn, rotationDomain, scope, text } from "../../storage/sqlite/rotation-fixture.test-helper.js";
-import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../../storage/test-stores.test-helper.js";
 import type { RotationStep } from "./rotator.js";
 
 type Action =

@@ -9,7 +9,7 @@ import {
   scope,
   text,
 } from "../../storage/sqlite/rotation-fixture.test-helper.js";
-import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../../storage/test-stores.test-helper.js";
 import { randomPasswordRotatorArn } from "./builtin-rotators.js";
 import { RotationScheduler } from "./scheduler.js";
 

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring, rotateKeyringFile } from "../../crypto/keyring.js";
 import { AccessDeniedException } from "../../errors/catalog.js";
-import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../../storage/test-stores.test-helper.js";
 import type { Authorizer } from "../access/authorizer.js";
 import type { SecretStore } from "../ports/secret-store.js";
 import { randomArnSuffix } from "./arn.js";

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { OutcomeUnrecorded } from "../../audit/audit-write-error.js";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
-import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../../storage/test-stores.test-helper.js";
 import { commitEdit } from "../rotation/rotation-commit.js";
 import { randomArnSuffix } from "./arn.js";
 import type { SecretDomainDeps } from "./deps.js";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { type TestContext, test } from "node:test";
 import { createEnvelope, type Envelope } from "../../crypto/envelope.js";
 import { openKeyring, rotateKeyringFile } from "../../crypto/keyring.js";
-import { openTestStores, requireTestStores, type TestStores } from "../../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores, type TestStores } from "../../storage/test-stores.test-helper.js";
 import { randomArnSuffix } from "./arn.js";
 import type { SecretDomainDeps } from "./deps.js";
 import { RESEAL_PENDING_SETTING, resealLegacySecrets, resealUnderActiveKey } from "./reseal.js";

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { type TestContext, test } from "node:test";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
-import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../../storage/test-stores.test-helper.js";
 import { randomArnSuffix } from "./arn.js";
 import type { SecretDomainDeps } from "./deps.js";
 import { SecretReader } from "./secret-reader.js";

@@ -4,7 +4,7 @@ import { type TestContext, test } from "node:test";
 import fc from "fast-check";
 import { createEnvelope } from "../../crypto/envelope.js";
 import { openKeyring } from "../../crypto/keyring.js";
-import { openTestStores, requireTestStores } from "../../testing/test-stores.test-helper.js";
+import { openTestStores, requireTestStores } from "../../storage/test-stores.test-helper.js";
 import { randomArnSuffix } from "./arn.js";
 import type { SecretDomainDeps } from "./deps.js";
 import { SecretReader } from "./secret-reader.js";

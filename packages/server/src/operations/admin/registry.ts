@@ -1,4 +1,5 @@
-import { roleArn, userArn } from "../../domain/identity/names.js";
+import { roleArn } from "../../arns/principal-arns.js";
+import { userArn } from "../../domain/identity/names.js";
 import { oidcProviderArn } from "../../domain/identity/oidc-names.js";
 import type { Operation } from "../operation.js";
 import {

@@ -1,5 +1,5 @@
+import { uniqueIdOf } from "../../arns/unique-ids.js";
 import type { RoleService } from "../../domain/identity/role-service.js";
-import { uniqueIdOf } from "../../domain/identity/unique-ids.js";
 import type { PrincipalRecord } from "../../domain/ports/identity-store.js";
 import type { RequestedTag } from "../../domain/secrets/tags.js";
 import { NotImplementedYetException } from "../../errors/catalog.js";

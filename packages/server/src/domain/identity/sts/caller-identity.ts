@@ -1,5 +1,5 @@
-import { roleOfSession } from "../names.js";
-import { uniqueIdOf } from "../unique-ids.js";
+import { roleOfSession } from "../../../arns/principal-arns.js";
+import { uniqueIdOf } from "../../../arns/unique-ids.js";
 import type { CallerIdentity } from "./role-sessions.js";
 
 const accountOfArn = /^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):/;

@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { assumedRoleArn } from "../../../arns/principal-arns.js";
+import { uniqueIdOf } from "../../../arns/unique-ids.js";
 import {
   ExpiredWebIdentityTokenException,
   IdpCommunicationErrorException,
@@ -18,9 +20,8 @@ import type {
 import { WebIdentityTokenError, type WebIdentityVerifier } from "../../ports/web-identity.js";
 import type { Tag } from "../../secrets/records.js";
 import { type AccessKeyKeeper, generateAccessKey, hashSessionToken } from "../access-key-material.js";
-import { assumedRoleArn, isRoleSessionName } from "../names.js";
+import { isRoleSessionName } from "../names.js";
 import { issuerUrlProblem, oidcConditionKeyPrefix, oidcProviderArn } from "../oidc-names.js";
-import { uniqueIdOf } from "../unique-ids.js";
 import { callerIdentityOf } from "./caller-identity.js";
 import type {
   AssumeRoleRequest,

@@ -24,10 +24,10 @@ import { after } from "node:test";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { Stores } from "../domain/ports/stores.js";
-import { openPostgresStores } from "../storage/postgres/open-postgres-stores.js";
-import { openSqliteStores } from "../storage/sqlite/sqlite-stores.js";
-import { type PostgresKit, postgresKit, psqlAsPostgres, requirePostgres } from "./postgres.js";
-import { testStoreEngine } from "./test-store.js";
+import { type PostgresKit, postgresKit, psqlAsPostgres, requirePostgres } from "../testing/postgres.js";
+import { testStoreEngine } from "../testing/test-store.js";
+import { openPostgresStores } from "./postgres/open-postgres-stores.js";
+import { openSqliteStores } from "./sqlite/sqlite-stores.js";
 
 export type Row = Record<string, unknown>;
 
