@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -16,7 +15,7 @@ import {
   testRegion,
 } from "@coffer/server/testing";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
-import { killStartedCoffers, startCoffer } from "./testing/coffer-process.js";
+import { killStartedCoffers, runProgram, startCoffer } from "./testing/coffer-process.js";
 
 /**
  * Issue 12's promise, end to end: a workload that holds no secret at all — only a signed, short-
@@ -52,22 +51,11 @@ async function admin(args: string[]): Promise<string> {
 }
 
 /** Runs a program with exactly `env` (plus PATH); resolves with its stdout, rejects with its output. */
-function run(command: string, args: string[], env: Record<string, string>, cwd = cliDir): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { PATH: process.env.PATH ?? "", ...env }, cwd });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk.toString("utf8");
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString("utf8");
-    });
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(stdout) : reject(new Error(`${command} exited ${code}:\n${stderr}\n${stdout}`)),
-    );
-  });
+async function run(command: string, args: string[], env: Record<string, string>): Promise<string> {
+  const result = await runProgram(command, args, { PATH: process.env.PATH ?? "", ...env }, { cwd: cliDir });
+  if (result.code !== 0)
+    throw new Error(`${command} exited ${result.code}:\n${result.stderr}\n${result.stdout}`);
+  return result.stdout;
 }
 
 before(async () => {

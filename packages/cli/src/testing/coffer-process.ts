@@ -82,11 +82,18 @@ export function runCoffer(
   env: Record<string, string>,
   input = "",
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runProgram(process.execPath, [cli, ...args], { TMPDIR: tmpdir(), ...env }, { input });
+}
+
+/** Runs any program to its end with exactly `env`; resolves with its exit code and output. */
+export function runProgram(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { input?: string; cwd?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { TMPDIR: tmpdir(), ...env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
+    const child = spawn(command, args, { env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -97,6 +104,6 @@ export function runCoffer(
     });
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
+    child.stdin.end(options.input ?? "");
   });
 }

@@ -26,6 +26,7 @@ import pg from "pg";
 import type { Stores } from "../domain/ports/stores.js";
 import { type PostgresKit, postgresKit, psqlAsPostgres, requirePostgres } from "../testing/postgres.js";
 import { testStoreEngine } from "../testing/test-store.js";
+import { opened as openedOnce } from "./contract/engines.contract.js";
 import { openPostgresStores } from "./postgres/open-postgres-stores.js";
 import { openSqliteStores } from "./sqlite/sqlite-stores.js";
 
@@ -82,20 +83,6 @@ after(async () => {
   await postgres.dropAll();
 });
 
-/** Closes each opened `Stores` once, whether the test or the handle's `close` gets there first. */
-function openedStores() {
-  const all: Stores[] = [];
-  return {
-    add(stores: Stores): Stores {
-      let closing: Promise<void> | undefined;
-      const once: Stores = { ...stores, close: () => (closing ??= stores.close()) };
-      all.push(once);
-      return once;
-    },
-    closeAll: () => Promise.all(all.map((stores) => stores.close())),
-  };
-}
-
 function once(close: () => Promise<void>): () => Promise<void> {
   let closing: Promise<void> | undefined;
   return () => (closing ??= close());
@@ -113,7 +100,7 @@ function openSqlite(): TestStores {
   sqliteExitFallback = true;
   sqliteFolders.add(dir);
   const path = join(dir, "coffer.db");
-  const opened = openedStores();
+  const opened = openedOnce();
   let raw: Database.Database | undefined;
   const connection = () => {
     if (raw === undefined) {
@@ -251,7 +238,7 @@ const postgres = (() => {
 
 async function openPostgres(): Promise<TestStores> {
   const { database, fresh } = await postgres.acquire();
-  const opened = openedStores();
+  const opened = openedOnce();
   const open = () => openPostgresStores({ url: database.url });
   let stores: Stores;
   try {

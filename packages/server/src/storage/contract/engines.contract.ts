@@ -48,7 +48,7 @@ export async function withHarness(
 const sqliteOutsideChangeIntervalMs = 20;
 
 /** Closes each opened `Stores` once, whether the test or the cleanup gets there first. */
-function opened() {
+export function opened() {
   const all: Stores[] = [];
   return {
     add(stores: Stores): Stores {
