@@ -42,6 +42,7 @@ export function createIdentityServices(deps: {
   });
   const roles = new RoleService({
     store,
+    envelope,
     accessKeys,
     accountId,
     now,
@@ -57,6 +58,7 @@ export function createIdentityServices(deps: {
   const providerListeners = new Set<(providerArn: string) => void>([(arn) => verifier.forget(arn)]);
   const oidcProviders = new OidcProviderService({
     store,
+    envelope,
     accountId,
     now,
     validateJwks: (text) => {
@@ -67,7 +69,7 @@ export function createIdentityServices(deps: {
       for (const listener of providerListeners) listener(arn);
     },
   });
-  const sts = new RoleSessionService({ store, accessKeys, verifier, authorizer, accountId, now });
+  const sts = new RoleSessionService({ store, envelope, accessKeys, verifier, authorizer, accountId, now });
   return {
     accessKeys,
     authorizer,

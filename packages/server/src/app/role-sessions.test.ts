@@ -28,10 +28,15 @@ async function world() {
   const clock = () => now;
   const handle = await openTestStores();
   after(() => handle.close());
-  const keyring = openKeyring({ home: "/nonexistent", masterKeyBase64: randomBytes(32).toString("base64") });
+  const previousKey = randomBytes(32).toString("base64");
+  const envelopeWith = (active: string, previous: string[] = []) =>
+    createEnvelope(
+      openKeyring({ home: "/nonexistent", masterKeyBase64: active, previousKeysBase64: previous }),
+    );
+  const envelope = envelopeWith(previousKey);
   const services = createIdentityServices({
     store: handle.stores.identity,
-    envelope: createEnvelope(keyring),
+    envelope,
     accountId,
     now: clock,
   });
@@ -108,7 +113,29 @@ async function world() {
     };
     return authenticate(call, Buffer.from(body), record, "sts");
   };
-  return { services, exchange, signIn, advance: (ms: number) => (now += ms) };
+  const attacker = await generateKeyPair("ES256");
+  const attackerJwk = { ...(await exportJWK(attacker.publicKey)), kid: "e1", alg: "ES256", use: "sig" };
+  /** A token of the attacker's own key, otherwise as good as the issuer's. */
+  const forged = () =>
+    new SignJWT({ sub: "job-7" })
+      .setProtectedHeader({ alg: "ES256", kid: "e1" })
+      .setIssuer(issuer)
+      .setAudience("coffer")
+      .setIssuedAt(Math.floor(now / 1000))
+      .setExpirationTime(Math.floor(now / 1000) + 300)
+      .sign(attacker.privateKey);
+  return {
+    services,
+    token,
+    exchange,
+    signIn,
+    handle,
+    forged,
+    attackerJwks: JSON.stringify({ keys: [attackerJwk] }),
+    previousKey,
+    envelopeWith,
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 describe("role sessions", { skip }, () => {
@@ -170,5 +197,68 @@ describe("role sessions", { skip }, () => {
     await assert.rejects(services.authorizer.check(caller, "secretsmanager:GetSecretValue", "*"), {
       name: "AccessDeniedException",
     });
+  });
+
+  it("trust no provider or trust policy edited in the database, bypassing Coffer (ADR 0006, 0011)", async () => {
+    const { services, handle, forged, attackerJwks } = await world();
+    const asAttacker = (token: string) =>
+      services.sts.assumeRoleWithWebIdentity({
+        roleArn,
+        roleSessionName: "x-1",
+        webIdentityToken: token,
+        sourceIp: "",
+      });
+    // The provider's keys swapped for the attacker's: the seal no longer matches.
+    await handle.rawSql("UPDATE oidc_providers SET jwks = $1", [attackerJwks]);
+    await assert.rejects(asAttacker(await forged()), { name: "InvalidIdentityTokenException" });
+    // A provider of the attacker's own, unsealed, and the role's trust pointed at it.
+    await handle.rawSql("DELETE FROM oidc_providers");
+    await handle.rawSql(
+      `INSERT INTO oidc_providers (arn, issuer, audiences, keys_source, jwks, jwks_url, tags, created_at)
+       VALUES ($1, $2, $3, 'document', $4, NULL, '[]', 0)`,
+      [`arn:aws:iam::${accountId}:oidc-provider/issuer.test.example`, issuer, '["coffer"]', attackerJwks],
+    );
+    await assert.rejects(asAttacker(await forged()), { name: "InvalidIdentityTokenException" });
+    // A provider Coffer sealed (with these keys) is trusted; then the role's trust edited in the database.
+    await handle.rawSql("DELETE FROM oidc_providers");
+    await services.oidcProviders.addProvider({
+      issuer,
+      audiences: ["coffer"],
+      keys: { jwksDocument: attackerJwks },
+    });
+    await asAttacker(await forged()); // sealed by Coffer: trusted
+    const [row] = await handle.rawSql("SELECT role FROM principals WHERE arn = $1", [roleArn]);
+    const settings = JSON.parse(String(row?.role));
+    settings.maxSessionDurationSeconds = 43200;
+    await handle.rawSql("UPDATE principals SET role = $1 WHERE arn = $2", [
+      JSON.stringify(settings),
+      roleArn,
+    ]);
+    await assert.rejects(asAttacker(await forged()), { name: "StsAccessDeniedException" });
+  });
+
+  it("move their seals to a new master key with coffer keys rotate's re-seal", async () => {
+    const { handle, token, previousKey, envelopeWith } = await world();
+    const { resealIdentityUnderActiveKey } = await import("../domain/identity/identity-binding.js");
+    const newKey = randomBytes(32).toString("base64");
+    const rotated = envelopeWith(newKey, [previousKey]);
+    // The id a seal made now carries is the active key's.
+    const newId = rotated.authenticate(Buffer.alloc(0)).kekId;
+    const result = await resealIdentityUnderActiveKey(handle.stores.identity, rotated, newId);
+    assert.deepEqual(result, { resealed: 2, unverifiable: 0, keptKekIds: [] });
+    // With only the new key, the provider and the role still let the workload in.
+    const onlyNew = createIdentityServices({
+      store: handle.stores.identity,
+      envelope: envelopeWith(newKey),
+      accountId,
+      now: () => t0,
+    });
+    const session = await onlyNew.sts.assumeRoleWithWebIdentity({
+      roleArn,
+      roleSessionName: "after-rotation",
+      webIdentityToken: await token(),
+      sourceIp: "",
+    });
+    assert.match(session.accessKeyId, /^ASIA/);
   });
 });

@@ -2,6 +2,7 @@ import { accessKeyContext } from "../auth/access-keys.js";
 import { loadConfig } from "../config/config.js";
 import { createEnvelope } from "../crypto/envelope.js";
 import { type Keyring, openKeyring, retireKeys, rotateKeyringFile } from "../crypto/keyring.js";
+import { resealIdentityUnderActiveKey } from "../domain/identity/identity-binding.js";
 import type { Stores } from "../domain/ports/stores.js";
 import { resealLegacySecrets, resealUnderActiveKey } from "../domain/secrets/reseal.js";
 import { rewrapValue } from "../domain/secrets/secret-value.js";
@@ -91,7 +92,10 @@ export async function rotateMasterKey(
     // The seals over secret metadata (ADR 0006) move to the new key too, each checked first.
     const seals = await resealUnderActiveKey({ store, settings: stores.settings, envelope }, newId);
     unreadable += seals.unverifiable;
-    const referenced = await store.referencedKekIds();
+    // So do the seals of OIDC providers and roles' trust (ADR 0011).
+    const identitySeals = await resealIdentityUnderActiveKey(stores.identity, envelope, newId);
+    unreadable += identitySeals.unverifiable;
+    const referenced = [...new Set([...(await store.referencedKekIds()), ...identitySeals.keptKekIds])];
     const removedIds = fromEnvironment
       ? unneededPreviousKeys(keyring, newId, referenced, out)
       : retireKeys(config.home, [newId, ...referenced]).removedIds;
@@ -100,10 +104,12 @@ export async function rotateMasterKey(
         ? `Re-wrapped ${rewrapped} data keys.`
         : `Re-wrapped ${rewrapped} data keys; retired ${removedIds.length} old master key(s).`,
     );
-    out(`Re-sealed the metadata of ${seals.resealed} secret(s) under the new key.`);
+    out(
+      `Re-sealed the metadata of ${seals.resealed} secret(s) and ${identitySeals.resealed} OIDC provider(s) and role(s) under the new key.`,
+    );
     if (unreadable > 0) {
       out(
-        `${unreadable} value(s) or secret(s) failed their integrity check and keep their old key; reads of them fail closed.`,
+        `${unreadable} value(s), secret(s), provider(s) or role(s) failed their integrity check and keep their old key; reads of them fail closed, and such a provider or role lets nobody in.`,
       );
     }
     return { previousId, newId, rewrapped, retired: removedIds };

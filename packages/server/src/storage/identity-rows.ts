@@ -1,3 +1,4 @@
+import type { MetadataSeal } from "../crypto/envelope.js";
 import type {
   AccessKeyRecord,
   OidcProviderRecord,
@@ -66,15 +67,33 @@ export interface OidcProviderRow {
   jwks_url: string | null;
   tags: string;
   created_at: number;
+  /** JSON `{"kekId", "mac"}` (base64) of the provider's metadata seal; NULL when unsealed. */
+  seal: string | null;
 }
 
 const canonicalTags = (tags: readonly Tag[]): Tag[] => tags.map(({ Key, Value }) => ({ Key, Value }));
+
+/** A metadata seal as JSON text can hold it: the MAC in base64. */
+type StoredSeal = { kekId: string; mac: string };
+
+const storedSeal = (seal: MetadataSeal | undefined): StoredSeal | undefined =>
+  seal === undefined ? undefined : { kekId: seal.kekId, mac: seal.mac.toString("base64") };
+
+const sealOf = (stored: StoredSeal | MetadataSeal | undefined | null): MetadataSeal | undefined =>
+  stored === undefined || stored === null
+    ? undefined
+    : {
+        kekId: stored.kekId,
+        mac: Buffer.isBuffer(stored.mac) ? stored.mac : Buffer.from(stored.mac, "base64"),
+      };
 
 function canonicalRoleSettings(settings: RoleSettings): RoleSettings {
   return {
     trustPolicy: settings.trustPolicy,
     maxSessionDurationSeconds: settings.maxSessionDurationSeconds,
     description: settings.description,
+    // Present only when sealed, so a record written without a seal reads back exactly.
+    ...(settings.seal !== undefined ? { seal: sealOf(settings.seal as StoredSeal | MetadataSeal) } : {}),
   };
 }
 
@@ -101,7 +120,7 @@ function canonicalRoleSession(session: RoleSessionRecord): RoleSessionRecord {
 }
 
 export const roleSettingsJson = (settings: RoleSettings): string =>
-  JSON.stringify(canonicalRoleSettings(settings));
+  JSON.stringify({ ...canonicalRoleSettings(settings), seal: storedSeal(settings.seal) });
 
 /** The `session` and `session_role_arn` columns of a key. */
 export const sessionColumns = (record: AccessKeyRecord) =>
@@ -157,6 +176,7 @@ export const oidcProviderColumns = (provider: OidcProviderRecord) => ({
   jwks: provider.keys.source === "document" ? provider.keys.jwks : null,
   jwks_url: provider.keys.source === "url" ? (provider.keys.url ?? null) : null,
   tags: JSON.stringify(provider.tags),
+  seal: provider.seal === undefined ? null : JSON.stringify(storedSeal(provider.seal)),
 });
 
 export const toOidcProvider = (row: OidcProviderRow): OidcProviderRecord => ({
@@ -169,4 +189,7 @@ export const toOidcProvider = (row: OidcProviderRow): OidcProviderRecord => ({
       : { source: "url", url: row.jwks_url ?? undefined },
   tags: JSON.parse(row.tags) as Tag[],
   createdAt: row.created_at,
+  ...(row.seal !== null && row.seal !== undefined
+    ? { seal: sealOf(JSON.parse(row.seal) as StoredSeal) }
+    : {}),
 });

@@ -1,3 +1,4 @@
+import type { Envelope } from "../../crypto/envelope.js";
 import {
   InvalidParameterException,
   ResourceExistsException,
@@ -9,10 +10,13 @@ import {
   type OidcProviderRecord,
 } from "../ports/identity-store.js";
 import { mergeTags, type RequestedTag } from "../secrets/tags.js";
+import { sealProvider } from "./identity-binding.js";
 import { assertIssuerUrl, isLoopbackHost, oidcProviderArn } from "./oidc-names.js";
 
 export interface OidcProviderServiceDeps {
   store: IdentityStore;
+  /** Seals each provider (ADR 0006's metadata MAC): one edited in the database trusts no token. */
+  envelope: Envelope;
   accountId: string;
   now: () => number;
   /** Throws an Error with a clear message unless `text` is a JWKS document with usable keys. */
@@ -46,14 +50,14 @@ export class OidcProviderService {
 
   async addProvider(request: AddOidcProviderRequest): Promise<OidcProviderRecord> {
     assertIssuerUrl(request.issuer);
-    const provider: OidcProviderRecord = {
+    const provider: OidcProviderRecord = sealProvider(this.deps.envelope, {
       arn: oidcProviderArn(this.deps.accountId, request.issuer),
       issuer: request.issuer,
       audiences: checkedAudiences(request.audiences),
       keys: this.checkedKeys(request.keys),
       tags: mergeTags([], request.tags ?? []),
       createdAt: this.deps.now(),
-    };
+    });
     try {
       await this.deps.store.createOidcProvider(provider);
     } catch (error) {
@@ -87,7 +91,8 @@ export class OidcProviderService {
     const updated: OidcProviderRecord = { ...provider };
     if (changes.audiences !== undefined) updated.audiences = checkedAudiences(changes.audiences);
     if (changes.keys !== undefined) updated.keys = this.checkedKeys(changes.keys);
-    if (!(await this.deps.store.updateOidcProvider(updated))) {
+    const sealed = sealProvider(this.deps.envelope, updated);
+    if (!(await this.deps.store.updateOidcProvider(sealed))) {
       throw new ResourceNotFoundException(`OIDC provider ${arn} does not exist.`);
     }
     this.deps.providerChanged(arn);

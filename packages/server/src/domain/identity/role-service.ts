@@ -1,4 +1,5 @@
 import { roleArn } from "../../arns/principal-arns.js";
+import type { Envelope } from "../../crypto/envelope.js";
 import {
   InvalidParameterException,
   ResourceExistsException,
@@ -13,10 +14,13 @@ import {
 } from "../ports/identity-store.js";
 import { mergeTags, type RequestedTag, removeTags } from "../secrets/tags.js";
 import type { AccessKeyKeeper } from "./access-key-material.js";
+import { sealRoleSettings } from "./identity-binding.js";
 import { assertPolicyName, assertRoleName } from "./names.js";
 
 export interface RoleServiceDeps {
   store: IdentityStore;
+  /** Seals each role's trust (ADR 0006's metadata MAC): a trust policy edited in the database lets nobody in. */
+  envelope: Envelope;
   accessKeys: AccessKeyKeeper;
   accountId: string;
   now: () => number;
@@ -49,9 +53,10 @@ export class RoleService {
 
   async createRole(request: CreateRoleRequest): Promise<PrincipalRecord> {
     assertRoleName(request.name);
-    const settings = this.settingsOf(request);
+    const arn = roleArn(this.deps.accountId, request.name);
+    const settings = sealRoleSettings(this.deps.envelope, arn, this.settingsOf(request));
     const role: PrincipalRecord = {
-      arn: roleArn(this.deps.accountId, request.name),
+      arn,
       name: request.name,
       kind: "role",
       tags: mergeTags([], request.tags ?? []),
@@ -171,7 +176,8 @@ export class RoleService {
   }
 
   private async saveSettings(role: PrincipalRecord, settings: RoleSettings): Promise<void> {
-    if (!(await this.deps.store.updateRoleSettings(role.arn, settings))) {
+    const sealed = sealRoleSettings(this.deps.envelope, role.arn, settings);
+    if (!(await this.deps.store.updateRoleSettings(role.arn, sealed))) {
       throw new ResourceNotFoundException(`Role ${role.name} does not exist.`);
     }
     this.deps.principalChanged(role.arn);

@@ -1,3 +1,4 @@
+import type { MetadataSeal } from "../../crypto/envelope.js";
 import type { SealedSecretValue, Tag } from "../secrets/records.js";
 
 /**
@@ -22,6 +23,12 @@ export interface RoleSettings {
   /** The longest session a caller may ask for, 3,600 to 43,200 seconds (IAM's MaxSessionDuration). */
   maxSessionDurationSeconds: number;
   description?: string | undefined;
+  /**
+   * The master key's MAC over the role's ARN, trust policy and session limit (ADR 0006's metadata
+   * seal; domain/identity/identity-binding.ts): a trust policy edited in the database, bypassing
+   * Coffer, lets nobody in. Absent only on rows written before the seal existed.
+   */
+  seal?: MetadataSeal | undefined;
 }
 
 /**
@@ -43,6 +50,8 @@ export interface OidcProviderRecord {
   keys: { source: "document"; jwks: string } | { source: "url"; url: string | undefined };
   tags: Tag[];
   createdAt: number;
+  /** The master key's MAC over ARN, issuer, audiences and keys (as {@link RoleSettings.seal}). */
+  seal?: MetadataSeal | undefined;
 }
 
 /**

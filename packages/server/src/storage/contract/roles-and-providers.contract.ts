@@ -111,7 +111,13 @@ export function describeRolesAndProvidersContract(engine: string, open: OpenHarn
         const identity = stores.identity;
         const app = role("app", {
           tags: [{ Key: "team", Value: "ops" }],
-          role: { trustPolicy, maxSessionDurationSeconds: 43_200, description: "the app's role, Ω" },
+          role: {
+            trustPolicy,
+            maxSessionDurationSeconds: 43_200,
+            description: "the app's role, Ω",
+            // The master key's MAC over its trust (ADR 0011), kept byte for byte.
+            seal: { kekId: "k-2026", mac: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 7)) },
+          },
         });
         await identity.createPrincipal(app);
         await identity.createPrincipal(user("app"));
@@ -338,6 +344,7 @@ export function describeRolesAndProvidersContract(engine: string, open: OpenHarn
           audiences: ["coffer"],
           keys: { source: "document", jwks: jwksDocument },
           createdAt: 1_700_000_000_123,
+          seal: { kekId: "k-2026", mac: Buffer.alloc(32, 0xa5) },
         });
         const gitlab = provider("gitlab.example.com/oidc", {
           keys: { source: "url", url: "https://gitlab.example.com/oauth/discovery/keys" },

@@ -228,8 +228,8 @@ export class PostgresIdentityStore implements IdentityStore {
     try {
       // Not retried on a dead connection, as createPrincipal.
       await this.change(
-        `INSERT INTO oidc_providers (arn, issuer, audiences, keys_source, jwks, jwks_url, tags, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+        `INSERT INTO oidc_providers (arn, issuer, audiences, keys_source, jwks, jwks_url, tags, created_at, seal)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
         [
           provider.arn,
           provider.issuer,
@@ -239,6 +239,7 @@ export class PostgresIdentityStore implements IdentityStore {
           columns.jwks_url,
           columns.tags,
           provider.createdAt,
+          columns.seal,
         ],
       );
     } catch (error) {
@@ -264,9 +265,17 @@ export class PostgresIdentityStore implements IdentityStore {
   async updateOidcProvider(provider: OidcProviderRecord) {
     const columns = oidcProviderColumns(provider);
     const result = await this.change(
-      `UPDATE oidc_providers SET audiences = $2, keys_source = $3, jwks = $4, jwks_url = $5, tags = $6
-       WHERE arn = $1`,
-      [provider.arn, columns.audiences, columns.keys_source, columns.jwks, columns.jwks_url, columns.tags],
+      `UPDATE oidc_providers SET audiences = $2, keys_source = $3, jwks = $4, jwks_url = $5, tags = $6,
+         seal = $7 WHERE arn = $1`,
+      [
+        provider.arn,
+        columns.audiences,
+        columns.keys_source,
+        columns.jwks,
+        columns.jwks_url,
+        columns.tags,
+        columns.seal,
+      ],
     );
     return result.rowCount === 1;
   }

@@ -166,6 +166,7 @@ const migrations: ReadonlyArray<{ version: number; sql: string }> = [
         jwks_url text,
         tags text NOT NULL,
         created_at bigint NOT NULL,
+        seal text,
         CONSTRAINT oidc_providers_by_issuer UNIQUE (issuer),
         CONSTRAINT oidc_providers_keys CHECK ((keys_source = 'document' AND jwks IS NOT NULL AND jwks_url IS NULL)
           OR (keys_source = 'url' AND jwks IS NULL))

@@ -352,6 +352,7 @@ const migrations: ReadonlyArray<Migration> = [
         jwks_url TEXT,
         tags TEXT NOT NULL,
         created_at INTEGER NOT NULL,
+        seal TEXT,
         CHECK ((keys_source = 'document' AND jwks IS NOT NULL AND jwks_url IS NULL)
           OR (keys_source = 'url' AND jwks IS NULL))
       );

@@ -71,14 +71,14 @@ export class SqliteIdentityStore implements IdentityStore {
       ),
       deleteExpired: db.prepare("DELETE FROM access_keys WHERE expires_at IS NOT NULL AND expires_at <= ?"),
       insertProvider: db.prepare(
-        `INSERT INTO oidc_providers (arn, issuer, audiences, keys_source, jwks, jwks_url, tags, created_at)
-         VALUES (@arn, @issuer, @audiences, @keys_source, @jwks, @jwks_url, @tags, @created_at)`,
+        `INSERT INTO oidc_providers (arn, issuer, audiences, keys_source, jwks, jwks_url, tags, created_at, seal)
+         VALUES (@arn, @issuer, @audiences, @keys_source, @jwks, @jwks_url, @tags, @created_at, @seal)`,
       ),
       provider: db.prepare<[string], OidcProviderRow>("SELECT * FROM oidc_providers WHERE arn = ?"),
       providers: db.prepare<[], OidcProviderRow>("SELECT * FROM oidc_providers ORDER BY arn"),
       updateProvider: db.prepare(
         `UPDATE oidc_providers SET audiences = @audiences, keys_source = @keys_source, jwks = @jwks,
-           jwks_url = @jwks_url, tags = @tags WHERE arn = @arn`,
+           jwks_url = @jwks_url, tags = @tags, seal = @seal WHERE arn = @arn`,
       ),
       deleteProvider: db.prepare("DELETE FROM oidc_providers WHERE arn = ?"),
     };

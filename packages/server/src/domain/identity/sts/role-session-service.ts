@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { assumedRoleArn } from "../../../arns/principal-arns.js";
 import { uniqueIdOf } from "../../../arns/unique-ids.js";
+import type { Envelope } from "../../../crypto/envelope.js";
 import {
   ExpiredWebIdentityTokenException,
   IdpCommunicationErrorException,
@@ -20,6 +21,7 @@ import type {
 import { WebIdentityTokenError, type WebIdentityVerifier } from "../../ports/web-identity.js";
 import type { Tag } from "../../secrets/records.js";
 import { type AccessKeyKeeper, generateAccessKey, hashSessionToken } from "../access-key-material.js";
+import { providerIsIntact, roleTrustIsIntact } from "../identity-binding.js";
 import { isRoleSessionName } from "../names.js";
 import { issuerUrlProblem, oidcConditionKeyPrefix, oidcProviderArn } from "../oidc-names.js";
 import { callerIdentityOf } from "./caller-identity.js";
@@ -37,6 +39,8 @@ import { type SessionTags, sessionTagsFromToken, sessionTagsOf } from "./session
 
 export interface RoleSessionServiceDeps {
   store: IdentityStore;
+  /** Checks the seals of providers and roles' trust (identity-binding.ts). */
+  envelope: Envelope;
   accessKeys: AccessKeyKeeper;
   verifier: WebIdentityVerifier;
   authorizer: Pick<Authorizer, "checkTrust">;
@@ -83,7 +87,8 @@ export class RoleSessionService implements RoleSessions {
       );
     }
     const provider = await this.deps.store.getOidcProvider(oidcProviderArn(this.deps.accountId, issuer));
-    if (!provider || provider.issuer !== issuer) {
+    // A provider edited in the database, bypassing Coffer, is no provider (ADR 0006, 0011).
+    if (!provider || provider.issuer !== issuer || !providerIsIntact(this.deps.envelope, provider)) {
       throw new InvalidIdentityTokenException(
         `No OpenIDConnect provider found in your account for ${issuer.slice(0, 256)}`,
       );
@@ -214,9 +219,10 @@ export class RoleSessionService implements RoleSessions {
     const match = roleArnPattern.exec(arn);
     if (!match || match[1] !== this.deps.accountId) return undefined;
     const role = await this.deps.store.getPrincipal(arn);
-    return role?.kind === "role" && role.role
-      ? (role as PrincipalRecord & { role: RoleSettings })
-      : undefined;
+    if (role?.kind !== "role" || !role.role) return undefined;
+    // A trust policy edited in the database, bypassing Coffer, lets nobody in (ADR 0006, 0011).
+    if (!roleTrustIsIntact(this.deps.envelope, arn, role.role)) return undefined;
+    return role as PrincipalRecord & { role: RoleSettings };
   }
 
   private async issue(
