@@ -108,78 +108,78 @@ const planArb = fc.record({
 
 test("property: indexed ListSecrets pages return exactly what the reference filter rules and the sort give", async () => {
   const plans = new Set<ListPlan>();
-  await fc.assert(
-    fc.asyncProperty(
-      fc.array(secretArb, { maxLength: 12 }),
-      fc.array(queryArb, { minLength: 1, maxLength: 4 }),
-      fc.option(planArb, { nil: undefined }),
-      async (inputs, queries, plan) => {
-        const store = new SqliteStore(":memory:", {
-          ...(plan && {
-            listPlan: { smallSet: () => plan.small, window: () => plan.window, maxCount: plan.maxCount },
-          }),
-          onListPlan: (p) => plans.add(p),
+  const branches = ["candidates", "walk", "window", "window, then candidates", "window, then walk"];
+  const property = fc.asyncProperty(
+    fc.array(secretArb, { maxLength: 12 }),
+    fc.array(queryArb, { minLength: 1, maxLength: 4 }),
+    fc.option(planArb, { nil: undefined }),
+    async (inputs, queries, plan) => {
+      const store = new SqliteStore(":memory:", {
+        ...(plan && {
+          listPlan: { smallSet: () => plan.small, window: () => plan.window, maxCount: plan.maxCount },
+        }),
+        onListPlan: (p) => plans.add(p),
+      });
+      const reader = new SecretReader({ store, now: () => now } as unknown as ConstructorParameters<
+        typeof SecretReader
+      >[0]);
+      const stored: SecretRecord[] = [];
+      const taken = new Set<string>();
+      for (const [i, input] of inputs.entries()) {
+        const secret = record(i, input);
+        if (taken.has(`${secret.region}/${secret.name}`)) continue;
+        taken.add(`${secret.region}/${secret.name}`);
+        await store.commit({
+          secret,
+          kind: "create",
+          expectedRevision: 0,
+          addVersions: [],
+          restage: [],
+          removeVersions: [],
         });
-        const reader = new SecretReader({ store, now: () => now } as unknown as ConstructorParameters<
-          typeof SecretReader
-        >[0]);
-        const stored: SecretRecord[] = [];
-        const taken = new Set<string>();
-        for (const [i, input] of inputs.entries()) {
-          const secret = record(i, input);
-          if (taken.has(`${secret.region}/${secret.name}`)) continue;
-          taken.add(`${secret.region}/${secret.name}`);
+        let final = secret;
+        if (input.update) {
+          final = { ...secret, ...input.update, revision: 2 };
           await store.commit({
-            secret,
-            kind: "create",
-            expectedRevision: 0,
+            secret: final,
+            kind: "update",
+            expectedRevision: 1,
             addVersions: [],
             restage: [],
             removeVersions: [],
           });
-          let final = secret;
-          if (input.update) {
-            final = { ...secret, ...input.update, revision: 2 };
-            await store.commit({
-              secret: final,
-              kind: "update",
-              expectedRevision: 1,
-              addVersions: [],
-              restage: [],
-              removeVersions: [],
-            });
-          }
-          stored.push(final);
         }
-        for (const q of queries) {
-          const expected = stored
-            .filter((s) => s.region === region)
-            .filter((s) => q.includePlannedDeletion || s.deletionDate === undefined)
-            .filter((s) => s.deletionDate === undefined || s.deletionDate > now)
-            .filter((s) => referenceMatches(s, q.filters as SecretFilter[], region))
-            .sort((a, b) => {
-              const order = cmp(sortValue(a, q.sortBy), sortValue(b, q.sortBy)) || cmp(a.arn, b.arn);
-              return q.sortOrder === "asc" ? order : -order;
-            })
-            .map((s) => s.arn);
-          const listed: string[] = [];
-          let nextToken: string | undefined;
-          do {
-            const page = await reader.list({ region }, { ...q, nextToken });
-            assert.ok(page.secrets.length <= q.maxResults);
-            listed.push(...page.secrets.map((s) => s.arn));
-            nextToken = page.nextToken;
-          } while (nextToken !== undefined);
-          assert.deepEqual(listed, expected, JSON.stringify(q));
-        }
-        await store.close();
-      },
-    ),
-    { numRuns: 150 },
+        stored.push(final);
+      }
+      for (const q of queries) {
+        const expected = stored
+          .filter((s) => s.region === region)
+          .filter((s) => q.includePlannedDeletion || s.deletionDate === undefined)
+          .filter((s) => s.deletionDate === undefined || s.deletionDate > now)
+          .filter((s) => referenceMatches(s, q.filters as SecretFilter[], region))
+          .sort((a, b) => {
+            const order = cmp(sortValue(a, q.sortBy), sortValue(b, q.sortBy)) || cmp(a.arn, b.arn);
+            return q.sortOrder === "asc" ? order : -order;
+          })
+          .map((s) => s.arn);
+        const listed: string[] = [];
+        let nextToken: string | undefined;
+        do {
+          const page = await reader.list({ region }, { ...q, nextToken });
+          assert.ok(page.secrets.length <= q.maxResults);
+          listed.push(...page.secrets.map((s) => s.arn));
+          nextToken = page.nextToken;
+        } while (nextToken !== undefined);
+        assert.deepEqual(listed, expected, JSON.stringify(q));
+      }
+      await store.close();
+    },
   );
-  assert.deepEqual(
-    [...plans].sort(),
-    ["candidates", "walk", "window", "window, then candidates", "window, then walk"],
-    "every branch of the plan was exercised",
-  );
+  await fc.assert(property, { numRuns: 150 });
+  // Random inputs reach every branch of the plan almost always in 150 runs, not always (one run in
+  // CI missed one): more runs, up to a bound, until each has been exercised.
+  for (let more = 0; more < 10 && branches.some((branch) => !plans.has(branch as ListPlan)); more++) {
+    await fc.assert(property, { numRuns: 100 });
+  }
+  assert.deepEqual([...plans].sort(), branches, "every branch of the plan was exercised");
 });
