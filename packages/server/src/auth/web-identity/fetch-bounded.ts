@@ -1,4 +1,4 @@
-import { fetchableUrlProblem } from "./fetchable-url.js";
+import { fetchableUrlProblem } from "../../domain/identity/oidc-names.js";
 import { IssuerUnreachableError } from "./issuer-unreachable.js";
 import { maxRedirects } from "./limits.js";
 import { shownUrl } from "./shown-url.js";

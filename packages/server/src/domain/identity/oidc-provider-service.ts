@@ -11,7 +11,7 @@ import {
 } from "../ports/identity-store.js";
 import { mergeTags, type RequestedTag } from "../secrets/tags.js";
 import { sealProvider } from "./identity-binding.js";
-import { assertIssuerUrl, isLoopbackHost, oidcProviderArn } from "./oidc-names.js";
+import { assertIssuerUrl, fetchableUrlProblem, oidcProviderArn } from "./oidc-names.js";
 
 export interface OidcProviderServiceDeps {
   store: IdentityStore;
@@ -123,23 +123,15 @@ export class OidcProviderService {
   }
 }
 
-/** A JWKS URL is fetched like an issuer's: https, or http to this machine only. */
+/** A JWKS URL is stored only if the verifier would fetch it (the same rule, fetchableUrlProblem). */
 function assertJwksUrl(text: string): void {
-  let url: URL | undefined;
+  let problem: string | undefined;
   try {
-    url = new URL(text);
+    problem = text.length > 2048 ? "it has more than 2,048 characters" : fetchableUrlProblem(new URL(text));
   } catch {
-    url = undefined;
+    problem = "it is not a URL";
   }
-  const fetchable =
-    url !== undefined &&
-    (url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname))) &&
-    text.length <= 2048;
-  if (!fetchable) {
-    throw new InvalidParameterException(
-      "The JWKS URL must be an https URL (http only to localhost), at most 2,048 characters.",
-    );
-  }
+  if (problem !== undefined) throw new InvalidParameterException(`The JWKS URL is refused: ${problem}.`);
 }
 
 function checkedAudiences(audiences: readonly string[]): string[] {
