@@ -1,11 +1,15 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
+import { App } from "./app.js";
+import { loadConfig } from "./session/session-store.js";
+import "./styles.css";
 
 const root = document.getElementById("root");
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <main>Coffer console</main>
+      <App />
     </StrictMode>,
   );
+  void loadConfig();
 }

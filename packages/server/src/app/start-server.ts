@@ -1,9 +1,11 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AuditReader } from "../audit/audit-reader.js";
 import type { CofferConfig } from "../config/config.js";
 import type { CanReadChange } from "../http/change-feed/can-read.js";
 import { createChangeFeed } from "../http/change-feed/change-feed.js";
+import { createConsoleAssets } from "../http/console-assets.js";
 import { createRequestHandler } from "../http/request-handler.js";
 import { createLogger, type Logger } from "../log/logger.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
@@ -33,6 +35,17 @@ export interface ChangeFeedTuning {
   maxBacklogBytes?: number;
   /** Which events a caller may see; every event until access control exists (see `can-read.ts`). */
   canRead?: CanReadChange;
+}
+
+/** This package's version, from its package.json (beside `dist/`). */
+function serverVersion(): string {
+  try {
+    const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+    const version = (JSON.parse(text) as { version?: unknown }).version;
+    return typeof version === "string" ? version : "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 export async function startServer(
@@ -152,6 +165,7 @@ export async function startServer(
       ping: () => coffer.stores.ping(),
       auditHealth: () => coffer.auditLog.health(),
     }),
+    console: createConsoleAssets({ region: config.defaultRegion, version: serverVersion() }),
   });
   dispatch = handler;
   for (const [request, response] of early.splice(0)) handler(request, response);

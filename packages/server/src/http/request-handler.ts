@@ -4,6 +4,7 @@ import type { RequestPipeline } from "../pipeline/pipeline.js";
 import type { Reply, TransportCall } from "../pipeline/transport-call.js";
 import { JSON_CONTENT_TYPE } from "../pipeline/wire-error.js";
 import { type ChangeFeed, isChangeFeedTarget } from "./change-feed/change-feed.js";
+import type { ConsoleAssets } from "./console-assets.js";
 import { readBody } from "./read-body.js";
 
 export interface HttpHandlerDeps {
@@ -15,6 +16,8 @@ export interface HttpHandlerDeps {
    * writable)? Without it, ready whenever the process answers.
    */
   readiness?: (() => Promise<ProbeReport>) | undefined;
+  /** The web console at `/console/` (`http/console-assets.ts`); without it those paths go to the API. */
+  console?: ConsoleAssets | undefined;
 }
 
 /** A probe's answer: 200 `{"status":"ok"}`, or 503 `{"status":"unavailable", ...details}`. */
@@ -26,7 +29,8 @@ const maxGetBodyBytes = 8 * 1024;
 /**
  * The node:http transport: `GET /health` and `/ping` (the process answers), `GET /ready` (this
  * node can serve: {@link HttpHandlerDeps.readiness}), `GET /changes`
- * (the change feed, a streaming call of the pipeline), and everything else handed to the request
+ * (the change feed, a streaming call of the pipeline), the web console (`/console/`, and a
+ * browser's `GET /`), and everything else handed to the request
  * pipeline (`pipeline/pipeline.ts`), whose reply is written here.
  */
 export function createRequestHandler(deps: HttpHandlerDeps) {
@@ -41,6 +45,7 @@ export function createRequestHandler(deps: HttpHandlerDeps) {
       Promise.all([report, drain(request)]).then(([ready]) => send(response, probeReply(ready)));
       return;
     }
+    if (deps.console?.(request, response)) return;
     const call = callOf(request);
     if (request.method === "GET" && deps.changeFeed && isChangeFeedTarget(url)) {
       const feed = deps.changeFeed;
