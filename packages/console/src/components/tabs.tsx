@@ -49,12 +49,7 @@ export function Tabs(props: {
           </button>
         ))}
       </div>
-      <div
-        role="tabpanel"
-        id={`${base}-panel`}
-        aria-labelledby={`${base}-tab-${props.selected}`}
-        tabIndex={0}
-      >
+      <div role="tabpanel" id={`${base}-panel`} aria-labelledby={`${base}-tab-${props.selected}`}>
         {props.children}
       </div>
     </>
