@@ -48,6 +48,8 @@ function filtersOf(filters: Filters): Array<{ Key: string; Values: string[] }> {
 export function SecretsListPage() {
   const [draft, setDraft] = useState<Filters>(emptyFilters);
   const [applied, setApplied] = useState<Filters>(emptyFilters);
+  // Every filter in view on a wide screen; on a narrow one, the search field and the list first.
+  const [moreOpen, setMoreOpen] = useState(() => window.matchMedia("(min-width: 701px)").matches);
   // Tokens of the pages seen so far: tokens[i] fetches page i (page 0 has none).
   const [tokens, setTokens] = useState<Array<string | undefined>>([undefined]);
   const page = tokens.length - 1;
@@ -99,48 +101,6 @@ export function SecretsListPage() {
             <label htmlFor="filter-search">Search</label>
             <input id="filter-search" type="search" {...field("search")} aria-describedby="filter-help" />
           </div>
-          <div className="field">
-            <label htmlFor="filter-name">Name</label>
-            <input id="filter-name" {...field("name")} />
-          </div>
-          <div className="field">
-            <label htmlFor="filter-description">Description</label>
-            <input id="filter-description" {...field("description")} />
-          </div>
-          <div className="field">
-            <label htmlFor="filter-tag-key">Tag key</label>
-            <input id="filter-tag-key" {...field("tagKey")} />
-          </div>
-          <div className="field">
-            <label htmlFor="filter-tag-value">Tag value</label>
-            <input id="filter-tag-value" {...field("tagValue")} />
-          </div>
-        </div>
-        <div className="row">
-          <div className="field checkbox">
-            <label>
-              <input
-                type="checkbox"
-                checked={draft.includePlannedDeletion}
-                onChange={(event) => setDraft({ ...draft, includePlannedDeletion: event.target.checked })}
-              />{" "}
-              Include secrets scheduled for deletion
-            </label>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-page-size">Per page</label>
-            <select
-              id="filter-page-size"
-              value={draft.pageSize}
-              onChange={(event) => setDraft({ ...draft, pageSize: Number(event.target.value) })}
-            >
-              {[10, 25, 50, 100].map((size) => (
-                <option key={size} value={size}>
-                  {size}
-                </option>
-              ))}
-            </select>
-          </div>
           <button type="submit" className="primary">
             Apply filters
           </button>
@@ -148,6 +108,53 @@ export function SecretsListPage() {
             Clear
           </button>
         </div>
+        <details open={moreOpen} onToggle={(event) => setMoreOpen(event.currentTarget.open)}>
+          <summary>More filters</summary>
+          <div className="row">
+            <div className="field">
+              <label htmlFor="filter-name">Name</label>
+              <input id="filter-name" {...field("name")} />
+            </div>
+            <div className="field">
+              <label htmlFor="filter-description">Description</label>
+              <input id="filter-description" {...field("description")} />
+            </div>
+            <div className="field">
+              <label htmlFor="filter-tag-key">Tag key</label>
+              <input id="filter-tag-key" {...field("tagKey")} />
+            </div>
+            <div className="field">
+              <label htmlFor="filter-tag-value">Tag value</label>
+              <input id="filter-tag-value" {...field("tagValue")} />
+            </div>
+          </div>
+          <div className="row">
+            <div className="field checkbox">
+              <label>
+                <input
+                  type="checkbox"
+                  checked={draft.includePlannedDeletion}
+                  onChange={(event) => setDraft({ ...draft, includePlannedDeletion: event.target.checked })}
+                />{" "}
+                Include secrets scheduled for deletion
+              </label>
+            </div>
+            <div className="field">
+              <label htmlFor="filter-page-size">Per page</label>
+              <select
+                id="filter-page-size"
+                value={draft.pageSize}
+                onChange={(event) => setDraft({ ...draft, pageSize: Number(event.target.value) })}
+              >
+                {[10, 25, 50, 100].map((size) => (
+                  <option key={size} value={size}>
+                    {size}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+        </details>
         <p id="filter-help" className="hint">
           Each word matches the start of a word in the field (case-insensitive); start a word with ! to
           exclude it. Search looks in every field.
@@ -171,9 +178,15 @@ export function SecretsListPage() {
             <thead>
               <tr>
                 <th scope="col">Name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Last changed</th>
-                <th scope="col">Last accessed</th>
+                <th scope="col" className="wide-only">
+                  Description
+                </th>
+                <th scope="col" className="wide-only">
+                  Last changed
+                </th>
+                <th scope="col" className="wide-only">
+                  Last accessed
+                </th>
                 <th scope="col">Status</th>
               </tr>
             </thead>
@@ -183,9 +196,9 @@ export function SecretsListPage() {
                   <td>
                     <Link to={secretPath(secret.Name)}>{secret.Name}</Link>
                   </td>
-                  <td>{secret.Description ?? ""}</td>
-                  <td>{formatDate(secret.LastChangedDate ?? secret.CreatedDate)}</td>
-                  <td>{formatDay(secret.LastAccessedDate)}</td>
+                  <td className="wide-only">{secret.Description ?? ""}</td>
+                  <td className="wide-only">{formatDate(secret.LastChangedDate ?? secret.CreatedDate)}</td>
+                  <td className="wide-only">{formatDay(secret.LastAccessedDate)}</td>
                   <td>
                     {secret.DeletedDate !== undefined ? (
                       <span className="badge danger">Deletion planned</span>

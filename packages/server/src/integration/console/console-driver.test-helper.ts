@@ -93,7 +93,10 @@ export async function createSecret(
 /** Opens a secret's detail page from the list (searching by name). */
 export async function openSecret(page: Page, name: string): Promise<void> {
   await goTo(page, "Secrets");
-  await page.getByLabel("Name", { exact: true }).fill(name);
+  const nameFilter = page.getByLabel("Name", { exact: true });
+  // On a narrow screen the filters beyond Search are folded away.
+  if (!(await nameFilter.isVisible())) await page.getByText("More filters").click();
+  await nameFilter.fill(name);
   await page.getByRole("button", { name: "Apply filters" }).click();
   await page.getByRole("link", { name, exact: true }).click();
   await page.getByRole("heading", { level: 1, name }).waitFor();
