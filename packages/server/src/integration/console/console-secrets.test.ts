@@ -155,6 +155,80 @@ describe("web console in headless Chromium", { skip }, () => {
     assertNoProblems(console);
   });
 
+  test("tags, policy findings, deletion with a recovery window, and restore", async () => {
+    const console = await open();
+    const { page } = console;
+    await signIn(page, testAdmin);
+    await createSecret(page, { name: "console/e2e/lifecycle", pairs: [["k", "v"]] });
+
+    await openTab(page, "Tags");
+    await page.getByLabel("Key", { exact: true }).fill("team");
+    await page.getByLabel("Value", { exact: true }).fill("payments");
+    await page.getByRole("button", { name: "Save tag" }).click();
+    await page.getByRole("button", { name: "Remove tag team" }).waitFor();
+    const described = await adminCall(
+      server.url,
+      "DescribeSecret",
+      { SecretId: "console/e2e/lifecycle" },
+      testAdmin,
+      "secretsmanager.DescribeSecret",
+    );
+    assert.deepEqual(described.Tags, [{ Key: "team", Value: "payments" }]);
+
+    await openTab(page, "Resource policy");
+    await page.getByLabel("Resource policy (JSON)").fill(
+      JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          { Effect: "Allow", Principal: "*", Action: "secretsmanager:GetSecretValue", Resource: "*" },
+        ],
+      }),
+    );
+    await page.getByRole("button", { name: "Validate" }).click();
+    const findings = page.getByRole("region", { name: /Validation failed/ });
+    await findings.waitFor();
+    assert.match((await findings.textContent()) ?? "", /PUBLIC_ACCESS/);
+    await page.getByLabel("Resource policy (JSON)").fill("{ not json");
+    await page.getByRole("button", { name: "Save policy" }).click();
+    assert.match(await alertText(page), /^Not valid JSON: /);
+
+    await openTab(page, "Overview");
+    await page.getByLabel("Recovery window (days)").selectOption("7");
+    const effect = (await page.locator("#delete-effect").textContent()) ?? "";
+    const expectedDay = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
+    assert.match(effect, new RegExp(`deleted on ${expectedDay}`));
+    const schedule = page.getByRole("button", { name: "Schedule deletion" });
+    assert.equal(await schedule.isDisabled(), true, "disabled until the name is typed");
+    await page.getByLabel("Type the secret's name to confirm").fill("console/e2e/lifecycle");
+    await schedule.click();
+    await page.getByRole("status").filter({ hasText: "Scheduled for deletion on" }).waitFor();
+    await page.getByRole("button", { name: "Restore secret" }).waitFor();
+
+    // The list hides it unless planned deletions are included.
+    await goTo(page, "Secrets");
+    await page.getByLabel("Name", { exact: true }).fill("console/e2e/lifecycle");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await page.getByText("No secrets match these filters.").waitFor();
+    await page.getByLabel("Include secrets scheduled for deletion").check();
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    const row = page.getByRole("row").filter({ hasText: "console/e2e/lifecycle" });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? "", /Deletion planned/);
+
+    await row.getByRole("link").click();
+    await page.getByRole("button", { name: "Restore secret" }).click();
+    await page.getByRole("status").filter({ hasText: "Restored" }).waitFor();
+    const restored = await adminCall(
+      server.url,
+      "DescribeSecret",
+      { SecretId: "console/e2e/lifecycle" },
+      testAdmin,
+      "secretsmanager.DescribeSecret",
+    );
+    assert.equal(restored.DeletedDate, undefined);
+    assertNoProblems(console);
+  });
+
   test("fifteen idle minutes end the session", async () => {
     const console = await open({ installClock: true });
     const { page } = console;
