@@ -245,6 +245,26 @@ describe("web console in headless Chromium", { skip }, () => {
     assert.match((await page.getByRole("status").first().textContent()) ?? "", /15 minutes without activity/);
     assertNoProblems(console);
   });
+
+  test("the session's credentials expire after an hour, however active the user", async () => {
+    const console = await open({ installClock: true });
+    const { page } = console;
+    await signIn(page, testAdmin);
+    await page.getByRole("heading", { name: "Secrets", level: 1 }).waitFor();
+    for (let minutes = 0; minutes < 60; minutes += 10) {
+      assert.equal(
+        await page.getByRole("button", { name: "Sign out" }).count(),
+        1,
+        `signed in at ${minutes} minutes`,
+      );
+      await page.keyboard.press("Shift");
+      await page.clock.fastForward("10:00");
+    }
+    await page.clock.fastForward("00:10");
+    await page.getByRole("heading", { name: "Sign in to Coffer" }).waitFor();
+    assert.match((await page.getByRole("status").first().textContent()) ?? "", /credentials expired/);
+    assertNoProblems(console);
+  });
 });
 
 /** The message the API gives `credentials` for GetSecretValue on `secretId`. */
