@@ -89,7 +89,7 @@ class CofferSecrets implements SecretsClient {
         : new MetricsReporter({
             intervalSeconds: typeof reporting === "number" ? reporting : reporting.intervalSeconds,
             clientId: typeof reporting === "number" ? undefined : reporting.clientId,
-            kind: "client",
+            kind: typeof reporting === "number" ? "client" : (reporting.kind ?? "client"),
             target: async () => this.#cofferBackend()?.feedTarget(),
             onError: (error) =>
               this.#hooks.error(error, { id: METRICS_REPORT_ID, source: "metrics", servedStale: false }),

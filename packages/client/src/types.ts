@@ -168,10 +168,11 @@ export interface SecretsOptions {
    * Opt-in: every this many seconds, report this process's cold start and its cache hits and misses
    * to the first "coffer" source (`coffer.ReportClientMetrics`; the credentials need
    * `coffer:ReportClientMetrics`), for the console's Observability page. A number is the interval;
-   * `clientId` (default: the host name) names this client there. Never keeps the process alive,
+   * `clientId` (default: the host name) names this client there; `kind` is "agent" for the
+   * Coffer agent (default "client"). Never keeps the process alive,
    * never fails a read: a report that fails goes to `onError` (source `"metrics"`).
    */
-  reportMetrics?: number | { intervalSeconds: number; clientId?: string };
+  reportMetrics?: number | { intervalSeconds: number; clientId?: string; kind?: "client" | "agent" };
 }
 
 /** Credentials an AWS SDK signs with (the change feed signs its own requests with them too). */
