@@ -82,7 +82,8 @@ class CofferSecrets implements SecretsClient {
       config ??= processConfig();
       return config;
     };
-    const reporting = options.reportMetrics;
+    // The option, else COFFER_REPORT_METRICS (so the default `secrets` client can report too).
+    const reporting = options.reportMetrics ?? configOf().reportMetricsSeconds;
     this.#reporter =
       reporting === undefined
         ? undefined

@@ -1,5 +1,6 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
+import type { Socket } from "node:net";
 import { hostname } from "node:os";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { FeedTarget } from "./change-feed.js";
@@ -54,6 +55,8 @@ export class MetricsReporter {
   #timer: NodeJS.Timeout | undefined;
   #lastReportAt = Date.now();
   #inFlight: Promise<void> | undefined;
+  /** The socket of the report in flight, if any. */
+  #socket: Socket | undefined;
 
   constructor(options: MetricsReporterOptions) {
     if (!Number.isFinite(options.intervalSeconds) || options.intervalSeconds < 1) {
@@ -88,9 +91,13 @@ export class MetricsReporter {
     this.#start();
   }
 
-  /** Sends what is counted now (nothing when nothing was counted). Never rejects. */
-  flush(): Promise<void> {
-    this.#inFlight ??= this.#send().finally(() => {
+  /**
+   * Sends what is counted now (nothing when nothing was counted). Never rejects. `awaited`: the
+   * caller waits for it (close), so the request may hold the process open until it is answered
+   * (at most the time-out); a report of the interval never does.
+   */
+  flush(awaited = false): Promise<void> {
+    this.#inFlight ??= this.#send(awaited).finally(() => {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
@@ -100,8 +107,10 @@ export class MetricsReporter {
   async close(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    // A report of the interval still in flight is awaited here: it now holds the process open too.
+    this.#socket?.ref();
     await this.#inFlight;
-    await this.flush();
+    await this.flush(true);
     this.#stopped = true;
   }
 
@@ -113,7 +122,7 @@ export class MetricsReporter {
     this.#timer.unref();
   }
 
-  async #send(): Promise<void> {
+  async #send(awaited: boolean): Promise<void> {
     if (this.#stopped) return;
     const counts = this.#counts;
     if (counts.coldStarts + counts.cacheHits + counts.cacheMisses === 0) return;
@@ -131,7 +140,7 @@ export class MetricsReporter {
         CacheMisses: Math.min(counts.cacheMisses, MAX_COUNT),
         PeriodSeconds: periodSeconds,
       });
-      const status = await this.#post(target, body);
+      const status = await this.#post(target, body, awaited);
       if (status.ok) {
         this.#lastReportAt = now;
         return;
@@ -159,7 +168,11 @@ export class MetricsReporter {
     this.#counts.cacheMisses = Math.min(MAX_COUNT, this.#counts.cacheMisses + counts.cacheMisses);
   }
 
-  async #post(target: FeedTarget, body: string): Promise<{ ok: boolean; code: number; type: string }> {
+  async #post(
+    target: FeedTarget,
+    body: string,
+    awaited: boolean,
+  ): Promise<{ ok: boolean; code: number; type: string }> {
     const url = new URL("/", target.url);
     const signer = new SignatureV4({
       service: "secretsmanager",
@@ -187,8 +200,11 @@ export class MetricsReporter {
         headers: { ...signed.headers, "content-length": String(Buffer.byteLength(body)) },
         agent: false,
       });
-      // A report in flight never keeps the process alive.
-      request.on("socket", (socket) => socket.unref());
+      // A report of the interval never keeps the process alive; the last one, which close() awaits, may.
+      request.on("socket", (socket) => {
+        this.#socket = socket;
+        if (!awaited) socket.unref();
+      });
       request.setTimeout(this.#options.timeoutMs ?? 10_000, () =>
         request.destroy(new CofferClientError("Reporting metrics timed out.")),
       );
@@ -212,6 +228,8 @@ export class MetricsReporter {
         });
       });
       request.end(body);
-    });
+    }).finally(() => {
+      this.#socket = undefined;
+    }) as Promise<{ ok: boolean; code: number; type: string }>;
   }
 }

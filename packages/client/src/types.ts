@@ -169,7 +169,7 @@ export interface SecretsOptions {
    * to the first "coffer" source (`coffer.ReportClientMetrics`; the credentials need
    * `coffer:ReportClientMetrics`), for the console's Observability page. A number is the interval;
    * `clientId` (default: the host name) names this client there; `kind` is "agent" for the
-   * Coffer agent (default "client"). Never keeps the process alive,
+   * Coffer agent (default "client"). Default: COFFER_REPORT_METRICS (seconds), else off. Never keeps the process alive,
    * never fails a read: a report that fails goes to `onError` (source `"metrics"`).
    */
   reportMetrics?: number | { intervalSeconds: number; clientId?: string; kind?: "client" | "agent" };

@@ -129,6 +129,25 @@ describe("reportMetrics against a live Coffer server", () => {
     assert.ok(!run.stdout.includes(value) && !run.stderr.includes(value));
   });
 
+  it("the default client reports when COFFER_REPORT_METRICS is set; close() sends the last counts", async () => {
+    const run = await runModule(
+      `import { secrets } from "@coffer/client";
+       await secrets.get("metrics/db");
+       await secrets.get("metrics/db");
+       await secrets.close();
+       console.log("closed");`,
+      { ...server.clientEnv, COFFER_SOURCE: "coffer", COFFER_REPORT_METRICS: "3600" },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const reported = (await clients()).filter(
+      (c) => c.Kind === "client" && c.ClientId !== "report-on-close" && c.ClientId !== "report-on-interval",
+    );
+    assert.equal(reported.length, 1, JSON.stringify(reported));
+    assert.equal(reported[0]?.ColdStarts, 1);
+    assert.equal(reported[0]?.CacheMisses, 1);
+    assert.equal(reported[0]?.CacheHits, 1);
+  });
+
   it("refuses an interval under a second and a bad client id at construction", () => {
     assert.throws(() => createSecrets({ sources: ["env"], reportMetrics: 0 }), /at least 1 second/);
     assert.throws(
