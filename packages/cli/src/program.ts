@@ -261,6 +261,10 @@ Examples:
       "--source <list>",
       "sources in order, as COFFER_SOURCE: coffer, aws, env, files[:dir], dotenv[:path] (default: COFFER_SOURCE, else coffer at the endpoint of `coffer --help`)",
     )
+    .option(
+      "--report-metrics <seconds>",
+      "report cache hits, misses and cold starts to Coffer every this many seconds (default: COFFER_AGENT_REPORT_METRICS, else off)",
+    )
     .addHelpText("after", AGENT_HELP)
     .action((options: AgentCommandOptions) =>
       localCommand(() =>

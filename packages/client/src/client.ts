@@ -15,11 +15,13 @@ import {
 import { FileCache } from "./file-cache.js";
 import { Hooks } from "./hooks.js";
 import { deepFreeze, fieldOf, fieldText, parseSecretJson } from "./json.js";
+import { MetricsReporter } from "./metrics-reporter.js";
 import { parseReference, type Target, toTarget } from "./reference.js";
 import { Router } from "./router.js";
 import { validateWithSchema } from "./schema.js";
 import type {
   Backend,
+  FetchEvent,
   GetJsonOptions,
   GetOptions,
   SecretRecord,
@@ -45,6 +47,8 @@ export interface InternalOptions {
 
 /** Errors reported by the change feed carry this id. */
 export const CHANGE_FEED_ID = "/changes";
+/** Errors of metrics reports (`reportMetrics`) carry this id, with source "metrics". */
+export const METRICS_REPORT_ID = "/metrics-report";
 const MAX_MEMOIZED_TARGETS = 10_000;
 
 /** Builds a client. Nothing is read or connected until the first request. */
@@ -69,6 +73,7 @@ class CofferSecrets implements SecretsClient {
   readonly #onFeedOpen: (() => void) | undefined;
   /** Parsed targets of plain `get(id)` calls, so a hit does not re-parse the reference. */
   readonly #targets = new Map<string, Target>();
+  readonly #reporter: MetricsReporter | undefined;
   #closed = false;
 
   constructor(options: SecretsOptions & InternalOptions) {
@@ -77,7 +82,24 @@ class CofferSecrets implements SecretsClient {
       config ??= processConfig();
       return config;
     };
-    this.#hooks = new Hooks(options);
+    // The option, else COFFER_REPORT_METRICS (so the default `secrets` client can report too).
+    const reporting = options.reportMetrics ?? configOf().reportMetricsSeconds;
+    this.#reporter =
+      reporting === undefined
+        ? undefined
+        : new MetricsReporter({
+            intervalSeconds: typeof reporting === "number" ? reporting : reporting.intervalSeconds,
+            clientId: typeof reporting === "number" ? undefined : reporting.clientId,
+            kind: typeof reporting === "number" ? "client" : (reporting.kind ?? "client"),
+            target: async () => this.#cofferBackend()?.feedTarget(),
+            onError: (error) =>
+              this.#hooks.error(error, { id: METRICS_REPORT_ID, source: "metrics", servedStale: false }),
+          });
+    this.#hooks = new Hooks(
+      this.#reporter === undefined
+        ? options
+        : { ...options, onFetch: countingFetches(this.#reporter, options.onFetch) },
+    );
     const specs = options.sources ?? configuredSources(configOf());
     if (specs.length === 0) throw new CofferClientError("sources is empty: name at least one source.");
     const backends = specs.map((spec) => this.#backendOf(spec, configOf, options.changeFeed));
@@ -220,6 +242,7 @@ class CofferSecrets implements SecretsClient {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#reporter?.close();
     await Promise.all([...this.#feeds.values()].map((feed) => feed.close()));
     this.#feeds.clear();
     await this.#fileCache?.flush();
@@ -331,6 +354,14 @@ class CofferSecrets implements SecretsClient {
     return spec as Backend;
   }
 
+  /** The first "coffer" source, where metrics are reported. */
+  #cofferBackend(): SecretsManagerBackend | undefined {
+    for (const backend of this.#router.all()) {
+      if (backend instanceof SecretsManagerBackend && backend.name === "coffer") return backend;
+    }
+    return undefined;
+  }
+
   /** Subscribes to the change feed of every coffer source in use (on the first backend request, never on a hit). */
   #startFeeds(): void {
     if (!this.#feedsEnabled || this.#closed) return;
@@ -376,6 +407,23 @@ class CofferSecrets implements SecretsClient {
       () => false,
     );
   }
+}
+
+/**
+ * An onFetch that counts foreground reads for the reporter, then calls the caller's own listener.
+ * Background refreshes are not counted: no caller waited for them.
+ */
+function countingFetches(
+  reporter: MetricsReporter,
+  listener: ((event: FetchEvent) => void) | undefined,
+): (event: FetchEvent) => void {
+  return (event) => {
+    if (!event.background) {
+      if (event.cache === "hit") reporter.hit();
+      else reporter.miss();
+    }
+    listener?.(event);
+  };
 }
 
 /** The string `get` returns: the SecretString, or one field of it. Synchronous: used on the hit path. */

@@ -42,6 +42,16 @@ describe("configuration", () => {
     }
   });
 
+  it("reads COFFER_REPORT_METRICS as whole seconds; 0 or unset is off; anything else is refused", () => {
+    assert.equal(parseConfig({}).reportMetricsSeconds, undefined);
+    assert.equal(parseConfig({ COFFER_REPORT_METRICS: "0" }).reportMetricsSeconds, undefined);
+    assert.equal(parseConfig({ COFFER_REPORT_METRICS: " 60 " }).reportMetricsSeconds, 60);
+    assert.equal(parseConfig({ COFFER_REPORT_METRICS: "86400" }).reportMetricsSeconds, 86_400);
+    for (const bad of ["1.5", "-1", "86401", "soon"]) {
+      assert.throws(() => parseConfig({ COFFER_REPORT_METRICS: bad }), /COFFER_REPORT_METRICS/, bad);
+    }
+  });
+
   it("parses COFFER_SOURCE in order with arguments", () => {
     assert.deepEqual(
       parseSourceList(

@@ -33,6 +33,8 @@ export interface ClientConfig {
   region: string | undefined;
   /** COFFER_AGENT_TOKEN or AWS_TOKEN, if set (may be `file://…`). */
   agentToken: string | undefined;
+  /** COFFER_REPORT_METRICS (whole seconds, 1 to 86400), if set and not 0: `reportMetrics` by default. */
+  reportMetricsSeconds: number | undefined;
   /** The variables the `env` source reads: the process environment itself. */
   env: Environment;
 }
@@ -48,7 +50,16 @@ export function parseConfig(env: Environment): ClientConfig {
     connectSeconds: seconds(env, "COFFER_CONNECT_TIMEOUT") ?? DEFAULT_CONNECT_TIMEOUT_SECONDS,
     readSeconds: seconds(env, "COFFER_READ_TIMEOUT") ?? DEFAULT_READ_TIMEOUT_SECONDS,
   };
-  return { sourceList: nonEmpty(env.COFFER_SOURCE), cofferEndpoint, region, agentToken, timeouts, env };
+  const reportMetricsSeconds = wholeSeconds(env, "COFFER_REPORT_METRICS");
+  return {
+    sourceList: nonEmpty(env.COFFER_SOURCE),
+    cofferEndpoint,
+    region,
+    agentToken,
+    timeouts,
+    reportMetricsSeconds,
+    env,
+  };
 }
 
 /** A time-out in seconds from the environment: a positive number (fractions allowed), else an error. */
@@ -60,6 +71,17 @@ function seconds(env: Environment, name: string): number | undefined {
     throw new CofferClientError(`${name}: "${text}" is not a number of seconds between 0 and 3600.`);
   }
   return value;
+}
+
+/** Whole seconds from 1 to 86400 from the environment; 0 or unset is undefined (off), else an error. */
+function wholeSeconds(env: Environment, name: string): number | undefined {
+  const text = nonEmpty(env[name]?.trim());
+  if (text === undefined) return undefined;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value > 86_400) {
+    throw new CofferClientError(`${name}: "${text}" is not a whole number of seconds from 0 to 86400.`);
+  }
+  return value === 0 ? undefined : value;
 }
 
 /** The sources to use when the code names none: COFFER_SOURCE, else ["coffer"] when an endpoint is configured, else ["aws"]. */

@@ -6,7 +6,7 @@ export { EnvBackend, envNameFor } from "./backends/env.js";
 export { FilesBackend } from "./backends/files.js";
 export { SecretsManagerBackend } from "./backends/secrets-manager.js";
 export type { SecretChangedEvent } from "./change-feed.js";
-export { CHANGE_FEED_ID, createSecrets } from "./client.js";
+export { CHANGE_FEED_ID, createSecrets, METRICS_REPORT_ID } from "./client.js";
 export { parseSourceList } from "./config.js";
 export { secrets } from "./default-client.js";
 export {

@@ -164,6 +164,15 @@ export interface SecretsOptions {
   fileCache?: { path: string; key: Uint8Array | string; maxAgeMs: number };
   /** Subscribe to the change feed of "coffer" sources. Default true. */
   changeFeed?: boolean;
+  /**
+   * Opt-in: every this many seconds, report this process's cold start and its cache hits and misses
+   * to the first "coffer" source (`coffer.ReportClientMetrics`; the credentials need
+   * `coffer:ReportClientMetrics`), for the console's Observability page. A number is the interval;
+   * `clientId` (default: the host name) names this client there; `kind` is "agent" for the
+   * Coffer agent (default "client"). Default: COFFER_REPORT_METRICS (seconds), else off. Never keeps the process alive,
+   * never fails a read: a report that fails goes to `onError` (source `"metrics"`).
+   */
+  reportMetrics?: number | { intervalSeconds: number; clientId?: string; kind?: "client" | "agent" };
 }
 
 /** Credentials an AWS SDK signs with (the change feed signs its own requests with them too). */

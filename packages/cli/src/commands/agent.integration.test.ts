@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { type ServerProcess, startServerProcess, testAdmin, testRegion } from "@coffer/server/testing";
+import { createAdminCaller } from "../admin/admin-client.js";
 import { ExitCode } from "../exit-codes.js";
 import { killStartedCoffers, startCoffer } from "../testing/coffer-process.js";
 
@@ -69,6 +70,42 @@ describe("coffer agent (a real process against a real server)", () => {
     assert.doesNotMatch(printed, /TOKEN-31c9|CANARY/);
     // The AWS SDK's multi-line Node-version notice never reaches the user.
     assert.doesNotMatch(agent.stderr(), /NodeVersionSupportWarning|AWS SDK for JavaScript/);
+  });
+
+  it("--report-metrics: its cold start, cache hits and misses reach GetClientMetrics as an agent's", async () => {
+    const tokenFile = join(scratch, "token-metrics");
+    writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
+    const startedS = Math.floor(Date.now() / 1000);
+    const agent = startCoffer(["agent", "--port", "0", "--token-file", tokenFile], {
+      ...server.clientEnv,
+      COFFER_AGENT_REPORT_METRICS: "1",
+    });
+    const url = (await agent.waitForStdout(/http:\/\/127\.0\.0\.1:\d+/)).trim();
+    assert.equal((await get(`${url}/secretsmanager/get?secretId=prod/db`, TOKEN)).status, 200);
+    assert.equal((await get(`${url}/secretsmanager/get?secretId=prod/db`, TOKEN)).status, 200);
+    const admin = createAdminCaller({
+      endpoint: server.url,
+      region: testRegion,
+      credentials: async () => testAdmin,
+      timeouts: { connectSeconds: 5, readSeconds: 10 },
+    });
+    // Reports come every second: wait until both reads have been reported.
+    let agentEntry: Record<string, unknown> | undefined;
+    for (const deadline = Date.now() + 20_000; Date.now() < deadline; ) {
+      const { Clients } = (await admin("GetClientMetrics", {
+        StartTime: startedS - 60,
+        EndTime: Math.ceil(Date.now() / 1000) + 60,
+      })) as { Clients: Array<Record<string, unknown>> };
+      agentEntry = Clients.find((c) => c.Kind === "agent");
+      if (Number(agentEntry?.CacheHits ?? 0) + Number(agentEntry?.CacheMisses ?? 0) >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.equal(agentEntry?.ColdStarts, 1);
+    assert.equal(agentEntry?.CacheMisses, 1);
+    assert.equal(agentEntry?.CacheHits, 1);
+    agent.child.kill("SIGTERM");
+    assert.deepEqual(await agent.exited, { code: 0, signal: null });
+    assert.doesNotMatch(agent.stdout() + agent.stderr(), /TOKEN-31c9|CANARY/);
   });
 
   it("refuses to start without a token (exit 1)", async () => {

@@ -114,6 +114,22 @@ describe("coffer agent", () => {
     }
   });
 
+  it("reports metrics as an agent with --report-metrics, else COFFER_AGENT_REPORT_METRICS; 0 or neither: off", async () => {
+    const base = { COFFER_AGENT_TOKEN: TOKEN, COFFER_ENDPOINT: ENDPOINT };
+    for (const [options, env, expected] of [
+      [{ reportMetrics: "30" }, base, { intervalSeconds: 30, kind: "agent" }],
+      [{}, { ...base, COFFER_AGENT_REPORT_METRICS: "15" }, { intervalSeconds: 15, kind: "agent" }],
+      [{ reportMetrics: "0" }, { ...base, COFFER_AGENT_REPORT_METRICS: "15" }, undefined],
+      [{}, base, undefined],
+    ] as const) {
+      const s = setup(env);
+      const { running } = await started(options, s);
+      s.stop();
+      await running;
+      assert.deepEqual(s.opened[0]?.reportMetrics, expected, JSON.stringify([options, env]));
+    }
+  });
+
   it("refuses to start without a token, or with bad options, before opening the client", async () => {
     const cases: Array<[AgentCommandOptions, NodeJS.ProcessEnv, RegExp]> = [
       [{}, {}, /needs a token/],
@@ -122,6 +138,8 @@ describe("coffer agent", () => {
       [{ ttl: "-1" }, { AWS_TOKEN: TOKEN }, /--ttl/],
       [{ maxSize: "0" }, { AWS_TOKEN: TOKEN }, /--max-size/],
       [{ source: "agent" }, { AWS_TOKEN: TOKEN }, /would ask itself/],
+      [{ reportMetrics: "soon" }, { AWS_TOKEN: TOKEN }, /--report-metrics/],
+      [{}, { AWS_TOKEN: TOKEN, COFFER_AGENT_REPORT_METRICS: "-5" }, /COFFER_AGENT_REPORT_METRICS/],
     ];
     for (const [options, env, message] of cases) {
       const s = setup(env);

@@ -26,6 +26,8 @@ Also GET /v1/prod/db; parameters versionId, versionStage, refreshNow=true.
 Answers: 200 GetSecretValue JSON; 400 bad query, or X-Forwarded-For present; 401 no token;
 403 wrong token, or access denied; 404 no such secret; 502 backend unreachable.
 GET /ping answers "healthy", GET /health counts (neither needs the token).
+--report-metrics <seconds> (or COFFER_AGENT_REPORT_METRICS) reports cache hits, misses and cold
+starts to Coffer that often (needs coffer:ReportClientMetrics); report failures are logged.
 Logs JSON lines on stderr (COFFER_LOG_LEVEL=debug: every request); never a value or the token.
 Runs until SIGINT or SIGTERM.`;
 
@@ -36,6 +38,7 @@ export interface AgentCommandOptions {
   ttl?: string;
   maxSize?: string;
   source?: string;
+  reportMetrics?: string;
 }
 
 export interface AgentCommandDependencies {
@@ -61,6 +64,7 @@ export async function runAgent(options: AgentCommandOptions, deps: AgentCommandD
   const host = loopbackHost(options.host);
   const ttlSeconds = integerOption("--ttl", options.ttl, 0);
   const maxEntries = integerOption("--max-size", options.maxSize, 1);
+  const reportSeconds = reportMetricsSeconds(options.reportMetrics, deps.env);
   applyProfile(deps.connection);
   const sources = await chooseSources(options.source, deps.connection, deps.env);
   if (sources.some(isAgentSource)) {
@@ -73,6 +77,9 @@ export async function runAgent(options: AgentCommandOptions, deps: AgentCommandD
     sources,
     cache: cacheOptions(ttlSeconds, maxEntries),
     onFetch: cacheCounter.onFetch,
+    ...(reportSeconds !== undefined && {
+      reportMetrics: { intervalSeconds: reportSeconds, kind: "agent" as const },
+    }),
     // Failures the caller does not see: a stale value served, a background refresh, the change feed.
     onError: (error, context) =>
       logger.warn("backend error", { ...context, error: error.name, message: error.message }),
@@ -88,6 +95,21 @@ export async function runAgent(options: AgentCommandOptions, deps: AgentCommandD
   } finally {
     await secrets.close();
   }
+}
+
+/**
+ * --report-metrics, else COFFER_AGENT_REPORT_METRICS: seconds between reports of the agent's cache
+ * figures to Coffer (coffer.ReportClientMetrics); absent or 0, nothing is reported.
+ */
+function reportMetricsSeconds(option: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
+  const fromEnv = env.COFFER_AGENT_REPORT_METRICS;
+  const seconds =
+    option !== undefined
+      ? integerOption("--report-metrics", option, 0, 86_400)
+      : fromEnv !== undefined && fromEnv !== ""
+        ? integerOption("COFFER_AGENT_REPORT_METRICS", fromEnv, 0, 86_400)
+        : undefined;
+  return seconds === 0 ? undefined : seconds;
 }
 
 /** --ttl 0 turns the cache off; options not given keep the client library's defaults. */

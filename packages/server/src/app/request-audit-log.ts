@@ -36,7 +36,14 @@ export function createRequestAudit(log: AuditLog, accountId: string, defaultRegi
             : { response: record.output },
         requestId: record.requestId,
         time: record.time,
+        durationMs:
+          record.intent || record.startedAt === undefined ? undefined : durationSince(record.startedAt),
       }),
     );
   };
+}
+
+/** Milliseconds since `startedAt` (a `performance.now()`), to the microsecond. */
+function durationSince(startedAt: number): number {
+  return Math.max(0, Math.round((performance.now() - startedAt) * 1000) / 1000);
 }

@@ -181,6 +181,13 @@ function inputFor(model: ServiceModel): fc.Arbitrary<AuditEventInput> {
       requestId: text,
       time: fc.integer({ min: 0, max: 4_102_444_800_000 }),
       eventId: fc.option(fc.uuid(), { nil: undefined }),
+      durationMs: fc.option(
+        fc.oneof(
+          fc.double({ min: 0, max: 1e7, noNaN: true }),
+          fc.constantFrom(-0, -1, Number.NaN, Number.POSITIVE_INFINITY, 0.001, 12.5),
+        ),
+        { nil: undefined },
+      ),
     }),
   ) as fc.Arbitrary<AuditEventInput>;
 }

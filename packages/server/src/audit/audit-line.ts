@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServiceModel, Shape } from "../protocol/model.js";
 import { sensitiveMembers } from "../protocol/sensitive.js";
-import type { AuditEventInput } from "./build-event.js";
+import { type AuditEventInput, isDuration } from "./build-event.js";
 import { canonicalJson, quote } from "./canonical-json.js";
 import {
   AUDIT_EVENT_SOURCE,
@@ -141,6 +141,10 @@ export function createAuditLineBuilder(
       if (projected.charCodeAt(0) === 123 /* { */) requestJson = projected;
     }
     let line = "intent" in result ? INTENT_PREFIX : "{";
+    if (line === "{" && isDuration(input.durationMs)) {
+      // -0 is written as 0, as canonical JSON writes it.
+      line += `"additionalEventData":{"durationMs":${JSON.stringify(input.durationMs === 0 ? 0 : input.durationMs)}},`;
+    }
     line += regions.get(input.region);
     if (error !== undefined) {
       line += `,"errorCode":${quote(truncate(error.awsName, MAX_SHORT_FIELD))},"errorMessage":${quote(truncate(error.message, MAX_MESSAGE_LENGTH))}`;

@@ -44,6 +44,11 @@ export interface AuditEventInput {
   /** When the call was received: a Date or epoch milliseconds. */
   time: Date | number;
   eventId?: string | undefined;
+  /**
+   * An outcome's duration: milliseconds from receiving the request to writing this event
+   * (`additionalEventData.durationMs`). Ignored for an intent; a non-finite or negative one is left out.
+   */
+  durationMs?: number | undefined;
 }
 
 const secretArnPattern = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]*:(\d*):secret:.+$/;
@@ -94,8 +99,14 @@ export function createAuditEventBuilder(
     }
     if (resources.length > 0) event.resources = resources;
     if ("intent" in input.result) event.additionalEventData = { auditPhase: INTENT_PHASE };
+    else if (isDuration(input.durationMs)) event.additionalEventData = { durationMs: input.durationMs };
     return event;
   };
+}
+
+/** A duration an event can carry: a finite number of milliseconds, not negative. */
+export function isDuration(value: number | undefined): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
 }
 
 let defaultBuilder: AuditEventBuilder | undefined;

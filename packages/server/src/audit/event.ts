@@ -102,8 +102,9 @@ export function isIntent(event: Pick<AuditEvent, "additionalEventData">): boolea
   return event.additionalEventData?.auditPhase === INTENT_PHASE;
 }
 
+// ReportClientMetrics changes no resource: its own event is all it records (no intent ahead of it).
 const readOnlyOperation =
-  /^(Get|Describe|List|BatchGet|Validate|QueryAudit|TailAudit|VerifyAudit|SubscribeToChanges$)/;
+  /^(Get|Describe|List|BatchGet|Validate|QueryAudit|TailAudit|VerifyAudit|SubscribeToChanges$|ReportClientMetrics$)/;
 
 /**
  * Whether an operation only reads. Every other operation — including any name not known here —

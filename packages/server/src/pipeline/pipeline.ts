@@ -92,6 +92,7 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
       userAgent: headerOf(call, "user-agent"),
       requestId: randomUUID(),
       time: deps.now(),
+      startedAt: performance.now(),
       input: undefined,
       output: undefined,
       error: undefined,

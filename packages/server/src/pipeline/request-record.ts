@@ -22,6 +22,11 @@ export interface RequestRecord {
   userAgent: string | undefined;
   requestId: string;
   time: number;
+  /**
+   * `performance.now()` when the request was received: its outcome event carries the time from
+   * here to the moment the outcome is written (`additionalEventData.durationMs`).
+   */
+  startedAt?: number | undefined;
   input: Record<string, unknown> | undefined;
   output: object | undefined;
   error: { awsName: string; message: string } | undefined;

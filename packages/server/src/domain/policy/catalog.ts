@@ -45,6 +45,19 @@ export const COFFER_AUDIT_ACTIONS = [
 ] as const;
 
 /**
+ * Coffer's actions for the console's Observability data (docs/activity.md), each authorized on `*`:
+ * GetActivity and GetClientMetrics read figures from the audit trail, ListIdleSecrets names secrets
+ * nobody reads (only those the caller may also `secretsmanager:ListSecrets`), ReportClientMetrics is
+ * what `@coffer/client` and the agent call to report their cache figures.
+ */
+export const COFFER_ACTIVITY_ACTIONS = [
+  "coffer:GetActivity",
+  "coffer:GetClientMetrics",
+  "coffer:ListIdleSecrets",
+  "coffer:ReportClientMetrics",
+] as const;
+
+/**
  * Coffer's actions for workload identity (docs/adr/0011): roles and OpenID Connect providers, named
  * as IAM names them, each authorized on the role's ARN (`arn:aws:iam::<account>:role/<name>`) or the
  * provider's (`arn:aws:iam::<account>:oidc-provider/<issuer>`); listing them on `*`.
@@ -90,6 +103,7 @@ export const COFFER_ADMIN_ACTIONS = [
   "coffer:UpdateAccessKey",
   "coffer:WhoCanAccess",
   ...COFFER_AUDIT_ACTIONS,
+  ...COFFER_ACTIVITY_ACTIONS,
   ...COFFER_WORKLOAD_IDENTITY_ACTIONS,
 ] as const;
 

@@ -1,4 +1,5 @@
 import {
+  AccessDeniedException,
   CofferError,
   InvalidParameterException,
   MalformedPolicyDocumentException,
@@ -28,6 +29,13 @@ export interface ListSecretsInput {
   includePlannedDeletion?: boolean | undefined;
   sortBy?: SortKey | undefined;
   sortOrder?: "asc" | "desc" | undefined;
+  maxResults?: number | undefined;
+  nextToken?: string | undefined;
+}
+
+export interface ListIdleInput {
+  /** Not read for at least this many whole days. */
+  days: number;
   maxResults?: number | undefined;
   nextToken?: string | undefined;
 }
@@ -324,6 +332,72 @@ export class SecretReader {
       }
       if (batch.length < batchSize) return { secrets: found };
       batchSize = Math.min(batchSize * 2, 2_000);
+    }
+  }
+
+  /**
+   * ListIdleSecrets: the secrets of the caller's region that nobody read (GetSecretValue,
+   * BatchGetSecretValue) in the last `days` days — never read, or last read on a day that ended at
+   * least `days` days ago (the store keeps the day of the last read, so a secret read late
+   * yesterday is not idle for `days: 1` until that whole day is a day old) — least recently read
+   * first. Only secrets the caller's identity policies let it `secretsmanager:ListSecrets` (as for
+   * ListSecrets, a resource policy grants no listing); secrets scheduled for deletion are left out.
+   */
+  async listIdle(
+    scope: RequestScope,
+    input: ListIdleInput,
+  ): Promise<{ secrets: SecretRecord[]; nextToken?: string }> {
+    const now = this.deps.now();
+    const cutoff = now - input.days * dayMs;
+    const limit = input.maxResults ?? defaultPageSize;
+    const digest = queryDigest({ region: scope.region, idle: input.days });
+    const cursor = decodePageToken(input.nextToken, digest);
+    let after = cursor ? { sortValue: cursor.sortValue, arn: cursor.id } : undefined;
+    const matches = indexedMatches([], scope.region) ?? [];
+    const found: SecretRecord[] = [];
+    const batchSize = Math.max(limit, 50);
+    for (;;) {
+      const batch = await this.deps.store.listSecrets({
+        region: scope.region,
+        matches,
+        includePlannedDeletion: false,
+        sortBy: "last-accessed-date",
+        order: "asc",
+        after,
+        limit: batchSize,
+      });
+      for (const secret of batch) {
+        // Least recently read first: past the cutoff, every later secret was read since.
+        const lastRead = secret.lastAccessedAt;
+        if (lastRead !== undefined && lastRead + dayMs > cutoff) return { secrets: found };
+        after = { sortValue: sortValueOf(secret, "last-accessed-date"), arn: secret.arn };
+        if (secret.deletionDate !== undefined) continue;
+        if (!(await this.mayList(scope, secret))) continue;
+        found.push(secret);
+        if (found.length === limit) {
+          return {
+            secrets: found,
+            nextToken: encodePageToken({ sortValue: after.sortValue, id: after.arn }, digest),
+          };
+        }
+      }
+      if (batch.length < batchSize) return { secrets: found };
+    }
+  }
+
+  /** Whether the caller's identity policies allow `secretsmanager:ListSecrets` on this secret. */
+  private async mayList(scope: RequestScope, secret: SecretRecord): Promise<boolean> {
+    if (!scope.caller || !this.deps.authorizer) return true;
+    try {
+      await this.deps.authorizer.check(scope.caller, "secretsmanager:ListSecrets", {
+        arn: secret.arn,
+        name: secret.name,
+        tags: secret.tags,
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof AccessDeniedException) return false;
+      throw error;
     }
   }
 

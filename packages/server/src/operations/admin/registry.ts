@@ -11,6 +11,7 @@ import {
   updateAccessKey,
 } from "./access-keys.js";
 import { lintPolicies, whoCanAccess } from "./access-review.js";
+import { getActivity, getClientMetrics, listIdleSecrets, reportClientMetrics } from "./activity.js";
 import { queryAuditEvents, tailAuditEvents, verifyAuditTrail } from "./audit-trail.js";
 import {
   createOpenIdConnectProvider,
@@ -56,6 +57,10 @@ export const adminOperations: Record<string, Operation> = {
   QueryAuditEvents: queryAuditEvents,
   TailAuditEvents: tailAuditEvents,
   VerifyAuditTrail: verifyAuditTrail,
+  GetActivity: getActivity,
+  ListIdleSecrets: listIdleSecrets,
+  ReportClientMetrics: reportClientMetrics,
+  GetClientMetrics: getClientMetrics,
   CreateRole: createRole,
   GetRole: getRole,
   ListRoles: listRoles,
