@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import type { SecretStore } from "../domain/ports/secret-store.js";
+import { PlainHistogram } from "./plain-histogram.js";
+import { timedSecretStore } from "./timed-secret-store.js";
+
+describe("the timed secret store", () => {
+  test("passes every call through and observes its latency by method and outcome", async () => {
+    const calls: string[] = [];
+    let closed = false;
+    const inner = {
+      findByName: async (region: string, name: string) => {
+        calls.push(`findByName ${region} ${name}`);
+        return undefined;
+      },
+      purge: async () => {
+        throw new Error("database down");
+      },
+      touchAccessed: () => {
+        throw new TypeError("synchronous fault");
+      },
+      close: async () => {
+        closed = true;
+      },
+    } as unknown as SecretStore;
+    const histogram = new PlainHistogram("store_seconds", "h", ["engine", "method", "outcome"]);
+    const store = timedSecretStore(inner, "sqlite", histogram);
+    assert.equal(await store.findByName("us-east-1", "app/db"), undefined);
+    await assert.rejects(store.purge("arn"), /database down/);
+    assert.throws(() => store.touchAccessed("arn", "v", 0), TypeError);
+    await store.close();
+    assert.ok(closed);
+    assert.deepEqual(calls, ["findByName us-east-1 app/db"]);
+    const counts = (await histogram.get()).values
+      .filter((v) => v.metricName === "store_seconds_count")
+      .map((v) => `${v.labels.engine} ${v.labels.method} ${v.labels.outcome} ${v.value}`);
+    assert.deepEqual(counts.sort(), [
+      "sqlite findByName ok 1",
+      "sqlite purge error 1",
+      "sqlite touchAccessed error 1",
+    ]);
+    // No argument (a name, an ARN) ever becomes a label.
+    const text = JSON.stringify((await histogram.get()).values);
+    assert.ok(!text.includes("app/db") && !text.includes("arn"));
+  });
+});
