@@ -6,7 +6,7 @@ import type { AppendedRange, AuditStore } from "./port.js";
 
 /** A store whose transactions end when the test says so: each appendBatch waits for `release`. */
 function gatedStore() {
-  const batches: Array<{ records: readonly PreparedAuditRecord[]; release: () => void; entered: void }> = [];
+  const batches: Array<{ records: readonly PreparedAuditRecord[]; release: () => void }> = [];
   let seq = 0;
   let told: (() => void) | undefined;
   const store = {
@@ -17,7 +17,6 @@ function gatedStore() {
         batches.push({
           records,
           release: () => resolve({ firstSeq, lastSeq: seq, hash: "h" }),
-          entered: undefined,
         });
         told?.();
       });
