@@ -159,6 +159,45 @@ describe(`Prometheus metrics on their own listener (${testStoreEngine()})`, () =
     }
   });
 
+  test("a rotation's result and steps are counted once the trail records them", async () => {
+    const admin = signedCaller(server.url);
+    const name = `metrics/rotated-${randomBytes(4).toString("hex")}`;
+    try {
+      const created = await admin.call(
+        secretsManagerTarget("CreateSecret"),
+        JSON.stringify({ Name: name, SecretString: JSON.stringify({ password: "old-password" }) }),
+      );
+      assert.equal(created.status, 200, created.body);
+      const succeeded = 'coffer_rotations_total{result="succeeded"}';
+      const before = sampleOf((await scrape()).parsed, succeeded);
+      const rotated = await admin.call(
+        secretsManagerTarget("RotateSecret"),
+        JSON.stringify({
+          SecretId: name,
+          RotationLambdaARN: "arn:coffer:rotation:::builtin/random-password",
+          RotationRules: { AutomaticallyAfterDays: 30 },
+        }),
+      );
+      assert.equal(rotated.status, 200, rotated.body);
+      // Rotation runs after RotateSecret answers (as in AWS): poll the scrape, bounded by a deadline.
+      const deadline = Date.now() + 20_000;
+      let now = (await scrape()).parsed;
+      while (sampleOf(now, succeeded) === before && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        now = (await scrape()).parsed;
+      }
+      assert.equal(sampleOf(now, succeeded) - before, 1);
+      for (const step of ["createSecret", "setSecret", "testSecret", "finishSecret"]) {
+        assert.ok(
+          sampleOf(now, `coffer_rotation_steps_total{step="${step}",outcome="succeeded"}`) >= 1,
+          step,
+        );
+      }
+    } finally {
+      admin.close();
+    }
+  });
+
   test("/metrics is not served on the API's port, and the metrics port serves nothing else", async () => {
     const onApi = await fetch(`${server.url}/metrics`);
     const body = await onApi.text();
@@ -170,5 +209,43 @@ describe(`Prometheus metrics on their own listener (${testStoreEngine()})`, () =
     const post = await fetch(metricsUrl, { method: "POST", body: "" });
     await post.text();
     assert.equal(post.status, 405);
+  });
+});
+
+describe("where metrics are served", () => {
+  test("off by default: no metrics listener, no metrics line", async () => {
+    const plain = await startServerProcess();
+    try {
+      assert.ok(!plain.output().includes("Prometheus metrics"), plain.output());
+      assert.ok(!plain.output().includes("metrics served"));
+    } finally {
+      await plain.stop();
+      plain.cleanup();
+    }
+  });
+
+  test("bound beyond the loopback address, the log warns", async () => {
+    const exposed = await startServerProcess({ env: { COFFER_METRICS_LISTEN: "0.0.0.0:0" } });
+    try {
+      const match = /Prometheus metrics at http:\/\/0\.0\.0\.0:(\d+)\/metrics/.exec(exposed.output());
+      assert.ok(match?.[1], exposed.output());
+      // A round trip first: the warning went to stderr before the banner reached stdout.
+      const response = await fetch(`http://127.0.0.1:${match[1]}/metrics`);
+      assert.equal(response.status, 200);
+      await response.text();
+      const warning = exposed
+        .output()
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as { level: string; message: string })
+        .find(
+          (entry) =>
+            entry.level === "warn" && entry.message.startsWith("metrics are served beyond this machine"),
+        );
+      assert.ok(warning, exposed.output());
+    } finally {
+      await exposed.stop();
+      exposed.cleanup();
+    }
   });
 });
