@@ -1,5 +1,9 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { type Exposition, parseExposition, sampleOf } from "../metrics/exposition.test-helper.js";
 import { createUserWithPolicy } from "../testing/admin-call.js";
@@ -246,6 +250,27 @@ describe("where metrics are served", () => {
     } finally {
       await exposed.stop();
       exposed.cleanup();
+    }
+  });
+
+  test("a metrics port that cannot be bound stops the start, with nothing created", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as { port: number };
+    const home = mkdtempSync(join(tmpdir(), "coffer-metrics-port-"));
+    try {
+      await assert.rejects(
+        startServerProcess({ home, env: { COFFER_METRICS_LISTEN: `127.0.0.1:${port}` } }),
+        (error: unknown) =>
+          error instanceof Error &&
+          /exited with 1/.test(error.message) &&
+          error.message.includes(`cannot serve metrics on 127.0.0.1:${port}: the port is already in use`) &&
+          error.message.includes("COFFER_METRICS_LISTEN"),
+      );
+      assert.deepEqual(readdirSync(home), [], "the data folder stays empty");
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
     }
   });
 });

@@ -254,13 +254,17 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
   }
 
   function measure(record: RequestRecord, reply: Reply | undefined, started: number) {
-    deps.metrics?.requestDone(
-      record.operation,
-      record.api,
-      reply?.status ?? 200,
-      reply?.errorType,
-      (performance.now() - started) / 1000,
-    );
+    try {
+      deps.metrics?.requestDone(
+        record.operation,
+        record.api,
+        reply?.status ?? 200,
+        reply?.errorType,
+        (performance.now() - started) / 1000,
+      );
+    } catch {
+      // Metrics never fail a request that was answered.
+    }
   }
 
   return {
