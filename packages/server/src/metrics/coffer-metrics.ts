@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Gauge, type Metric, Registry } from "prom-client";
+import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
 import type { SecretStore } from "../domain/ports/secret-store.js";
 import { PlainCounter } from "./plain-counter.js";
 import { PlainHistogram } from "./plain-histogram.js";
@@ -90,41 +90,39 @@ export class CofferMetrics {
     ["step", "outcome"],
   );
 
+  private readonly auditWriteFailures = new PlainCounter(
+    "coffer_audit_write_failures_total",
+    "Audit transactions that failed (each refused its requests with a 503).",
+    [],
+    (counter) => {
+      counter.child().value = this.auditFailures?.() ?? 0;
+    },
+  );
+  private readonly readModelLookups = new PlainCounter(
+    "coffer_read_model_lookups_total",
+    "GetSecretValue reads answered from the in-memory read model (hit) or from the store (miss).",
+    ["result"],
+    (counter) => {
+      const counts = this.readModel?.();
+      counter.child("hit").value = counts?.hits ?? 0;
+      counter.child("miss").value = counts?.misses ?? 0;
+    },
+  );
+  /** Written by this class at scrape time; prom-client's registry holds the gauges and its default metrics. */
+  private readonly plain: ReadonlyArray<{ toText(): string }> = [
+    this.requests,
+    this.requestDuration,
+    this.authFailures,
+    this.auditWriteDuration,
+    this.auditEvents,
+    this.auditWriteFailures,
+    this.readModelLookups,
+    this.storeDuration,
+    this.rotations,
+    this.rotationSteps,
+  ];
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
-    const plain = [
-      this.requests,
-      this.requestDuration,
-      this.authFailures,
-      this.auditWriteDuration,
-      this.auditEvents,
-      this.storeDuration,
-      this.rotations,
-      this.rotationSteps,
-    ];
-    // prom-client's registry formats any object with its metric protocol (name, help, type, get()).
-    for (const metric of plain) this.registry.registerMetric(metric as unknown as Metric<string>);
-    this.registry.registerMetric(
-      new PlainCounter(
-        "coffer_audit_write_failures_total",
-        "Audit transactions that failed (each refused its requests with a 503).",
-        [],
-        (counter) => {
-          counter.child().value = this.auditFailures?.() ?? 0;
-        },
-      ) as unknown as Metric<string>,
-    );
-    this.registry.registerMetric(
-      new PlainCounter(
-        "coffer_read_model_lookups_total",
-        "GetSecretValue reads answered from the in-memory read model (hit) or from the store (miss).",
-        ["result"],
-        (counter) => {
-          const counts = this.readModel?.();
-          counter.child("hit").value = counts?.hits ?? 0;
-          counter.child("miss").value = counts?.misses ?? 0;
-        },
-      ) as unknown as Metric<string>,
-    );
     const metrics = this;
     new Gauge({
       name: "coffer_audit_queue_events",
@@ -201,9 +199,14 @@ export class CofferMetrics {
     }
   }
 
-  /** The Prometheus text exposition of every metric. */
-  scrape(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * The Prometheus text exposition of every metric: the plain families written here (labels
+   * formatted once per series, so a scrape is string concatenation), then prom-client's registry.
+   */
+  async scrape(): Promise<string> {
+    let text = "";
+    for (const family of this.plain) text += `${family.toText()}\n`;
+    return text + (await this.registry.metrics());
   }
 
   get contentType(): string {

@@ -1,21 +1,23 @@
+import { header, labelPairs, valueText } from "./exposition-text.js";
+
 /**
  * A counter family whose children are plain objects: `child.value++` on the request path, no label
  * hashing and no allocation (prom-client's `labels(…).inc()` hashes its label object on every
- * call). prom-client's registry formats it at scrape time through {@link get}, as it does its own
- * metrics. Children are created once per label set and kept: callers cache them.
+ * call). Written as Prometheus text at scrape time by {@link toText}, each series' labels formatted
+ * once, when the series is created. Children are created once per label set and kept: callers cache them.
  */
 export interface CounterChild {
   value: number;
 }
 
 interface Series {
-  labels: Record<string, string>;
+  /** `{a="x",b="y"}`, or "" without labels. */
+  labels: string;
   child: CounterChild;
 }
 
 export class PlainCounter {
   readonly type = "counter";
-  readonly aggregator = "sum";
   private readonly series = new Map<string, Series>();
 
   constructor(
@@ -34,25 +36,20 @@ export class PlainCounter {
       if (values.length !== this.labelNames.length) {
         throw new RangeError(`${this.name} takes ${this.labelNames.length} label values`);
       }
-      const labels: Record<string, string> = {};
-      this.labelNames.forEach((name, i) => {
-        labels[name] = values[i] as string;
-      });
-      series = { labels, child: { value: 0 } };
+      const pairs = labelPairs(this.labelNames, values);
+      series = { labels: pairs === "" ? "" : `{${pairs}}`, child: { value: 0 } };
       this.series.set(key, series);
     }
     return series.child;
   }
 
-  /** prom-client's metric protocol (`Registry.registerMetric`). */
-  async get() {
+  /** The family in Prometheus text format, one line per series. */
+  toText(): string {
     this.collect?.(this);
-    return {
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values: [...this.series.values()].map(({ labels, child }) => ({ labels, value: child.value })),
-    };
+    let text = header(this.name, this.help, this.type);
+    for (const { labels, child } of this.series.values()) {
+      text += `${this.name}${labels} ${valueText(child.value)}\n`;
+    }
+    return text;
   }
 }

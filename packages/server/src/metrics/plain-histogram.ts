@@ -1,9 +1,11 @@
+import { header, labelPairs, valueText } from "./exposition-text.js";
+
 /**
  * A histogram family whose children are plain objects: one observation is a short scan of the
  * bucket bounds and three additions, with no label hashing and no allocation (prom-client's
- * `labels(…).observe()` hashes its label object on every call). Formatted by prom-client's registry
- * at scrape time through {@link get}, cumulative buckets and `+Inf`, `_sum` and `_count` as
- * Prometheus expects.
+ * `labels(…).observe()` hashes its label object on every call). Written as Prometheus text at
+ * scrape time by {@link toText}: cumulative `_bucket` lines ending in `le="+Inf"`, `_sum` and
+ * `_count`, each series' labels formatted once, when the series is created.
  */
 export class HistogramChild {
   /** Observations per bucket (not cumulative); the last slot is past the highest bound. */
@@ -26,7 +28,10 @@ export class HistogramChild {
 }
 
 interface Series {
-  labels: Record<string, string>;
+  /** `a="x",b="y",` before `le`, or "" without labels. */
+  bucketPrefix: string;
+  /** `{a="x",b="y"}` for `_sum` and `_count`, or "". */
+  labels: string;
   child: HistogramChild;
 }
 
@@ -37,8 +42,8 @@ export const latencyBuckets: readonly number[] = [
 
 export class PlainHistogram {
   readonly type = "histogram";
-  readonly aggregator = "sum";
   private readonly series = new Map<string, Series>();
+  private readonly les: readonly string[];
 
   constructor(
     readonly name: string,
@@ -51,6 +56,7 @@ export class PlainHistogram {
         throw new RangeError(`${name}: bucket bounds must increase`);
       }
     }
+    this.les = [...bounds.map((bound) => valueText(bound)), "+Inf"];
   }
 
   /** The child of these label values (in `labelNames` order); the same object every time. */
@@ -61,37 +67,30 @@ export class PlainHistogram {
       if (values.length !== this.labelNames.length) {
         throw new RangeError(`${this.name} takes ${this.labelNames.length} label values`);
       }
-      const labels: Record<string, string> = {};
-      this.labelNames.forEach((name, i) => {
-        labels[name] = values[i] as string;
-      });
-      series = { labels, child: new HistogramChild(this.bounds) };
+      const pairs = labelPairs(this.labelNames, values);
+      series = {
+        bucketPrefix: pairs === "" ? "" : `${pairs},`,
+        labels: pairs === "" ? "" : `{${pairs}}`,
+        child: new HistogramChild(this.bounds),
+      };
       this.series.set(key, series);
     }
     return series.child;
   }
 
-  /** prom-client's metric protocol (`Registry.registerMetric`). */
-  async get() {
-    const values: Array<{ labels: Record<string, string | number>; value: number; metricName: string }> = [];
-    for (const { labels, child } of this.series.values()) {
+  /** The family in Prometheus text format. */
+  toText(): string {
+    const { name, les } = this;
+    let text = header(name, this.help, this.type);
+    for (const { bucketPrefix, labels, child } of this.series.values()) {
       let cumulative = 0;
-      this.bounds.forEach((bound, i) => {
+      for (let i = 0; i < les.length; i++) {
         cumulative += child.counts[i] as number;
-        values.push({
-          labels: { ...labels, le: bound },
-          value: cumulative,
-          metricName: `${this.name}_bucket`,
-        });
-      });
-      values.push({
-        labels: { ...labels, le: "+Inf" },
-        value: child.count,
-        metricName: `${this.name}_bucket`,
-      });
-      values.push({ labels, value: child.sum, metricName: `${this.name}_sum` });
-      values.push({ labels, value: child.count, metricName: `${this.name}_count` });
+        text += `${name}_bucket{${bucketPrefix}le="${les[i]}"} ${valueText(cumulative)}\n`;
+      }
+      text += `${name}_sum${labels} ${valueText(child.sum)}\n`;
+      text += `${name}_count${labels} ${valueText(child.count)}\n`;
     }
-    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+    return text;
   }
 }
