@@ -25,6 +25,7 @@ const benches = [
   "bench/server-throughput.mjs",
   "bench/postgres-nodes.mjs",
   "bench/pipeline-cost.mjs",
+  "bench/metrics-overhead.mjs",
   "bench/scale.mjs",
 ].filter((b) => !process.env.BENCH_ONLY || b.includes(process.env.BENCH_ONLY));
 

@@ -200,6 +200,14 @@ describe("coffer (command line)", () => {
     assert.deepEqual(h.serverCalls, [["serveFromEnvironment", { ...h.deps.env, COFFER_STORE: url }]]);
   });
 
+  it("serve --metrics-listen hands the server COFFER_METRICS_LISTEN", async () => {
+    const h = harness();
+    assert.equal(await runCli(["serve", "--metrics-listen", "127.0.0.1:9464"], h.deps), ExitCode.Ok);
+    assert.deepEqual(h.serverCalls, [
+      ["serveFromEnvironment", { ...h.deps.env, COFFER_METRICS_LISTEN: "127.0.0.1:9464" }],
+    ]);
+  });
+
   it("reports a server failure on stderr", async () => {
     const h = harness();
     h.deps.loadServer = async () => async () => {

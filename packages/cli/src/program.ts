@@ -120,12 +120,17 @@ export function buildProgram(deps: CliDependencies, setExitCode: (code: number) 
       "--store <location>",
       "where the data lives: sqlite (a file in COFFER_HOME, the default) or postgres://user:password@host:5432/database for several nodes (same as COFFER_STORE)",
     )
-    .action((options: { acknowledgeAuditGap?: boolean; store?: string }) =>
+    .option(
+      "--metrics-listen <host:port>",
+      "serve Prometheus metrics (GET /metrics) on this separate address, e.g. 127.0.0.1:9464; off by default (same as COFFER_METRICS_LISTEN)",
+    )
+    .action((options: { acknowledgeAuditGap?: boolean; store?: string; metricsListen?: string }) =>
       localCommand(() =>
         runServe(deps.loadServer, {
           ...deps.env,
           ...(options.acknowledgeAuditGap ? { COFFER_ACKNOWLEDGE_AUDIT_GAP: "1" } : {}),
           ...(options.store !== undefined ? { COFFER_STORE: options.store } : {}),
+          ...(options.metricsListen !== undefined ? { COFFER_METRICS_LISTEN: options.metricsListen } : {}),
         }),
       ),
     );

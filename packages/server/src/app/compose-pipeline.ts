@@ -3,7 +3,9 @@ import { createSigV4Verifier } from "../auth/sigv4/index.js";
 import { AccessReview } from "../domain/access/access-review.js";
 import type { RotationService } from "../domain/rotation/rotation-service.js";
 import type { Logger } from "../log/logger.js";
+import type { RequestMetrics } from "../metrics/request-metrics.js";
 import { createAdminApi } from "../operations/admin/admin-api.js";
+import type { ApiDescriptor } from "../operations/operation.js";
 import { createSecretsManagerApi } from "../operations/secrets-manager-api.js";
 import { createStsApi } from "../operations/sts/sts-api.js";
 import { createRequestPipeline, type RequestPipeline } from "../pipeline/pipeline.js";
@@ -26,11 +28,14 @@ export function composePipeline(
     audit?: RequestAudit | undefined;
     now?: () => number;
     rotation?: RotationService | undefined;
+    /** Request metrics over the APIs served (their operations bound the labels); none by default. */
+    metrics?: ((apis: readonly ApiDescriptor[]) => RequestMetrics) | undefined;
   },
 ): RequestPipeline {
   const now = options.now ?? Date.now;
+  const apis = [createSecretsManagerApi(), createAdminApi(coffer.accountId), createStsApi()];
   return createRequestPipeline({
-    apis: [createSecretsManagerApi(), createAdminApi(coffer.accountId), createStsApi()],
+    apis,
     services: {
       reader: coffer.reader,
       writer: coffer.writer,
@@ -56,5 +61,6 @@ export function composePipeline(
     maxBodyBytes,
     now,
     catchUp: coffer.stores.catchUp?.bind(coffer.stores),
+    metrics: options.metrics?.(apis),
   });
 }

@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { AuditLog } from "../audit/audit-log.js";
+import { type AuditCommitInfo, AuditLog } from "../audit/audit-log.js";
 import type { AccessKeyRegistry } from "../auth/access-keys.js";
 import type { CofferConfig } from "../config/config.js";
 import { createEnvelope, type Envelope } from "../crypto/envelope.js";
@@ -12,6 +12,7 @@ import type { OidcProviderService } from "../domain/identity/oidc-provider-servi
 import type { RoleService } from "../domain/identity/role-service.js";
 import { RotationCredentialVault } from "../domain/identity/rotation-credentials.js";
 import type { RoleSessions } from "../domain/identity/sts/role-sessions.js";
+import type { SecretStore } from "../domain/ports/secret-store.js";
 import type { Stores } from "../domain/ports/stores.js";
 import { randomArnSuffix } from "../domain/secrets/arn.js";
 import { ChangeEventBus } from "../domain/secrets/change-events.js";
@@ -72,8 +73,20 @@ export interface Coffer {
   close(): Promise<void>;
 }
 
+/** Observers a server wires in (Prometheus metrics, docs/metrics.md); none by default. */
+export interface CofferInstruments {
+  /** Wraps the secret store the domain uses (to time each call). */
+  secretStore?: ((store: SecretStore) => SecretStore) | undefined;
+  /** Told after every committed audit transaction; must not throw. */
+  onAuditCommit?: ((info: AuditCommitInfo) => void) | undefined;
+}
+
 /** Builds the server's domain from configuration: the data folder, keys, store and services. */
-export async function openCoffer(config: CofferConfig, now: () => number = Date.now): Promise<Coffer> {
+export async function openCoffer(
+  config: CofferConfig,
+  now: () => number = Date.now,
+  instruments: CofferInstruments = {},
+): Promise<Coffer> {
   const nodeId = `${hostname()}/${process.pid}/${randomUUID()}`;
   const stores = await openStores(config.store, nodeId);
   const store = stores.secrets;
@@ -132,6 +145,7 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
     });
     auditLog = new AuditLog(trail.store, {
       outageEvent: (outage) => auditOutageEvent(outage, { accountId, region: config.defaultRegion }),
+      onCommit: instruments.onAuditCommit,
     });
     if (trail.acknowledgedGap !== undefined) {
       // The first event after the gap, before any request: who accepted the loss, and what was lost.
@@ -189,7 +203,10 @@ export async function openCoffer(config: CofferConfig, now: () => number = Date.
   });
   const deps: SecretDomainDeps = {
     // Outermost: replication turns one secret's commit into its replicas' too (docs/replication.md).
-    store: replicatingStore(invalidatingStore(store, invalidations), envelope),
+    store: replicatingStore(
+      invalidatingStore(instruments.secretStore?.(store) ?? store, invalidations),
+      envelope,
+    ),
     envelope,
     accountId,
     now,

@@ -1,6 +1,7 @@
 import type { CofferConfig } from "../config/config.js";
 import { BuiltinRotators } from "../domain/rotation/builtin-rotators.js";
 import { firstResolver } from "../domain/rotation/resolvers.js";
+import type { RotationAuditEntry } from "../domain/rotation/rotation-audit.js";
 import { RotationService } from "../domain/rotation/rotation-service.js";
 import type { RotationCredentialIssuer, RotatorResolver } from "../domain/rotation/rotator.js";
 import { RotationScheduler } from "../domain/rotation/scheduler.js";
@@ -46,6 +47,8 @@ export function createRotation(
     wiring?: RotationWiringOption | undefined;
     /** Whether this node runs background work now (its lease, app/background-lease.ts); default yes. */
     runsBackgroundWork?: (() => boolean) | undefined;
+    /** Told of each rotation fact once the audit trail recorded it (metrics); must not throw. */
+    onRecorded?: ((entry: RotationAuditEntry) => void) | undefined;
   },
 ): Rotation {
   const deps = coffer.secretDeps;
@@ -64,7 +67,12 @@ export function createRotation(
     resolver: firstResolver(builtins, wiring?.resolver),
     // The server's own issuer (app/open-coffer.ts) unless the caller brings one.
     issuer: wiring?.issuer ?? coffer.rotationCredentials,
-    audit: { record: (entry) => coffer.auditLog.append(rotationAuditEvent(entry, coffer.accountId)) },
+    audit: {
+      record: async (entry) => {
+        await coffer.auditLog.append(rotationAuditEvent(entry, coffer.accountId));
+        options.onRecorded?.(entry);
+      },
+    },
     endpoint: options.endpoint,
     stepTimeoutMs: config.rotationStepTimeoutMs,
     schedule: coffer.stores.rotation,

@@ -26,16 +26,17 @@ export async function serveFromEnvironment(env: Record<string, string | undefine
   }
   const region = config.defaultRegion;
   const generated = server.coffer.generatedAdminKey;
-  process.stdout.write(
-    generated
-      ? firstStartBanner({ url: server.url, home: config.home, region, key: generated })
-      : startBanner({
-          url: server.url,
-          home: config.home,
-          region,
-          configuredAdmin: config.admin !== undefined,
-        }),
-  );
+  const banner = generated
+    ? firstStartBanner({ url: server.url, home: config.home, region, key: generated })
+    : startBanner({
+        url: server.url,
+        home: config.home,
+        region,
+        configuredAdmin: config.admin !== undefined,
+      });
+  // In the same write as the banner, so whoever reads the banner reads the metrics URL too.
+  const metrics = server.metricsUrl ? `Prometheus metrics at ${server.metricsUrl}\n` : "";
+  process.stdout.write(banner + metrics);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -3,11 +3,15 @@ import { createServer, type IncomingMessage, type RequestListener, type ServerRe
 import type { AddressInfo } from "node:net";
 import { AuditReader } from "../audit/audit-reader.js";
 import type { CofferConfig } from "../config/config.js";
+import { isLoopbackHost } from "../config/declared-key.js";
 import type { CanReadChange } from "../http/change-feed/can-read.js";
 import { createChangeFeed } from "../http/change-feed/change-feed.js";
 import { createConsoleAssets } from "../http/console-assets.js";
 import { createRequestHandler } from "../http/request-handler.js";
 import { createLogger, type Logger } from "../log/logger.js";
+import { CofferMetrics } from "../metrics/coffer-metrics.js";
+import { type MetricsListener, startMetricsListener } from "../metrics/metrics-listener.js";
+import { knownOperationsOf } from "../metrics/prom-request-metrics.js";
 import type { RequestAudit } from "../pipeline/request-record.js";
 import { loadRotatorResolver } from "../rotators/configured-resolver.js";
 import { BackgroundLease } from "./background-lease.js";
@@ -24,6 +28,8 @@ export interface RunningServer {
   rotation: Rotation;
   url: string;
   port: number;
+  /** `http://host:port/metrics` when metrics are served (COFFER_METRICS_LISTEN), else undefined. */
+  metricsUrl: string | undefined;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -97,13 +103,41 @@ export async function startServer(
     socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   });
   await listen(server, config.port, config.host);
+  // Metrics (docs/metrics.md) on a listener of their own, bound before anything is created too.
+  const metrics = config.metricsListen === undefined ? undefined : new CofferMetrics();
+  let metricsListener: MetricsListener | undefined;
   let coffer: Coffer;
   try {
-    coffer = await openCoffer(config);
+    if (metrics !== undefined && config.metricsListen !== undefined) {
+      const { host, port } = config.metricsListen;
+      metricsListener = await startMetricsListener(metrics, host, port);
+      logger.info("metrics served", { url: metricsListener.url });
+      if (!isLoopbackHost(host)) {
+        logger.warn(
+          "metrics are served beyond this machine, without authentication: they reveal request rates, error rates and operation names (never a secret's name or value). Restrict who reaches this port, or set COFFER_METRICS_LISTEN to a loopback address.",
+          { url: metricsListener.url },
+        );
+      }
+    }
+    coffer = await openCoffer(config, Date.now, {
+      secretStore: metrics ? (store) => metrics.timeSecretStore(store, config.store.engine) : undefined,
+      onAuditCommit: metrics ? (info) => metrics.auditCommitted(info) : undefined,
+    });
   } catch (error) {
+    await metricsListener?.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     throw error;
+  }
+  if (metrics !== undefined) {
+    metrics.observeAuditLog(coffer.auditLog);
+    const readModel = coffer.readModel;
+    metrics.observeReadModel(() => ({
+      hits: readModel.lookups.hits,
+      misses: readModel.lookups.misses,
+      entries: readModel.size,
+      bytes: readModel.bytes,
+    }));
   }
   const now = Date.now;
   const {
@@ -151,12 +185,17 @@ export async function startServer(
     endpoint: () => rotationEndpoint,
     logger,
     wiring: options.rotation ?? { resolver: configuredRotators, issuer: coffer.rotationCredentials },
+    onRecorded: metrics ? (entry) => metrics.rotationRecorded(entry) : undefined,
   });
   const pipeline = composePipeline(coffer, logger, {
     auditReader,
     audit: options.audit,
     now,
     rotation: rotation.service,
+    metrics: metrics
+      ? // The change feed's subscription is a Secrets Manager request served outside its model.
+        (apis) => metrics.requestMetrics(knownOperationsOf(apis, { secretsmanager: ["SubscribeToChanges"] }))
+      : undefined,
   });
   const handler = createRequestHandler({
     pipeline,
@@ -199,6 +238,7 @@ export async function startServer(
     rotation,
     url,
     port,
+    metricsUrl: metricsListener?.url,
     logger,
     close: async () => {
       clearInterval(purgeTimer);
@@ -214,6 +254,7 @@ export async function startServer(
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await metricsListener?.close();
       await coffer.close();
     },
   };

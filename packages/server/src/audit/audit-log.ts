@@ -90,6 +90,8 @@ export class AuditLog {
   private readonly pending: PendingBatch[] = [];
   private scheduled = false;
   private writing = false;
+  /** Events of the transaction being written (for metrics: the queue's depth). */
+  private inFlight = 0;
   private closing: Promise<void> | undefined;
   private readonly maxBatch: number;
   private readonly listeners = new Set<() => void>();
@@ -167,6 +169,7 @@ export class AuditLog {
     const outageRecord = outage ? this.outageRecord(outage) : undefined;
     if (batch === undefined && outageRecord === undefined) return;
     this.writing = true;
+    this.inFlight = events;
     const started = performance.now();
     const records = batch?.records ?? [];
     if (outageRecord) records.unshift(outageRecord);
@@ -181,6 +184,7 @@ export class AuditLog {
       return;
     } finally {
       this.writing = false;
+      this.inFlight = 0;
       if (this.pending.length > 0) this.schedule();
     }
     if (outage) this.endOutage();
@@ -301,6 +305,13 @@ export class AuditLog {
 
   head(): Promise<ChainHead> {
     return this.store.head();
+  }
+
+  /** Events appended but not yet committed: waiting for a transaction, and in the one being written. */
+  queueDepth(): { pending: number; inFlight: number } {
+    let pending = 0;
+    for (const batch of this.pending) pending += batch.records.length;
+    return { pending, inFlight: this.inFlight };
   }
 
   stats(): AuditLogStats {

@@ -7,6 +7,7 @@ import {
   isLoopbackHost,
   isWeakDeclaredKey,
 } from "./declared-key.js";
+import { type ListenAddress, parseListenAddress } from "./metrics-listen.js";
 
 export type { LogLevel };
 
@@ -49,6 +50,11 @@ export interface CofferConfig {
    * handlers' interpreters. A frozen copy of the environment, taken here like every other setting.
    */
   rotatorsEnvironment: Readonly<Record<string, string | undefined>>;
+  /**
+   * Where Prometheus metrics are served (`GET /metrics`, a listener of their own: docs/metrics.md),
+   * from COFFER_METRICS_LISTEN or `coffer serve --metrics-listen`; undefined (the default): no metrics.
+   */
+  metricsListen: ListenAddress | undefined;
   /** Start-up warnings (one line each) about settings that work but are risky. */
   warnings: string[];
 }
@@ -126,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
       "With COFFER_STORE on PostgreSQL every node needs the same master key: set COFFER_MASTER_KEY on each (base64 of 32 random bytes, e.g. `openssl rand -base64 32`); see docs/multi-node.md.",
     );
   }
+  const metricsListen = parseMetricsListen(env.COFFER_METRICS_LISTEN);
   return Object.freeze({
     home,
     store,
@@ -164,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     defaultRegion: env.COFFER_REGION ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "us-east-1",
     acknowledgeAuditGap,
     rotatorsEnvironment: Object.freeze({ ...env }),
+    metricsListen,
     warnings,
   });
 }
@@ -204,6 +212,13 @@ function parseStore(env: Record<string, string | undefined>, home: string): Stor
   throw new ConfigError(
     "COFFER_STORE must be `sqlite` (the default: a file in the data folder) or a PostgreSQL URL (postgres://user:password@host:5432/database).",
   );
+}
+
+function parseMetricsListen(value: string | undefined): ListenAddress | undefined {
+  if (value === undefined || value === "") return undefined;
+  const parsed = parseListenAddress(value);
+  if (typeof parsed === "string") throw new ConfigError(parsed);
+  return parsed;
 }
 
 function parsePort(value: string | undefined): number {

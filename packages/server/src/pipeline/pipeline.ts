@@ -26,6 +26,7 @@ import type { Authorizer } from "../domain/access/authorizer.js";
 import type { RequestScope } from "../domain/secrets/deps.js";
 import { CofferError, InternalServiceError } from "../errors/catalog.js";
 import { type Logger, stackFramesOf } from "../log/logger.js";
+import type { RequestMetrics } from "../metrics/request-metrics.js";
 import type { ApiDescriptor, OperationContext, OperationServices } from "../operations/operation.js";
 import { readyJsonOf } from "../operations/wire.js";
 import { type AuthenticatedCaller, createAuthenticate } from "./authenticate.js";
@@ -53,6 +54,8 @@ export interface PipelineDeps {
    * has reached this node's caches (Stores.catchUp), so the request sees it. Absent on one node.
    */
   catchUp?: (() => Promise<void>) | undefined;
+  /** Told of every answered request (Prometheus metrics, docs/metrics.md); absent when metrics are off. */
+  metrics?: RequestMetrics | undefined;
 }
 
 /** A stream's admission: throws a CofferError to refuse; returns what opens it once audited. */
@@ -251,6 +254,20 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
     });
   }
 
+  function measure(record: RequestRecord, reply: Reply | undefined, started: number) {
+    try {
+      deps.metrics?.requestDone(
+        record.operation,
+        record.api,
+        reply?.status ?? 200,
+        reply?.errorType,
+        (performance.now() - started) / 1000,
+      );
+    } catch {
+      // Metrics never fail a request that was answered.
+    }
+  }
+
   return {
     async handle(call) {
       const started = performance.now();
@@ -263,6 +280,7 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
         } catch (error) {
           reply = await fail(error, record);
           logDone(call, reply, started);
+          measure(record, reply, started);
           return reply;
         }
         reply = await answer(record, result);
@@ -270,12 +288,15 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
         reply = unexpected(error, record);
       }
       logDone(call, reply, started);
+      measure(record, reply, started);
       return reply;
     },
 
     async stream(call, operation, maxBodyBytes, admit) {
+      const started = performance.now();
       const record = newRecord(call);
       record.operation = operation;
+      let reply: Reply | undefined;
       try {
         try {
           const body = await call.readBody(maxBodyBytes);
@@ -286,13 +307,14 @@ export function createRequestPipeline(deps: PipelineDeps): RequestPipeline {
           // Recorded before the first byte of the stream: no disclosure goes unaudited.
           await deps.audit(record);
           open(record.requestId);
-          return undefined;
         } catch (error) {
-          return await fail(error, record);
+          reply = await fail(error, record);
         }
       } catch (error) {
-        return unexpected(error, record);
+        reply = unexpected(error, record);
       }
+      measure(record, reply, started);
+      return reply;
     },
   };
 }

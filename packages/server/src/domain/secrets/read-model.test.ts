@@ -316,3 +316,28 @@ test("property: random interleavings of writes and reads; every cached read agre
     { numRuns: 40 },
   );
 });
+
+test("lookups count a hit exactly for each read answered without the store (metrics)", { skip }, async () => {
+  const d = await domain();
+  try {
+    await d.writer.create(d.scope, { name: "counted", value: text("one") });
+    const reads = async (n: number) => {
+      for (let i = 0; i < n; i++) await d.cached.getValue(d.scope, { secretId: "counted" });
+    };
+    await reads(1);
+    assert.deepEqual(d.readModel.lookups, { hits: 0, misses: 1 });
+    const storeReads = d.reads.count;
+    await reads(4);
+    assert.deepEqual(d.readModel.lookups, { hits: 4, misses: 1 });
+    assert.equal(d.reads.count, storeReads, "hits queried no store");
+    await d.writer.putValue(d.scope, { secretId: "counted", value: text("two") });
+    await reads(2);
+    assert.deepEqual(d.readModel.lookups, { hits: 5, misses: 2 }, "a write makes the next read a miss");
+    await assert.rejects(d.cached.getValue(d.scope, { secretId: "absent" }), {
+      name: "ResourceNotFoundException",
+    });
+    assert.deepEqual(d.readModel.lookups, { hits: 5, misses: 3 });
+  } finally {
+    await d.close();
+  }
+});

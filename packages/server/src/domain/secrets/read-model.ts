@@ -85,6 +85,11 @@ export class SecretReadModel {
   private generation = 0;
   private readonly history: Array<SecretInvalidation | undefined> = new Array(historySize);
   private heldBytes = 0;
+  /**
+   * GetSecretValue reads answered from the model (hits) and from the store (misses), counted by
+   * the reader; plain numbers, read by the metrics (docs/metrics.md).
+   */
+  readonly lookups = { hits: 0, misses: 0 };
 
   constructor(options: ReadModelOptions = {}) {
     this.maxEntries = options.maxEntries ?? defaultReadModelEntries;

@@ -99,9 +99,11 @@ export class SecretReader {
           await this.deps.store.touchAccessed(cached.record.arn, version.read.versionId, today);
           version.accessedDay = today;
         }
+        if (model !== undefined) model.lookups.hits++;
         return version.read;
       }
       // A version not held yet (or a selector that finds none): the store decides, as below.
+      if (model !== undefined) model.lookups.misses++;
       return this.readValueOf(cached.record, versionId, versionStage, {
         generation: model?.begin() ?? 0,
         region: scope.region,
@@ -109,6 +111,7 @@ export class SecretReader {
       });
     }
     const generation = model?.begin() ?? 0;
+    if (model !== undefined) model.lookups.misses++;
     const secret = await requireSecretRecord(this.deps, scope, secretId, "GetSecretValue", context);
     assertNotScheduledForDeletion(secret);
     return this.readValueOf(secret, versionId, versionStage, { generation, region: scope.region, secretId });
