@@ -49,14 +49,18 @@ export function goToAccess(target: AccessTarget = {}): void {
 }
 
 /** A link into the Access page (a real link: opens in a new tab, keyboard-usable). */
-export function AccessLink(props: { to: AccessTarget; children: ReactNode }) {
+export function AccessLink(props: { to: AccessTarget; children: ReactNode; current?: boolean }) {
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
     goToAccess(props.to);
   };
   return (
-    <a href={hrefOf(accessPath(props.to))} onClick={onClick}>
+    <a
+      href={hrefOf(accessPath(props.to))}
+      onClick={onClick}
+      aria-current={props.current ? "page" : undefined}
+    >
       {props.children}
     </a>
   );
