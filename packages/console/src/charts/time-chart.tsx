@@ -11,6 +11,11 @@ export interface ChartSeries {
   dash?: number[];
   /** Unit shown in the legend after a value ("ms"). */
   unit?: string;
+  /**
+   * For sparse series (null where nothing was measured): join the points across the gaps and mark
+   * each one, so a lone measurement is still seen.
+   */
+  sparse?: boolean;
 }
 
 /**
@@ -52,7 +57,8 @@ export function TimeChart(props: {
       height,
       cursor: { drag: { x: true, y: false, setScale: false } },
       select: { show: true, left: 0, top: 0, width: 0, height: 0 },
-      scales: { x: { time: true } },
+      // Counts and latencies start at zero; an empty range still has a scale.
+      scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [{}, { size: 56 }],
       series: [
         {},
@@ -61,7 +67,8 @@ export function TimeChart(props: {
           stroke: series.color,
           width: 2,
           ...(series.dash ? { dash: series.dash } : {}),
-          points: { show: false },
+          points: series.sparse ? { show: true, size: 5, fill: series.color } : { show: false },
+          spanGaps: series.sparse === true,
           value: (_u: uPlot, value: number | null) =>
             value === null || value === undefined
               ? "—"

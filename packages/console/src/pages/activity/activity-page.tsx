@@ -33,8 +33,8 @@ const requestSeries: ChartSeries[] = [
   { label: "Denials", color: "#c75000", dash: [2, 3] },
 ];
 const latencySeries: ChartSeries[] = [
-  { label: "Latency p50", color: "#1e6b34", unit: "ms" },
-  { label: "Latency p95", color: "#6b2e9c", dash: [6, 3], unit: "ms" },
+  { label: "Latency p50", color: "#1e6b34", unit: "ms", sparse: true },
+  { label: "Latency p95", color: "#6b2e9c", dash: [6, 3], unit: "ms", sparse: true },
 ];
 
 interface Filters {
@@ -315,7 +315,7 @@ function ActivityCharts(props: {
   const requestSummary =
     total === undefined
       ? "No data loaded."
-      : `${total} requests, ${errors} errors, ${denials} denials ${span}${scope ? ` for ${scope}` : ""}.`;
+      : `${count(total, "request")}, ${count(errors, "error")}, ${count(denials, "denial")} ${span}${scope ? ` for ${scope}` : ""}.`;
   const latencySummary =
     p95 === undefined
       ? `No latency measured ${span}.`
@@ -470,7 +470,7 @@ function ClientMetrics(props: { clients: ClientReport[] | undefined; error: unkn
       {props.clients && props.clients.length > 0 ? (
         <>
           <p>
-            {props.clients.length} clients: {totals.cold} cold starts, cache hit ratio{" "}
+            {count(props.clients.length, "client")}: {count(totals.cold, "cold start")}, cache hit ratio{" "}
             {ratio(totals.hits, totals.misses)}.
           </p>
           <div className="table-wrap">
@@ -643,6 +643,10 @@ function OperationError(props: { error: unknown; operation: string }) {
 function maxOf(values: (number | null | undefined)[]): number | undefined {
   const numbers = values.filter((v): v is number => typeof v === "number");
   return numbers.length === 0 ? undefined : Math.max(...numbers);
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 function ratio(hits: number, misses: number): string {
