@@ -3,6 +3,7 @@ import { callCoffer } from "../../api/index.js";
 import { ErrorAlert } from "../../components/error-alert.js";
 import { AccessLink, principalOfArn } from "./access-links.js";
 import { useLoad } from "./use-call.js";
+import "../../charts/data-table.css";
 
 interface Finding {
   Code: string;
@@ -64,7 +65,7 @@ export function LintFindings() {
       {findings.data && findings.data.length === 0 ? <p>No findings: every policy looks fine.</p> : null}
       {findings.data && findings.data.length > 0 ? (
         <div className="table-wrap">
-          <table>
+          <table className="stack">
             <thead>
               <tr>
                 <th scope="col">Severity</th>
@@ -78,15 +79,17 @@ export function LintFindings() {
                 <tr
                   key={`${finding.Principal}|${finding.PolicyName}|${finding.Statement}|${finding.Code}|${finding.Message}`}
                 >
-                  <td className={`severity-${finding.Severity}`}>{finding.Severity}</td>
-                  <td>
+                  <td data-label="Severity" className={`severity-${finding.Severity}`}>
+                    {finding.Severity}
+                  </td>
+                  <td data-label="Finding">
                     <code>{finding.Code}</code>
                     <div>{finding.Message}</div>
                   </td>
-                  <td>
+                  <td data-label="Grant">
                     <GrantLink principal={finding.Principal} policyName={finding.PolicyName} />
                   </td>
-                  <td>
+                  <td data-label="Statement">
                     <code>{finding.Statement}</code>
                   </td>
                 </tr>

@@ -5,6 +5,7 @@ import { AccessLink, goToAccess } from "./access-links.js";
 import { InlinePolicies, PolicyTextEditor, pretty } from "./policy-editor.js";
 import { formatDate, useAction, useLoad } from "./use-call.js";
 import { Tags } from "./users.js";
+import "../../charts/data-table.css";
 
 interface Role {
   RoleName: string;
@@ -48,7 +49,7 @@ export function RolesList() {
       {roles.data && roles.data.length === 0 ? <p>No roles.</p> : null}
       {roles.data && roles.data.length > 0 ? (
         <div className="table-wrap">
-          <table>
+          <table className="stack">
             <thead>
               <tr>
                 <th scope="col">Role</th>
@@ -59,11 +60,11 @@ export function RolesList() {
             <tbody>
               {roles.data.map((role) => (
                 <tr key={role.Arn}>
-                  <td>
+                  <td data-label="Role">
                     <AccessLink to={{ role: role.RoleName }}>{role.RoleName}</AccessLink>
                   </td>
-                  <td>{role.Description ?? ""}</td>
-                  <td>{formatDate(role.CreateDate)}</td>
+                  <td data-label="Description">{role.Description ?? ""}</td>
+                  <td data-label="Created">{formatDate(role.CreateDate)}</td>
                 </tr>
               ))}
             </tbody>

@@ -3,6 +3,7 @@ import { callCoffer } from "../../api/index.js";
 import { ErrorAlert } from "../../components/error-alert.js";
 import { AccessLink, PrincipalLink } from "./access-links.js";
 import "./access.css";
+import "../../charts/data-table.css";
 
 interface Grant {
   Principal: string;
@@ -94,7 +95,7 @@ export function SecretAccessPanel(props: { secretArn: string; secretName: string
           </p>
         ) : (
           <div className="table-wrap">
-            <table aria-label={`Who can perform ${reply.Action} on ${props.secretName}`}>
+            <table className="stack" aria-label={`Who can perform ${reply.Action} on ${props.secretName}`}>
               <caption className="visually-hidden">
                 Principals allowed {reply.Action} on {props.secretName}, and the statement that allows it
               </caption>
@@ -110,20 +111,22 @@ export function SecretAccessPanel(props: { secretArn: string; secretName: string
               <tbody>
                 {reply.Principals.map((grant) => (
                   <tr key={`${grant.Principal}|${grant.Source}|${grant.PolicyName ?? ""}|${grant.Sid ?? ""}`}>
-                    <td>
+                    <td data-label="Principal">
                       <PrincipalLink arn={grant.Principal} />
                       <div className="hint">
                         <code>{grant.Principal}</code>
                       </div>
                     </td>
-                    <td>{grant.Kind}</td>
-                    <td>
+                    <td data-label="Kind">{grant.Kind}</td>
+                    <td data-label="Action">
                       <code>{reply.Action}</code>
                     </td>
-                    <td>
+                    <td data-label="Granted by">
                       <GrantSource grant={grant} />
                     </td>
-                    <td>{grant.Sid ? <code>{grant.Sid}</code> : <span className="hint">(no Sid)</span>}</td>
+                    <td data-label="Statement">
+                      {grant.Sid ? <code>{grant.Sid}</code> : <span className="hint">(no Sid)</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>

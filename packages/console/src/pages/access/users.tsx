@@ -4,6 +4,7 @@ import { ErrorAlert, StatusMessage } from "../../components/error-alert.js";
 import { AccessLink, goToAccess } from "./access-links.js";
 import { InlinePolicies } from "./policy-editor.js";
 import { formatDate, useAction, useLoad } from "./use-call.js";
+import "../../charts/data-table.css";
 
 interface Tag {
   Key: string;
@@ -52,7 +53,7 @@ export function UsersList() {
       {users.data && users.data.length === 0 ? <p>No users.</p> : null}
       {users.data && users.data.length > 0 ? (
         <div className="table-wrap">
-          <table>
+          <table className="stack">
             <thead>
               <tr>
                 <th scope="col">User</th>
@@ -64,14 +65,14 @@ export function UsersList() {
             <tbody>
               {users.data.map((user) => (
                 <tr key={user.Arn}>
-                  <td>
+                  <td data-label="User">
                     <AccessLink to={{ user: user.UserName }}>{user.UserName}</AccessLink>
                   </td>
-                  <td>
+                  <td data-label="ARN">
                     <code>{user.Arn}</code>
                   </td>
-                  <td>{formatDate(user.CreateDate)}</td>
-                  <td>
+                  <td data-label="Created">{formatDate(user.CreateDate)}</td>
+                  <td data-label="Tags">
                     {(user.Tags ?? []).map((tag) => (
                       <span className="badge" key={tag.Key}>
                         {tag.Key}={tag.Value}
@@ -363,7 +364,7 @@ function AccessKeys(props: { userName: string }) {
       {keys.data && keys.data.length === 0 ? <p>No access keys.</p> : null}
       {keys.data && keys.data.length > 0 ? (
         <div className="table-wrap">
-          <table>
+          <table className="stack">
             <thead>
               <tr>
                 <th scope="col">Access key ID</th>
@@ -377,23 +378,25 @@ function AccessKeys(props: { userName: string }) {
             <tbody>
               {keys.data.map((key) => (
                 <tr key={key.AccessKeyId}>
-                  <td>
+                  <td data-label="Access key ID">
                     <code>{key.AccessKeyId}</code>
                     {key.Temporary ? <span className="badge">temporary</span> : null}
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <span className={key.Status === "Active" ? "badge current" : "badge danger"}>
                       {key.Status}
                     </span>
                   </td>
-                  <td>{formatDate(key.CreateDate)}</td>
-                  <td>{key.Expiration !== undefined ? formatDate(key.Expiration) : "never"}</td>
-                  <td>
+                  <td data-label="Created">{formatDate(key.CreateDate)}</td>
+                  <td data-label="Expires">
+                    {key.Expiration !== undefined ? formatDate(key.Expiration) : "never"}
+                  </td>
+                  <td data-label="Last used">
                     {key.LastUsedDate !== undefined
                       ? `${formatDate(key.LastUsedDate)}${key.LastUsedSourceIp ? ` from ${key.LastUsedSourceIp}` : ""}`
                       : "never"}
                   </td>
-                  <td>
+                  <td data-label="Actions">
                     <div className="actions">
                       {key.Status === "Active" ? (
                         <>

@@ -14,6 +14,7 @@ import {
   listIdleSecrets,
 } from "./activity-api.js";
 import "./activity.css";
+import "../../charts/data-table.css";
 
 const ranges = [
   { id: "15m", label: "Last 15 minutes", seconds: 15 * 60 },
@@ -474,7 +475,7 @@ function ClientMetrics(props: { clients: ClientReport[] | undefined; error: unkn
             {ratio(totals.hits, totals.misses)}.
           </p>
           <div className="table-wrap">
-            <table>
+            <table className="stack">
               <thead>
                 <tr>
                   <th scope="col">Client</th>
@@ -490,16 +491,16 @@ function ClientMetrics(props: { clients: ClientReport[] | undefined; error: unkn
               <tbody>
                 {props.clients.map((c) => (
                   <tr key={`${c.ClientId}|${c.Caller}`}>
-                    <td>
+                    <td data-label="Client">
                       <code>{c.ClientId}</code>
                     </td>
-                    <td>{c.Kind}</td>
-                    <td>{shortPrincipal(c.Caller)}</td>
-                    <td>{c.ColdStarts}</td>
-                    <td>{c.CacheHits}</td>
-                    <td>{c.CacheMisses}</td>
-                    <td>{ratio(c.CacheHits, c.CacheMisses)}</td>
-                    <td>{formatTime(c.LastReportTime)}</td>
+                    <td data-label="Kind">{c.Kind}</td>
+                    <td data-label="Caller">{shortPrincipal(c.Caller)}</td>
+                    <td data-label="Cold starts">{c.ColdStarts}</td>
+                    <td data-label="Cache hits">{c.CacheHits}</td>
+                    <td data-label="Cache misses">{c.CacheMisses}</td>
+                    <td data-label="Hit ratio">{ratio(c.CacheHits, c.CacheMisses)}</td>
+                    <td data-label="Last report">{formatTime(c.LastReportTime)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -596,7 +597,7 @@ function IdleSecrets() {
       {secrets && secrets.length === 0 ? <p>Every secret was read in the last {days} days.</p> : null}
       {secrets && secrets.length > 0 ? (
         <div className="table-wrap">
-          <table>
+          <table className="stack">
             <thead>
               <tr>
                 <th scope="col">Secret</th>
@@ -607,11 +608,13 @@ function IdleSecrets() {
             <tbody>
               {secrets.map((s) => (
                 <tr key={s.ARN}>
-                  <td>
+                  <td data-label="Secret">
                     <Link to={secretPath(s.Name)}>{s.Name}</Link>
                   </td>
-                  <td>{s.LastAccessedDate !== undefined ? formatTime(s.LastAccessedDate) : "never"}</td>
-                  <td>{formatTime(s.CreatedDate)}</td>
+                  <td data-label="Last read">
+                    {s.LastAccessedDate !== undefined ? formatTime(s.LastAccessedDate) : "never"}
+                  </td>
+                  <td data-label="Created">{formatTime(s.CreatedDate)}</td>
                 </tr>
               ))}
             </tbody>

@@ -213,6 +213,32 @@ describe("console Activity and Access pages (headless Chromium)", { skip: chromi
       AccessKeyMetadata: { AccessKeyId: string; Status: string }[];
     };
     assert.equal(after.AccessKeyMetadata[0]?.Status, "Inactive");
+
+    // A key with an expiry: the admin API sets it at creation.
+    await page.getByLabel(/^Expires after \(days\)/).fill("2");
+    await page.getByRole("button", { name: "Create access key" }).click();
+    await shown.waitFor();
+    await page.getByRole("button", { name: "I have saved it — hide it" }).click();
+    const withExpiry = (await adminCall(server.url, "ListAccessKeys", { UserName: "console-made" })) as {
+      AccessKeyMetadata: { AccessKeyId: string; Expiration?: number; CreateDate: number }[];
+    };
+    const expiring = withExpiry.AccessKeyMetadata.find((key) => key.AccessKeyId !== keyId);
+    assert.ok(expiring?.Expiration !== undefined, "the second key has an expiry");
+    assert.equal(Math.round(expiring.Expiration - expiring.CreateDate), 2 * 86_400);
+    assert.deepEqual(problems, []);
+  });
+
+  test("policy findings link to the grant", async () => {
+    await page
+      .getByRole("navigation", { name: "Access sections" })
+      .getByRole("link", { name: "Policy findings" })
+      .click();
+    const findings = page.getByRole("region", { name: "Policy findings" });
+    const superUser = findings.getByRole("row").filter({ hasText: "SUPER_USER_GRANT" }).first();
+    await superUser.waitFor();
+    await superUser.getByRole("link", { name: "admin · AdministratorAccess" }).click();
+    await page.getByRole("heading", { level: 2, name: "User admin" }).waitFor();
+    assert.match(page.url(), /\/console\/access\?user=admin$/);
     assert.deepEqual(problems, []);
   });
 
@@ -234,6 +260,8 @@ describe("console Activity and Access pages (headless Chromium)", { skip: chromi
     assert.match(text, /AdministratorAccess/);
     await adminLink.click();
     await page.getByRole("heading", { level: 2, name: "User admin" }).waitFor();
+    // The panel never read the value.
+    assert.ok(!(await page.content()).includes("activity-pages-canary-value"));
     assert.deepEqual(problems, []);
   });
 });
