@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { callCoffer } from "../../api/index.js";
 import { ErrorAlert, StatusMessage } from "../../components/error-alert.js";
+import { ForceOffer } from "./force-offer.js";
 import { useAction, useLoad } from "./use-call.js";
 
 /** Problems a policy document has before the server sees it (the server validates it again). */
@@ -139,29 +140,33 @@ export function InlinePolicies(props: { kind: "user" | "role"; name: string }) {
   const action = useAction();
   const id = useId();
 
+  // A user's policy change may be refused as a lockout of the administrators; only it takes Force.
+  const forceInput = (force: boolean) => (props.kind === "user" && force ? { Force: true } : {});
   const save = (policyName: string, document: string) =>
-    action
-      .run(async () => {
+    action.runForceable(
+      `Save policy ${policyName}`,
+      async (force) => {
         await callCoffer(ops.put, {
           [ops.key]: props.name,
           PolicyName: policyName,
           PolicyDocument: document,
+          ...forceInput(force),
         });
         return `Saved policy ${policyName}.`;
-      })
-      .then((ok) => {
-        if (ok) {
-          setAdding(false);
-          setNewName("");
-          list.reload();
-        }
-      });
+      },
+      () => {
+        setAdding(false);
+        setNewName("");
+        list.reload();
+      },
+    );
 
   return (
     <section aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Inline policies</h3>
       <ErrorAlert error={list.error} context="Inline policies" />
       <ErrorAlert error={action.error} />
+      <ForceOffer action={action} />
       {action.status ? <StatusMessage>{action.status}</StatusMessage> : null}
       {list.data && list.data.length === 0 ? <p>No inline policies.</p> : null}
       {list.data && list.data.length > 0 ? (
@@ -185,12 +190,18 @@ export function InlinePolicies(props: { kind: "user" | "role"; name: string }) {
                   disabled={action.busy}
                   onClick={() => {
                     if (!window.confirm(`Delete inline policy ${policyName} of ${props.name}?`)) return;
-                    void action
-                      .run(async () => {
-                        await callCoffer(ops.del, { [ops.key]: props.name, PolicyName: policyName });
+                    void action.runForceable(
+                      `Delete policy ${policyName}`,
+                      async (force) => {
+                        await callCoffer(ops.del, {
+                          [ops.key]: props.name,
+                          PolicyName: policyName,
+                          ...forceInput(force),
+                        });
                         return `Deleted policy ${policyName}.`;
-                      })
-                      .then((ok) => ok && list.reload());
+                      },
+                      list.reload,
+                    );
                   }}
                 >
                   Delete<span className="visually-hidden"> {policyName}</span>

@@ -2,6 +2,7 @@ import { useId, useState } from "react";
 import { callCoffer } from "../../api/index.js";
 import { ErrorAlert, StatusMessage } from "../../components/error-alert.js";
 import { AccessLink, goToAccess } from "./access-links.js";
+import { ForceOffer } from "./force-offer.js";
 import { InlinePolicies } from "./policy-editor.js";
 import { formatDate, useAction, useLoad } from "./use-call.js";
 import "../../charts/data-table.css";
@@ -183,18 +184,21 @@ export function UserDetail(props: { name: string }) {
           <h3>Delete user</h3>
           <p className="hint">Deletes the user, its access keys and its inline policies.</p>
           <ErrorAlert error={action.error} context="Delete user" />
+          <ForceOffer action={action} />
           <button
             type="button"
             className="danger"
             disabled={action.busy}
             onClick={() => {
               if (!window.confirm(`Delete user ${props.name}, its access keys and policies?`)) return;
-              void action
-                .run(async () => {
-                  await callCoffer("DeleteUser", { UserName: props.name });
+              void action.runForceable(
+                `Delete user ${props.name}`,
+                async (force) => {
+                  await callCoffer("DeleteUser", { UserName: props.name, ...(force ? { Force: true } : {}) });
                   return undefined;
-                })
-                .then((ok) => ok && goToAccess({ tab: "users" }));
+                },
+                () => goToAccess({ tab: "users" }),
+              );
             }}
           >
             Delete user {props.name}
@@ -300,18 +304,25 @@ function AccessKeys(props: { userName: string }) {
   const daysInvalid = days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650);
 
   const setStatus = (key: AccessKeyMetadata, status: "Active" | "Inactive", note: string) =>
-    void action
-      .run(async () => {
-        await callCoffer("UpdateAccessKey", { AccessKeyId: key.AccessKeyId, Status: status });
+    void action.runForceable(
+      `${status === "Active" ? "Enable" : "Disable"} ${key.AccessKeyId}`,
+      async (force) => {
+        await callCoffer("UpdateAccessKey", {
+          AccessKeyId: key.AccessKeyId,
+          Status: status,
+          ...(force ? { Force: true } : {}),
+        });
         return note;
-      })
-      .then((ok) => ok && keys.reload());
+      },
+      keys.reload,
+    );
 
   return (
     <section aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Access keys</h3>
       <ErrorAlert error={keys.error} context="Access keys" />
       <ErrorAlert error={action.error} />
+      <ForceOffer action={action} />
       {action.status ? <StatusMessage>{action.status}</StatusMessage> : null}
       {created ? (
         <section className="one-time-secret" aria-label="New access key">
@@ -446,12 +457,17 @@ function AccessKeys(props: { userName: string }) {
                             )
                           )
                             return;
-                          void action
-                            .run(async () => {
-                              await callCoffer("DeleteAccessKey", { AccessKeyId: key.AccessKeyId });
+                          void action.runForceable(
+                            `Delete ${key.AccessKeyId}`,
+                            async (force) => {
+                              await callCoffer("DeleteAccessKey", {
+                                AccessKeyId: key.AccessKeyId,
+                                ...(force ? { Force: true } : {}),
+                              });
                               return `Deleted ${key.AccessKeyId}.`;
-                            })
-                            .then((ok) => ok && keys.reload());
+                            },
+                            keys.reload,
+                          );
                         }}
                       >
                         Delete<span className="visually-hidden"> {key.AccessKeyId}</span>

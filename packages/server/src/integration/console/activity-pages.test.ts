@@ -228,7 +228,7 @@ describe("console Activity and Access pages (headless Chromium)", { skip: chromi
     assert.deepEqual(problems, []);
   });
 
-  test("policy findings link to the grant", async () => {
+  test("policy findings link to the grant; a lockout refusal offers to force", async () => {
     await page
       .getByRole("navigation", { name: "Access sections" })
       .getByRole("link", { name: "Policy findings" })
@@ -239,6 +239,20 @@ describe("console Activity and Access pages (headless Chromium)", { skip: chromi
     await superUser.getByRole("link", { name: "admin · AdministratorAccess" }).click();
     await page.getByRole("heading", { level: 2, name: "User admin" }).waitFor();
     assert.match(page.url(), /\/console\/access\?user=admin$/);
+
+    // Disabling the only administrator's key is refused as a lockout, with an offer to force it.
+    await page.getByRole("button", { name: `Disable ${testAdmin.accessKeyId}` }).click();
+    const refusal = page.getByRole("alert").filter({ hasText: "Refusing to disable access key" });
+    await refusal.waitFor();
+    assert.match((await refusal.textContent()) ?? "", /InvalidRequestException/);
+    await page.getByRole("button", { name: `Disable ${testAdmin.accessKeyId} anyway` }).waitFor();
+    const keys = (await adminCall(server.url, "ListAccessKeys", { UserName: "admin" })) as {
+      AccessKeyMetadata: { AccessKeyId: string; Status: string }[];
+    };
+    assert.equal(
+      keys.AccessKeyMetadata.find((k) => k.AccessKeyId === testAdmin.accessKeyId)?.Status,
+      "Active",
+    );
     assert.deepEqual(problems, []);
   });
 
