@@ -145,6 +145,16 @@ describe("installing the packed packages into an empty app", {
     assert.equal(health.status, 200);
     assert.deepEqual(await health.json(), { status: "ok" });
 
+    // The web console ships inside the server's tarball (no CDN, nothing built at install).
+    const consolePage = await fetch(new URL("/console/", endpoint));
+    assert.equal(consolePage.status, 200, "the packed server serves its console");
+    const html = await consolePage.text();
+    const script = /<script[^>]+src="([^"]+)"/.exec(html)?.[1];
+    assert.ok(script, `the console's page names its script: ${html.slice(0, 300)}`);
+    const asset = await fetch(new URL(script, endpoint));
+    assert.equal(asset.status, 200, `${script} is in the packed server`);
+    await asset.arrayBuffer();
+
     await writeFile(join(dir, "value.json"), JSON.stringify({ apiKey: "from-the-tarballs" }));
     const put = await run(
       join(app, "node_modules", ".bin", "coffer"),
