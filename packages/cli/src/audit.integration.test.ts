@@ -96,10 +96,12 @@ describe("coffer audit through the API", () => {
   test("a user granted only the audit actions reads the trail, and nothing else", async () => {
     const query = await coffer(["audit", "query", "--action", "CreateUser", "--json"], auditor);
     assert.equal(query.code, 0, query.stderr);
-    const created = lines(query.stdout).map((line) => JSON.parse(line) as { additionalEventData?: object });
+    const created = lines(query.stdout).map(
+      (line) => JSON.parse(line) as { additionalEventData?: { auditPhase?: string } },
+    );
     // Each change is there twice: its write-ahead intent, then its outcome (docs/adr/0005).
     assert.equal(
-      created.filter((event) => !event.additionalEventData).length,
+      created.filter((event) => event.additionalEventData?.auditPhase !== "intent").length,
       2,
       "the two users created in before()",
     );
