@@ -15,8 +15,8 @@ import { loadConfig } from "../packages/server/dist/config/config.js";
 import { createLogger } from "../packages/server/dist/log/logger.js";
 import { CofferMetrics } from "../packages/server/dist/metrics/coffer-metrics.js";
 import { knownOperationsOf } from "../packages/server/dist/metrics/prom-request-metrics.js";
-import { signedGetSecretValue } from "./signed-request.mjs";
-import { admin, cofferEnv, secretName, secretValue } from "./support.mjs";
+import { getSecretValueRounds } from "./pipeline-calls.mjs";
+import { admin, cofferEnv } from "./support.mjs";
 
 const [side, callsText] = process.argv.slice(2);
 const calls = Number(callsText);
@@ -47,40 +47,7 @@ try {
       ? (apis) => metrics.requestMetrics(knownOperationsOf(apis, { secretsmanager: ["SubscribeToChanges"] }))
       : undefined,
   });
-  const callOf = (signed) => {
-    const body = Buffer.from(signed.body);
-    const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
-    headers["content-length"] = String(body.length);
-    return {
-      method: "POST",
-      url: "/",
-      headers,
-      rawHeaders: Object.entries(headers).flat(),
-      sourceIp: "127.0.0.1",
-      readBody: () => Promise.resolve(body),
-      discardBody: () => Promise.resolve(),
-    };
-  };
-  const created = await pipeline.handle(
-    callOf(
-      await signedGetSecretValue(url, admin, "CreateSecret", { Name: secretName, SecretString: secretValue }),
-    ),
-  );
-  if (created.status !== 200) throw new Error(`CreateSecret: ${created.body}`);
-  const get = callOf(await signedGetSecretValue(url, admin, "GetSecretValue", { SecretId: secretName }));
-  async function run(n) {
-    let sent = 0;
-    const started = process.hrtime.bigint();
-    async function lane() {
-      while (sent < n) {
-        sent++;
-        const reply = await pipeline.handle(get);
-        if (reply.status !== 200) throw new Error(`${reply.status} ${reply.body}`);
-      }
-    }
-    await Promise.all(Array.from({ length: inFlight }, lane));
-    return Number(process.hrtime.bigint() - started) / 1000 / n;
-  }
+  const run = await getSecretValueRounds(pipeline, url, admin, inFlight);
   await run(Math.min(calls, 20_000));
   const usPerCall = await run(calls);
   if (metrics) {

@@ -13,8 +13,8 @@ import { openCoffer } from "../packages/server/dist/app/open-coffer.js";
 import { AuditReader } from "../packages/server/dist/audit/audit-reader.js";
 import { loadConfig } from "../packages/server/dist/config/config.js";
 import { createLogger } from "../packages/server/dist/log/logger.js";
-import { signedGetSecretValue } from "./signed-request.mjs";
-import { callCount, cofferEnv, median, rounds, secretName, secretValue } from "./support.mjs";
+import { getSecretValueRounds } from "./pipeline-calls.mjs";
+import { callCount, cofferEnv, median, rounds } from "./support.mjs";
 
 const calls = callCount(100_000, 10_000);
 const inFlight = Number(process.env.BENCH_IN_FLIGHT ?? 32);
@@ -25,45 +25,8 @@ try {
   const pipeline = composePipeline(coffer, createLogger("warn"), {
     auditReader: new AuditReader(coffer.auditLog),
   });
-  const callOf = (signed) => {
-    const body = Buffer.from(signed.body);
-    const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
-    headers["content-length"] = String(body.length);
-    return {
-      method: "POST",
-      url: "/",
-      headers,
-      rawHeaders: Object.entries(headers).flat(),
-      sourceIp: "127.0.0.1",
-      readBody: () => Promise.resolve(body),
-      discardBody: () => Promise.resolve(),
-    };
-  };
   const { admin } = await import("./support.mjs");
-  const created = await pipeline.handle(
-    callOf(
-      await signedGetSecretValue(url, admin, "CreateSecret", { Name: secretName, SecretString: secretValue }),
-    ),
-  );
-  if (created.status !== 200) throw new Error(`CreateSecret: ${created.body}`);
-  const get = callOf(await signedGetSecretValue(url, admin, "GetSecretValue", { SecretId: secretName }));
-  const first = await pipeline.handle(get);
-  if (first.status !== 200 || !first.body.includes(JSON.stringify(secretValue).slice(1, -1)))
-    throw new Error(`GetSecretValue: ${first.status} ${first.body}`);
-
-  async function run(n) {
-    let sent = 0;
-    const started = process.hrtime.bigint();
-    async function lane() {
-      while (sent < n) {
-        sent++;
-        const reply = await pipeline.handle(get);
-        if (reply.status !== 200) throw new Error(`${reply.status} ${reply.body}`);
-      }
-    }
-    await Promise.all(Array.from({ length: inFlight }, lane));
-    return Number(process.hrtime.bigint() - started) / 1000 / n;
-  }
+  const run = await getSecretValueRounds(pipeline, url, admin, inFlight);
   await run(Math.min(calls, 20_000));
   const perCall = [];
   console.log(

@@ -1,18 +1,11 @@
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { SignatureV4, type SignatureV4CryptoInit } from "@smithy/signature-v4";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { AccessDeniedError, BackendUnavailableError, CofferClientError } from "./errors.js";
-import type { AwsCredentials } from "./types.js";
+import { type SigningTarget, signedHeaders } from "./signed-headers.js";
 
-/** Where the feed is and how to sign for it (from the coffer source's SDK client). */
-export interface FeedTarget {
-  /** The Coffer endpoint; the feed is `GET <endpoint>/changes`. */
-  url: URL;
-  region: string;
-  credentials: () => Promise<AwsCredentials>;
-  sha256: SignatureV4CryptoInit["sha256"];
-}
+/** Where the feed is (`GET <endpoint>/changes`) and how to sign for it. */
+export type FeedTarget = SigningTarget;
 
 /** The `data` of a `secret-changed` event. Never a value. */
 export interface SecretChangedEvent {
@@ -102,25 +95,10 @@ export class ChangeFeed {
     try {
       const target = await this.#options.target();
       url = new URL("changes", target.url.href.endsWith("/") ? target.url.href : `${target.url.href}/`);
-      const unsigned: Record<string, string> = { host: url.host, accept: "text/event-stream" };
+      const unsigned: Record<string, string> = { accept: "text/event-stream" };
       this.#resumingFrom = this.#lastEventId;
       if (this.#lastEventId !== undefined) unsigned["last-event-id"] = this.#lastEventId;
-      const signer = new SignatureV4({
-        service: "secretsmanager",
-        region: target.region,
-        credentials: target.credentials,
-        sha256: target.sha256,
-      });
-      const signed = await signer.sign({
-        method: "GET",
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: url.port === "" ? undefined : Number(url.port),
-        path: url.pathname,
-        query: {},
-        headers: unsigned,
-      });
-      headers = signed.headers;
+      headers = await signedHeaders(target, { method: "GET", url, headers: unsigned });
     } catch (error) {
       const why = error instanceof Error ? `${error.name}: ${error.message}` : "unknown error";
       this.#fail(

@@ -2,9 +2,8 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Socket } from "node:net";
 import { hostname } from "node:os";
-import { SignatureV4 } from "@smithy/signature-v4";
-import type { FeedTarget } from "./change-feed.js";
 import { CofferClientError } from "./errors.js";
+import { type SigningTarget, signedHeaders } from "./signed-headers.js";
 
 /** What a client or the agent reports (`coffer.ReportClientMetrics`): counts since its last report. */
 export interface ClientMetricsCounts {
@@ -20,7 +19,7 @@ export interface MetricsReporterOptions {
   clientId?: string | undefined;
   kind: "client" | "agent";
   /** The Coffer endpoint and how to sign for it; undefined when there is no Coffer source to report to. */
-  target: () => Promise<FeedTarget | undefined>;
+  target: () => Promise<SigningTarget | undefined>;
   /** Told when a report fails (never a value: reports carry counts only). */
   onError: (error: Error) => void;
   /** Milliseconds one report may take. Default 10 s. */
@@ -169,35 +168,21 @@ export class MetricsReporter {
   }
 
   async #post(
-    target: FeedTarget,
+    target: SigningTarget,
     body: string,
     awaited: boolean,
   ): Promise<{ ok: boolean; code: number; type: string }> {
     const url = new URL("/", target.url);
-    const signer = new SignatureV4({
-      service: "secretsmanager",
-      region: target.region,
-      credentials: target.credentials,
-      sha256: target.sha256,
-    });
-    const signed = await signer.sign({
+    const headers = await signedHeaders(target, {
       method: "POST",
-      protocol: url.protocol,
-      hostname: url.hostname,
-      port: url.port === "" ? undefined : Number(url.port),
-      path: url.pathname,
-      query: {},
-      headers: {
-        host: url.host,
-        "content-type": "application/x-amz-json-1.1",
-        "x-amz-target": "coffer.ReportClientMetrics",
-      },
+      url,
+      headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": "coffer.ReportClientMetrics" },
       body,
     });
     return new Promise((resolve, reject) => {
       const request = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, {
         method: "POST",
-        headers: { ...signed.headers, "content-length": String(Buffer.byteLength(body)) },
+        headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
         agent: false,
       });
       // A report of the interval never keeps the process alive; the last one, which close() awaits, may.
