@@ -3,8 +3,8 @@ import { callCoffer } from "../../api/index.js";
 import { ErrorAlert, StatusMessage } from "../../components/error-alert.js";
 import { AccessLink, goToAccess } from "./access-links.js";
 import { InlinePolicies, PolicyTextEditor, pretty } from "./policy-editor.js";
+import { Tags } from "./tags.js";
 import { formatDate, useAction, useLoad } from "./use-call.js";
-import { Tags } from "./users.js";
 import "../../charts/data-table.css";
 
 interface Role {
