@@ -1,10 +1,10 @@
 import { useId, useState } from "react";
 import { callCoffer } from "../../api/index.js";
 import { ErrorAlert, StatusMessage } from "../../components/error-alert.js";
+import { StackedTable } from "../../components/stacked-table.js";
 import { AccessLink, goToAccess } from "./access-links.js";
 import { formatDate, useAction, useLoad } from "./use-call.js";
 import type { User } from "./user-types.js";
-import "../../charts/data-table.css";
 
 /** Users: list and create. */
 export function UsersList() {
@@ -23,38 +23,27 @@ export function UsersList() {
       <ErrorAlert error={users.error} context="Users" />
       {users.data && users.data.length === 0 ? <p>No users.</p> : null}
       {users.data && users.data.length > 0 ? (
-        <div className="table-wrap">
-          <table className="stack">
-            <thead>
-              <tr>
-                <th scope="col">User</th>
-                <th scope="col">ARN</th>
-                <th scope="col">Created</th>
-                <th scope="col">Tags</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.data.map((user) => (
-                <tr key={user.Arn}>
-                  <td data-label="User">
-                    <AccessLink to={{ user: user.UserName }}>{user.UserName}</AccessLink>
-                  </td>
-                  <td data-label="ARN">
-                    <code>{user.Arn}</code>
-                  </td>
-                  <td data-label="Created">{formatDate(user.CreateDate)}</td>
-                  <td data-label="Tags">
-                    {(user.Tags ?? []).map((tag) => (
-                      <span className="badge" key={tag.Key}>
-                        {tag.Key}={tag.Value}
-                      </span>
-                    ))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackedTable
+          rows={users.data}
+          rowKey={(user) => user.Arn}
+          columns={[
+            {
+              label: "User",
+              cell: (user) => <AccessLink to={{ user: user.UserName }}>{user.UserName}</AccessLink>,
+            },
+            { label: "ARN", cell: (user) => <code>{user.Arn}</code> },
+            { label: "Created", cell: (user) => formatDate(user.CreateDate) },
+            {
+              label: "Tags",
+              cell: (user) =>
+                (user.Tags ?? []).map((tag) => (
+                  <span className="badge" key={tag.Key}>
+                    {tag.Key}={tag.Value}
+                  </span>
+                )),
+            },
+          ]}
+        />
       ) : null}
       <form
         className="panel"

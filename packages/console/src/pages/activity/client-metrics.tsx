@@ -1,7 +1,7 @@
+import { StackedTable } from "../../components/stacked-table.js";
 import type { ClientReport } from "./activity-api.js";
 import { count, formatTime, shortPrincipal } from "./activity-format.js";
 import { OperationError } from "./operation-error.js";
-import "../../charts/data-table.css";
 
 export function ClientMetrics(props: { clients: ClientReport[] | undefined; error: unknown }) {
   const totals = (props.clients ?? []).reduce(
@@ -31,38 +31,20 @@ export function ClientMetrics(props: { clients: ClientReport[] | undefined; erro
             {count(props.clients.length, "client")}: {count(totals.cold, "cold start")}, cache hit ratio{" "}
             {ratio(totals.hits, totals.misses)}.
           </p>
-          <div className="table-wrap">
-            <table className="stack">
-              <thead>
-                <tr>
-                  <th scope="col">Client</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Caller</th>
-                  <th scope="col">Cold starts</th>
-                  <th scope="col">Cache hits</th>
-                  <th scope="col">Cache misses</th>
-                  <th scope="col">Hit ratio</th>
-                  <th scope="col">Last report</th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.clients.map((c) => (
-                  <tr key={`${c.ClientId}|${c.Caller}`}>
-                    <td data-label="Client">
-                      <code>{c.ClientId}</code>
-                    </td>
-                    <td data-label="Kind">{c.Kind}</td>
-                    <td data-label="Caller">{shortPrincipal(c.Caller)}</td>
-                    <td data-label="Cold starts">{c.ColdStarts}</td>
-                    <td data-label="Cache hits">{c.CacheHits}</td>
-                    <td data-label="Cache misses">{c.CacheMisses}</td>
-                    <td data-label="Hit ratio">{ratio(c.CacheHits, c.CacheMisses)}</td>
-                    <td data-label="Last report">{formatTime(c.LastReportTime)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <StackedTable
+            rows={props.clients}
+            rowKey={(c) => `${c.ClientId}|${c.Caller}`}
+            columns={[
+              { label: "Client", cell: (c) => <code>{c.ClientId}</code> },
+              { label: "Kind", cell: (c) => c.Kind },
+              { label: "Caller", cell: (c) => shortPrincipal(c.Caller) },
+              { label: "Cold starts", cell: (c) => c.ColdStarts },
+              { label: "Cache hits", cell: (c) => c.CacheHits },
+              { label: "Cache misses", cell: (c) => c.CacheMisses },
+              { label: "Hit ratio", cell: (c) => ratio(c.CacheHits, c.CacheMisses) },
+              { label: "Last report", cell: (c) => formatTime(c.LastReportTime) },
+            ]}
+          />
         </>
       ) : null}
     </section>

@@ -1,9 +1,9 @@
 import { useEffect, useId, useState } from "react";
+import { StackedTable } from "../../components/stacked-table.js";
 import { Link, secretPath } from "../../router.js";
 import { type IdleSecret, listIdleSecrets } from "./activity-api.js";
 import { formatTime } from "./activity-format.js";
 import { OperationError } from "./operation-error.js";
-import "../../charts/data-table.css";
 
 export function IdleSecrets() {
   const [draft, setDraft] = useState("30");
@@ -89,30 +89,18 @@ export function IdleSecrets() {
       {error ? <OperationError error={error} operation="ListIdleSecrets" /> : null}
       {secrets && secrets.length === 0 ? <p>Every secret was read in the last {days} days.</p> : null}
       {secrets && secrets.length > 0 ? (
-        <div className="table-wrap">
-          <table className="stack">
-            <thead>
-              <tr>
-                <th scope="col">Secret</th>
-                <th scope="col">Last read</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {secrets.map((s) => (
-                <tr key={s.ARN}>
-                  <td data-label="Secret">
-                    <Link to={secretPath(s.Name)}>{s.Name}</Link>
-                  </td>
-                  <td data-label="Last read">
-                    {s.LastAccessedDate !== undefined ? formatTime(s.LastAccessedDate) : "never"}
-                  </td>
-                  <td data-label="Created">{formatTime(s.CreatedDate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackedTable
+          rows={secrets}
+          rowKey={(s) => s.ARN}
+          columns={[
+            { label: "Secret", cell: (s) => <Link to={secretPath(s.Name)}>{s.Name}</Link> },
+            {
+              label: "Last read",
+              cell: (s) => (s.LastAccessedDate !== undefined ? formatTime(s.LastAccessedDate) : "never"),
+            },
+            { label: "Created", cell: (s) => formatTime(s.CreatedDate) },
+          ]}
+        />
       ) : null}
       {nextToken ? (
         <button type="button" onClick={loadMore} disabled={loading}>
