@@ -1,7 +1,8 @@
 import { AccessLink, type AccessTab, useAccessSearch } from "./access-links.js";
 import { LintFindings } from "./lint.js";
 import { RoleDetail, RolesList } from "./roles.js";
-import { UserDetail, UsersList } from "./users.js";
+import { UserDetail } from "./user-detail.js";
+import { UsersList } from "./user-list.js";
 import "./access.css";
 
 const tabs: { tab: AccessTab; label: string }[] = [

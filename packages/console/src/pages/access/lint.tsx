@@ -1,9 +1,9 @@
 import { useId, useState } from "react";
 import { callCoffer } from "../../api/index.js";
 import { ErrorAlert } from "../../components/error-alert.js";
+import { StackedTable } from "../../components/stacked-table.js";
 import { AccessLink, principalOfArn } from "./access-links.js";
 import { useLoad } from "./use-call.js";
-import "../../charts/data-table.css";
 
 interface Finding {
   Code: string;
@@ -64,39 +64,33 @@ export function LintFindings() {
       {findings.loading ? <p aria-live="polite">Checking policies…</p> : null}
       {findings.data && findings.data.length === 0 ? <p>No findings: every policy looks fine.</p> : null}
       {findings.data && findings.data.length > 0 ? (
-        <div className="table-wrap">
-          <table className="stack">
-            <thead>
-              <tr>
-                <th scope="col">Severity</th>
-                <th scope="col">Finding</th>
-                <th scope="col">Grant</th>
-                <th scope="col">Statement</th>
-              </tr>
-            </thead>
-            <tbody>
-              {findings.data.map((finding) => (
-                <tr
-                  key={`${finding.Principal}|${finding.PolicyName}|${finding.Statement}|${finding.Code}|${finding.Message}`}
-                >
-                  <td data-label="Severity" className={`severity-${finding.Severity}`}>
-                    {finding.Severity}
-                  </td>
-                  <td data-label="Finding">
-                    <code>{finding.Code}</code>
-                    <div>{finding.Message}</div>
-                  </td>
-                  <td data-label="Grant">
-                    <GrantLink principal={finding.Principal} policyName={finding.PolicyName} />
-                  </td>
-                  <td data-label="Statement">
-                    <code>{finding.Statement}</code>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackedTable
+          rows={findings.data}
+          rowKey={(finding) =>
+            `${finding.Principal}|${finding.PolicyName}|${finding.Statement}|${finding.Code}|${finding.Message}`
+          }
+          columns={[
+            {
+              label: "Severity",
+              cell: (finding) => finding.Severity,
+              cellClassName: (finding) => `severity-${finding.Severity}`,
+            },
+            {
+              label: "Finding",
+              cell: (finding) => (
+                <>
+                  <code>{finding.Code}</code>
+                  <div>{finding.Message}</div>
+                </>
+              ),
+            },
+            {
+              label: "Grant",
+              cell: (finding) => <GrantLink principal={finding.Principal} policyName={finding.PolicyName} />,
+            },
+            { label: "Statement", cell: (finding) => <code>{finding.Statement}</code> },
+          ]}
+        />
       ) : null}
     </section>
   );

@@ -1,11 +1,11 @@
 import { useId, useState } from "react";
 import { callCoffer } from "../../api/index.js";
 import { ErrorAlert, StatusMessage } from "../../components/error-alert.js";
+import { StackedTable } from "../../components/stacked-table.js";
 import { AccessLink, goToAccess } from "./access-links.js";
 import { InlinePolicies, PolicyTextEditor, pretty } from "./policy-editor.js";
+import { Tags } from "./tags.js";
 import { formatDate, useAction, useLoad } from "./use-call.js";
-import { Tags } from "./users.js";
-import "../../charts/data-table.css";
 
 interface Role {
   RoleName: string;
@@ -48,28 +48,18 @@ export function RolesList() {
       <ErrorAlert error={roles.error} context="Roles" />
       {roles.data && roles.data.length === 0 ? <p>No roles.</p> : null}
       {roles.data && roles.data.length > 0 ? (
-        <div className="table-wrap">
-          <table className="stack">
-            <thead>
-              <tr>
-                <th scope="col">Role</th>
-                <th scope="col">Description</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
-            <tbody>
-              {roles.data.map((role) => (
-                <tr key={role.Arn}>
-                  <td data-label="Role">
-                    <AccessLink to={{ role: role.RoleName }}>{role.RoleName}</AccessLink>
-                  </td>
-                  <td data-label="Description">{role.Description ?? ""}</td>
-                  <td data-label="Created">{formatDate(role.CreateDate)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <StackedTable
+          rows={roles.data}
+          rowKey={(role) => role.Arn}
+          columns={[
+            {
+              label: "Role",
+              cell: (role) => <AccessLink to={{ role: role.RoleName }}>{role.RoleName}</AccessLink>,
+            },
+            { label: "Description", cell: (role) => role.Description ?? "" },
+            { label: "Created", cell: (role) => formatDate(role.CreateDate) },
+          ]}
+        />
       ) : null}
       <div className="panel">
         <h3>Create role</h3>

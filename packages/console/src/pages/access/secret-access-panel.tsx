@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
 import { callCoffer } from "../../api/index.js";
 import { ErrorAlert } from "../../components/error-alert.js";
+import { StackedTable } from "../../components/stacked-table.js";
 import { AccessLink, PrincipalLink } from "./access-links.js";
 import "./access.css";
-import "../../charts/data-table.css";
 
 interface Grant {
   Principal: string;
@@ -94,44 +94,39 @@ export function SecretAccessPanel(props: { secretArn: string; secretName: string
             Nobody can perform <code>{reply.Action}</code> on {props.secretName}.
           </p>
         ) : (
-          <div className="table-wrap">
-            <table className="stack" aria-label={`Who can perform ${reply.Action} on ${props.secretName}`}>
-              <caption className="visually-hidden">
+          <StackedTable
+            aria-label={`Who can perform ${reply.Action} on ${props.secretName}`}
+            caption={
+              <>
                 Principals allowed {reply.Action} on {props.secretName}, and the statement that allows it
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Principal</th>
-                  <th scope="col">Kind</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Granted by</th>
-                  <th scope="col">Statement</th>
-                </tr>
-              </thead>
-              <tbody>
-                {reply.Principals.map((grant) => (
-                  <tr key={`${grant.Principal}|${grant.Source}|${grant.PolicyName ?? ""}|${grant.Sid ?? ""}`}>
-                    <td data-label="Principal">
-                      <PrincipalLink arn={grant.Principal} />
-                      <div className="hint">
-                        <code>{grant.Principal}</code>
-                      </div>
-                    </td>
-                    <td data-label="Kind">{grant.Kind}</td>
-                    <td data-label="Action">
-                      <code>{reply.Action}</code>
-                    </td>
-                    <td data-label="Granted by">
-                      <GrantSource grant={grant} />
-                    </td>
-                    <td data-label="Statement">
-                      {grant.Sid ? <code>{grant.Sid}</code> : <span className="hint">(no Sid)</span>}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              </>
+            }
+            rows={reply.Principals}
+            rowKey={(grant) =>
+              `${grant.Principal}|${grant.Source}|${grant.PolicyName ?? ""}|${grant.Sid ?? ""}`
+            }
+            columns={[
+              {
+                label: "Principal",
+                cell: (grant) => (
+                  <>
+                    <PrincipalLink arn={grant.Principal} />
+                    <div className="hint">
+                      <code>{grant.Principal}</code>
+                    </div>
+                  </>
+                ),
+              },
+              { label: "Kind", cell: (grant) => grant.Kind },
+              { label: "Action", cell: () => <code>{reply.Action}</code> },
+              { label: "Granted by", cell: (grant) => <GrantSource grant={grant} /> },
+              {
+                label: "Statement",
+                cell: (grant) =>
+                  grant.Sid ? <code>{grant.Sid}</code> : <span className="hint">(no Sid)</span>,
+              },
+            ]}
+          />
         )
       ) : null}
     </section>
