@@ -24,13 +24,13 @@ export function BarList(props: {
     <ol className="bar-list" aria-label={props.label}>
       {props.bars.map((bar) => (
         <li key={bar.key}>
-          <button
-            type="button"
-            onClick={() => props.onSelect?.(bar)}
-            aria-label={`${props.actionLabel ?? "Filter by"} ${bar.label}: ${bar.value} ${props.unit}${bar.detail ? `, ${bar.detail}` : ""}`}
-          >
+          <button type="button" onClick={() => props.onSelect?.(bar)}>
+            {/* The action is read out but not shown; the name holds the visible text (WCAG 2.5.3). */}
             <span className="bar-text">
-              <span>{bar.label}</span>
+              <span>
+                <span className="visually-hidden">{props.actionLabel ?? "Filter by"} </span>
+                {bar.label}
+              </span>
               <span className="bar-value">
                 {bar.value} {props.unit}
                 {bar.detail ? ` · ${bar.detail}` : ""}
