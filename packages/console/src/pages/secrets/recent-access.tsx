@@ -1,5 +1,6 @@
 import { callCoffer } from "../../api/client.js";
 import { ErrorAlert } from "../../components/error-alert.js";
+import { type StackedColumn, StackedTable } from "../../components/stacked-table.js";
 import { formatInstant } from "../../format/dates.js";
 import { useApi } from "../../hooks/use-api.js";
 import type { SecretDescription } from "./secret-types.js";
@@ -12,6 +13,14 @@ interface AuditEvent {
   userAgent?: string;
   userIdentity?: { arn?: string };
 }
+
+const columns: StackedColumn<{ event: AuditEvent; index: number }>[] = [
+  { label: "Time", cell: ({ event }) => formatInstant(event.eventTime) },
+  { label: "Action", cell: ({ event }) => event.eventName },
+  { label: "Caller", cell: ({ event }) => <code>{event.userIdentity?.arn ?? "anonymous"}</code> },
+  { label: "Outcome", cell: ({ event }) => event.errorCode ?? "OK" },
+  { label: "Source", cell: ({ event }) => event.sourceIPAddress },
+];
 
 /** The secret's recent reads and changes from the audit trail (coffer QueryAuditEvents), newest first. */
 export function RecentAccess(props: { secret: SecretDescription }) {
@@ -36,34 +45,13 @@ export function RecentAccess(props: { secret: SecretDescription }) {
       <ErrorAlert error={error} context="Could not read the audit trail" />
       {data && events.length === 0 ? <p>No recorded access yet.</p> : null}
       {events.length > 0 ? (
-        <div className="table-wrap">
-          <table className="recent-access">
-            <caption className="visually-hidden">Recent access to {props.secret.Name}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Time</th>
-                <th scope="col">Action</th>
-                <th scope="col">Caller</th>
-                <th scope="col">Outcome</th>
-                <th scope="col">Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              {events.map(({ Event: event }, index) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: events of one answer keep their order
-                <tr key={index}>
-                  <td>{formatInstant(event.eventTime)}</td>
-                  <td>{event.eventName}</td>
-                  <td>
-                    <code>{event.userIdentity?.arn ?? "anonymous"}</code>
-                  </td>
-                  <td>{event.errorCode ?? "OK"}</td>
-                  <td>{event.sourceIPAddress}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        // A table.stack: on a narrow screen each event stacks into a block instead of scrolling sideways.
+        <StackedTable
+          columns={columns}
+          rows={events.map(({ Event: event }, index) => ({ event, index }))}
+          rowKey={(row) => String(row.index)}
+          caption={<>Recent access to {props.secret.Name}</>}
+        />
       ) : null}
     </section>
   );
