@@ -1,4 +1,4 @@
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { Layout } from "./layout.js";
 import { AccessPage } from "./pages/access/access-page.js";
 import { ActivityPage } from "./pages/activity/activity-page.js";
@@ -43,8 +43,13 @@ function Routes() {
   useEffect(() => {
     if (route === "/" || route === "/index.html") navigate("/secrets", { replace: true });
   }, [route]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: focus moves to the new page's main on every route change
+  // A fresh page (just signed in, or loaded) starts at the top like any page load, so the skip link
+  // is the first Tab stop; after that, a route change moves focus to the new page's main.
+  const previousRoute = useRef<string | null>(null);
   useEffect(() => {
+    const from = previousRoute.current;
+    previousRoute.current = route;
+    if (from === null || from === "/" || from === "/index.html") return;
     document.getElementById("main")?.focus({ preventScroll: true });
   }, [route]);
   if (route === "/" || route === "/index.html" || route === "/secrets") return <SecretsListPage />;
