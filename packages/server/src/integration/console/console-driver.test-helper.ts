@@ -24,9 +24,17 @@ export interface ConsolePage {
 export async function openConsole(
   browser: Browser,
   serverUrl: string,
-  options: { viewport?: { width: number; height: number }; installClock?: boolean } = {},
+  options: {
+    viewport?: { width: number; height: number };
+    installClock?: boolean;
+    /** Lets a test inject a script (axe-core) the console's CSP would refuse; see accessibility.test.ts. */
+    bypassCSP?: boolean;
+  } = {},
 ): Promise<ConsolePage> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 } });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    bypassCSP: options.bypassCSP ?? false,
+  });
   const page = await context.newPage();
   const requestedUrls: string[] = [];
   const problems: string[] = [];
