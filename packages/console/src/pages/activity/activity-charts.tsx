@@ -88,23 +88,25 @@ export function ActivityCharts(props: {
             ...(total !== undefined ? { "data-total-requests": String(total) } : {}),
           }}
         >
-          <table className="visually-hidden">
-            <caption>Totals {span}</caption>
-            <tbody>
-              <tr>
-                <th scope="row">Requests</th>
-                <td>{total ?? "—"}</td>
-              </tr>
-              <tr>
-                <th scope="row">Errors</th>
-                <td>{total === undefined ? "—" : errors}</td>
-              </tr>
-              <tr>
-                <th scope="row">Denials</th>
-                <td>{total === undefined ? "—" : denials}</td>
-              </tr>
-            </tbody>
-          </table>
+          <div className="visually-hidden">
+            <table>
+              <caption>Totals {span}</caption>
+              <tbody>
+                <tr>
+                  <th scope="row">Requests</th>
+                  <td>{total ?? "—"}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Errors</th>
+                  <td>{total === undefined ? "—" : errors}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Denials</th>
+                  <td>{total === undefined ? "—" : denials}</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
         </TimeChart>
         <TimeChart
           title="Latency (p50 and p95)"
@@ -115,19 +117,21 @@ export function ActivityCharts(props: {
           onZoom={props.onZoom}
           dataAttributes={{ "data-testid": "latency-chart" }}
         >
-          <table className="visually-hidden">
-            <caption>Highest latency {span}</caption>
-            <tbody>
-              <tr>
-                <th scope="row">p50</th>
-                <td>{p50 === undefined ? "—" : `${p50.toFixed(1)} ms`}</td>
-              </tr>
-              <tr>
-                <th scope="row">p95</th>
-                <td>{p95 === undefined ? "—" : `${p95.toFixed(1)} ms`}</td>
-              </tr>
-            </tbody>
-          </table>
+          <div className="visually-hidden">
+            <table>
+              <caption>Highest latency {span}</caption>
+              <tbody>
+                <tr>
+                  <th scope="row">p50</th>
+                  <td>{p50 === undefined ? "—" : `${p50.toFixed(1)} ms`}</td>
+                </tr>
+                <tr>
+                  <th scope="row">p95</th>
+                  <td>{p95 === undefined ? "—" : `${p95.toFixed(1)} ms`}</td>
+                </tr>
+              </tbody>
+            </table>
+          </div>
         </TimeChart>
       </div>
     </>
