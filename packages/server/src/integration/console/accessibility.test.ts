@@ -408,4 +408,69 @@ describe("console accessibility (axe-core WCAG 2.1 AA, keyboard) in headless Chr
     });
     assert.equal(back.text, "Value", "Shift+Tab returns to the selected tab only");
   });
+
+  test("every Tab stop shows its focus, wide and narrow", async () => {
+    const { page } = await open();
+    await signIn(page, testAdmin);
+    const unseen: string[] = [];
+    const walk = async (where: string) => {
+      for (const viewport of [wide, narrow]) {
+        await page.setViewportSize(viewport);
+        await settle(page);
+        unseen.push(
+          ...(await tabStopsWithoutFocus(page)).map((stop) => `[${where} @${viewport.width}] ${stop}`),
+        );
+      }
+      await page.setViewportSize(wide);
+    };
+    await page.getByRole("link", { name: secretName, exact: true }).waitFor();
+    await walk("secrets list");
+    await openSecret(page, secretName);
+    await revealValue(page);
+    await walk("secret Value (revealed)");
+    await goTo(page, "Access");
+    await page.getByRole("link", { name: "a11y-reader", exact: true }).click();
+    await page.getByRole("heading", { level: 2, name: "User a11y-reader" }).waitFor();
+    await walk("Access user");
+    await goTo(page, "Activity");
+    await page.locator('[data-testid="requests-chart"][data-total-requests] .u-over').waitFor();
+    await walk("Activity");
+    assert.deepEqual(unseen, [], `Tab stops whose focus is not visible:\n${unseen.join("\n")}`);
+  });
 });
+
+/**
+ * Tabs through the whole page from its first stop (at most 150 stops) and returns the stops whose focus is
+ * not drawn (no outline, no box-shadow) or that are off screen once focused.
+ */
+async function tabStopsWithoutFocus(page: Page): Promise<string[]> {
+  // Chromium tabs on from where focus last was, even after blur(): start at the page's first stop
+  // (the skip link), which a person reaches with the first Tab of a fresh page.
+  await page.evaluate(
+    `window.scrollTo(0, 0); document.querySelector("a[href], button:not([disabled]), input, select, textarea, summary, [tabindex]:not([tabindex='-1'])")?.focus({ focusVisible: true })`,
+  );
+  const seen = new Set<string>();
+  const bad: string[] = [];
+  for (let press = 0; press < 150; press++) {
+    if (press > 0) await page.keyboard.press("Tab");
+    const stop = (await page.evaluate(`(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const path = [];
+      for (let node = el; node && node !== document.body; node = node.parentElement) {
+        path.unshift(node.tagName.toLowerCase() + ":" + Array.prototype.indexOf.call(node.parentElement?.children ?? [], node));
+      }
+      const style = getComputedStyle(el);
+      const rect = el.getBoundingClientRect();
+      const drawn = (style.outlineStyle !== "none" && style.outlineWidth !== "0px") || (style.boxShadow && style.boxShadow !== "none");
+      const onScreen = rect.width > 0 && rect.height > 0 && rect.bottom > 0 && rect.right > 0 && rect.top < innerHeight && rect.left < innerWidth;
+      const name = (el.getAttribute("aria-label") || el.textContent || el.getAttribute("name") || el.id || "").trim().slice(0, 40);
+      return { key: path.join("/"), what: el.tagName.toLowerCase() + ' "' + name + '"', drawn: Boolean(drawn), onScreen };
+    })()`)) as { key: string; what: string; drawn: boolean; onScreen: boolean } | null;
+    if (stop === null || seen.has(stop.key)) break;
+    seen.add(stop.key);
+    if (!stop.drawn) bad.push(`${stop.what}: no focus outline`);
+    else if (!stop.onScreen) bad.push(`${stop.what}: focused off screen`);
+  }
+  return bad;
+}
