@@ -313,9 +313,31 @@ describe("change notification across nodes", { skip }, () => {
       assert.ok(killed.length >= 3, `terminated ${killed.length} backends`);
       await eventually(() => atB.alls() > 0 && errors.length > 0, 5_000, "the feed to notice the loss");
       assert.ok(isTransientPostgresFault(errors[0]), String(errors[0]));
-      // The pools' next calls work (dead idle connections are replaced).
-      assert.equal(await a.secrets.findRecordByName(region, "nope"), undefined);
-      await b.ping();
+      // The pools recover: dead idle connections are replaced. A pool learns of a terminated idle
+      // connection only when its socket reports the end, so on a loaded machine one call may still
+      // draw it and fail with the transient fault (which the server answers as a retryable 500);
+      // any other error, or no recovery, fails the test.
+      const recovered = (call: () => Promise<boolean>, what: string) =>
+        eventually(
+          async () => {
+            try {
+              return await call();
+            } catch (error) {
+              if (isTransientPostgresFault(error)) return false;
+              throw error;
+            }
+          },
+          5_000,
+          what,
+        );
+      await recovered(
+        async () => (await a.secrets.findRecordByName(region, "nope")) === undefined,
+        "A's pool to replace its terminated connections",
+      );
+      await recovered(async () => {
+        await b.ping();
+        return true;
+      }, "B's pool to replace its terminated connections");
       await a.secrets.commit(create(secret("after-restart-0")));
       // The feed reconnects: a later notice arrives.
       let i = 1;
