@@ -67,13 +67,20 @@ async function axeViolations(page: Page, where: string): Promise<Violation[]> {
   return found.map((v) => ({ page: where, ...v }));
 }
 
-/** Waits for the page's loads to end (no "Loading…" left) so axe sees what a person would. */
+/**
+ * Waits for the page's loads to end (no "Loading…" left) and for the browser to lay out and
+ * paint what they brought (two animation frames), so axe sees what a person would. Callers
+ * first wait for the element their step is about; this catches the loads that step started.
+ */
 async function settle(page: Page): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await page.getByText("Loading…").count()) > 0 && Date.now() < deadline) {
-    await page.waitForTimeout(100);
-  }
-  await page.waitForTimeout(150);
+  await page.waitForFunction("!document.body.innerText.includes('Loading…')", undefined, {
+    polling: "raf",
+    timeout: 15_000,
+  });
+  // A string: this package compiles without the DOM's types.
+  await page.evaluate(
+    "new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))",
+  );
 }
 
 /** Fails with every violation's rule, impact, help and first nodes, so a failure explains itself. */

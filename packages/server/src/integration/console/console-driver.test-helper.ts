@@ -101,6 +101,7 @@ export async function createSecret(
 /** Opens a secret's detail page from the list (searching by name). */
 export async function openSecret(page: Page, name: string): Promise<void> {
   await goTo(page, "Secrets");
+  await page.getByRole("heading", { level: 1, name: "Secrets" }).waitFor();
   const nameFilter = page.getByLabel("Name", { exact: true });
   // On a narrow screen the filters beyond Search are folded away.
   if (!(await nameFilter.isVisible())) await page.getByText("More filters").click();
@@ -134,6 +135,7 @@ export async function revealValue(page: Page): Promise<void> {
 export async function editField(page: Page, key: string, value: string): Promise<string> {
   await page.getByRole("button", { name: "Edit", exact: true }).click();
   const keys = page.getByRole("textbox", { name: /^Key \d+$/ });
+  await keys.first().waitFor();
   const count = await keys.count();
   for (let index = 0; index < count; index++) {
     if ((await keys.nth(index).inputValue()) === key) {
