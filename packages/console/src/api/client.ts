@@ -27,6 +27,35 @@ export interface CallOptions {
   credentials?: Credentials;
 }
 
+/**
+ * Signs and sends one POST with the session's credentials (or `options.credentials`) and returns
+ * the reply's text. A refusal becomes the ApiError `toError` reads from it; one that ends the
+ * session (expired or unknown credentials) is told to the session first.
+ */
+async function send(
+  request: { service: SigningService; headers: Record<string, string>; body: string },
+  options: CallOptions,
+  toError: (response: Response, text: string) => ApiError,
+): Promise<string> {
+  const ctx = context;
+  const credentials = options.credentials ?? ctx?.credentials();
+  if (!credentials || !ctx) throw new ApiError("NotSignedIn", "Sign in first.", 0);
+  let response: Response;
+  try {
+    response = await signedPost({ ...request, region: ctx.region(), credentials, signal: options.signal });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === "AbortError") throw error;
+    throw new ApiError("NetworkError", "The server could not be reached.", 0);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    const error = toError(response, text);
+    if (!options.credentials && sessionEndingErrors.has(error.name)) ctx.onCredentialsRejected(error);
+    throw error;
+  }
+  return text;
+}
+
 /** Calls an AWS JSON 1.1 operation (`X-Amz-Target: <prefix>.<op>`) and returns its parsed reply. */
 async function callJson<T>(
   service: SigningService,
@@ -35,32 +64,13 @@ async function callJson<T>(
   input: object,
   options: CallOptions,
 ): Promise<T> {
-  const ctx = context;
-  const credentials = options.credentials ?? ctx?.credentials();
-  if (!credentials || !ctx) throw new ApiError("NotSignedIn", "Sign in first.", 0);
-  let response: Response;
-  try {
-    response = await signedPost({
-      service,
-      region: ctx.region(),
-      credentials,
-      headers: {
-        "content-type": "application/x-amz-json-1.1",
-        "x-amz-target": `${targetPrefix}.${operation}`,
-      },
-      body: JSON.stringify(input),
-      signal: options.signal,
-    });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError("NetworkError", "The server could not be reached.", 0);
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    const error = jsonError(response.status, text, response.headers.get("x-amzn-errortype"));
-    if (!options.credentials && sessionEndingErrors.has(error.name)) ctx.onCredentialsRejected(error);
-    throw error;
-  }
+  const headers = {
+    "content-type": "application/x-amz-json-1.1",
+    "x-amz-target": `${targetPrefix}.${operation}`,
+  };
+  const text = await send({ service, headers, body: JSON.stringify(input) }, options, (response, body) =>
+    jsonError(response.status, body, response.headers.get("x-amzn-errortype")),
+  );
   return (text === "" ? {} : JSON.parse(text)) as T;
 }
 
@@ -94,30 +104,11 @@ export async function callSts(
   params: Record<string, string> = {},
   options: CallOptions = {},
 ): Promise<Record<string, string>> {
-  const ctx = context;
-  const credentials = options.credentials ?? ctx?.credentials();
-  if (!credentials || !ctx) throw new ApiError("NotSignedIn", "Sign in first.", 0);
   const body = new URLSearchParams({ Action: action, Version: "2011-06-15", ...params }).toString();
-  let response: Response;
-  try {
-    response = await signedPost({
-      service: "sts",
-      region: ctx.region(),
-      credentials,
-      headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
-      body,
-      signal: options.signal,
-    });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === "AbortError") throw error;
-    throw new ApiError("NetworkError", "The server could not be reached.", 0);
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    const error = xmlError(response.status, text);
-    if (!options.credentials && sessionEndingErrors.has(error.name)) ctx.onCredentialsRejected(error);
-    throw error;
-  }
+  const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8" };
+  const text = await send({ service: "sts", headers, body }, options, (response, reply) =>
+    xmlError(response.status, reply),
+  );
   const doc = new DOMParser().parseFromString(text, "application/xml");
   const result = doc.getElementsByTagName(`${action}Result`)[0];
   const out: Record<string, string> = {};

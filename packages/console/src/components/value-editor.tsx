@@ -1,4 +1,5 @@
 import { type FormEvent, type ReactNode, useId, useRef, useState } from "react";
+import { FormActions } from "./form-actions.js";
 import { pairsOf, pairsToString, rawToString } from "./secret-value.js";
 
 interface Row {
@@ -151,16 +152,7 @@ export function ValueEditor(props: {
           {problem}
         </p>
       ) : null}
-      <div className="row actions">
-        <button type="submit" className="primary" disabled={props.busy}>
-          {props.saveLabel}
-        </button>
-        {props.onCancel ? (
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
+      <FormActions saveLabel={props.saveLabel} disabled={props.busy === true} onCancel={props.onCancel} />
     </form>
   );
 }

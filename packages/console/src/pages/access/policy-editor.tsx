@@ -1,6 +1,7 @@
 import { useId, useState } from "react";
 import { callCoffer } from "../../api/index.js";
 import { ErrorAlert, StatusMessage } from "../../components/error-alert.js";
+import { FormActions } from "../../components/form-actions.js";
 import { ForceOffer } from "./force-offer.js";
 import { useAction, useLoad } from "./use-call.js";
 
@@ -95,16 +96,11 @@ export function PolicyTextEditor(props: {
           <p className="hint">The document is valid JSON with a statement; the server checks it again.</p>
         )}
       </div>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={props.busy || problems.length > 0}>
-          {props.saveLabel}
-        </button>
-        {props.onCancel ? (
-          <button type="button" onClick={props.onCancel}>
-            Cancel
-          </button>
-        ) : null}
-      </div>
+      <FormActions
+        saveLabel={props.saveLabel}
+        disabled={props.busy || problems.length > 0}
+        onCancel={props.onCancel}
+      />
     </form>
   );
 }
