@@ -2,11 +2,15 @@ import { useCallback, useEffect, useState } from "react";
 
 /**
  * Runs an API call when `deps` change (and on `reload()`), aborting the previous one:
- * `{ data, error, loading, reload }`. `data` keeps the last good answer while reloading.
+ * `{ data, error, loading, reload }`. `data` keeps the last good answer while reloading, and
+ * after a failure too unless `dropDataOnError` (a page about one thing that may be gone: its
+ * stale details must not stay beside the error; a chart that refreshes keeps its last picture).
+ * `error` stays until an answer replaces it, so a failing refresh does not blink.
  */
 export function useApi<T>(
   load: (signal: AbortSignal) => Promise<T>,
   deps: readonly unknown[],
+  options: { dropDataOnError?: boolean } = {},
 ): { data: T | undefined; error: unknown; loading: boolean; reload: () => void } {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
@@ -25,6 +29,7 @@ export function useApi<T>(
       },
       (failure: unknown) => {
         if (abort.signal.aborted) return;
+        if (options.dropDataOnError) setData(undefined);
         setError(failure);
         setLoading(false);
       },

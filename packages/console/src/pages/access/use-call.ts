@@ -1,39 +1,12 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
+import { useApi } from "../../hooks/use-api.js";
 
-/**
- * Loads something on mount and when `deps` change, aborting a stale load; `reload()` refreshes.
- * `error` is what the last load rejected with (shown with `<ErrorAlert>`).
- */
+/** Loads what an Access page shows (see useApi); a failed load drops what was shown before. */
 export function useLoad<T>(
   load: (signal: AbortSignal) => Promise<T>,
   deps: readonly unknown[],
-): { data: T | undefined; error: unknown; loading: boolean; reload: () => void } {
-  const [data, setData] = useState<T>();
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(true);
-  const [generation, setGeneration] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller's deps decide when to load again
-  useEffect(() => {
-    const controller = new AbortController();
-    setLoading(true);
-    setError(undefined);
-    load(controller.signal).then(
-      (value) => {
-        if (controller.signal.aborted) return;
-        setData(value);
-        setLoading(false);
-      },
-      (caught: unknown) => {
-        if (controller.signal.aborted) return;
-        setData(undefined);
-        setError(caught);
-        setLoading(false);
-      },
-    );
-    return () => controller.abort();
-  }, [...deps, generation]);
-  const reload = useCallback(() => setGeneration((n) => n + 1), []);
-  return { data, error, loading, reload };
+): ReturnType<typeof useApi<T>> {
+  return useApi(load, deps, { dropDataOnError: true });
 }
 
 type Forceable = { what: string; action: (force: boolean) => Promise<string | undefined>; after: () => void };
