@@ -71,6 +71,8 @@ async function axeViolations(page: Page, where: string): Promise<Violation[]> {
  * Waits for the page's loads to end (no "Loading…" left) and for the browser to lay out and
  * paint what they brought (two animation frames), so axe sees what a person would. Callers
  * first wait for the element their step is about; this catches the loads that step started.
+ * The string predicate is evaluated in the page, which the console's CSP forbids: it works here
+ * because these pages are opened with `bypassCSP` (for axe); elsewhere wait on a locator.
  */
 async function settle(page: Page): Promise<void> {
   await page.waitForFunction("!document.body.innerText.includes('Loading…')", undefined, {
